@@ -1,0 +1,245 @@
+"""The one road from a raw table of native columns to the canonical segment table.
+
+Every reader (CSV, JSON, Parquet, XLSX, and the app-specific ones) produces a *raw* frame
+whose columns carry the native names below, in whatever types the file gave. This module
+checks each cell, refuses rows that cannot be trusted (with file, row, column and reason),
+and builds the canonical table of :mod:`rollstats.schema`. No rule of the program is
+decided here beyond the plausibility limit ``limits.max_segment_s``.
+
+Native columns: ``subject_id, start, end | duration_s, region, side, clock, activity,
+trigger, hold_count, hold_s, pain_before, pain_after, notes`` and an optional ``tz``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import IngestError
+from ..program import Program
+from ..regions import ALIASES, canonical_side, clock_region, normalise_label
+from ..schema import (ACTIVITY_ALIASES, ACTIVITY_DTYPE, REGION_DTYPE, REJECT_DTYPES, SEGMENT_DTYPES,
+                      SIDE_DTYPE, TRIGGER_ALIASES, TRIGGER_DTYPE)
+from ..times import night_of, parse_times
+
+NATIVE_COLUMNS: tuple[str, ...] = (
+    "subject_id", "start", "end", "duration_s", "region", "side", "clock", "activity", "trigger",
+    "hold_count", "hold_s", "pain_before", "pain_after", "notes", "tz",
+)
+#: End and duration may disagree by this much (s) from rounding in exports.
+_END_TOLERANCE_S = 1.0
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """What a reader hands over: native columns as the file gave them, nothing decided yet."""
+
+    frame: pd.DataFrame
+    source_row: pd.Series | None = None  #: 1-based row of each record (default 1, 2, 3...)
+    passed_over: dict[str, int] = field(default_factory=dict)  #: records read but not segments
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """What one file gave: accepted segments, refused rows, and unknown region labels."""
+
+    segments: pd.DataFrame
+    rejects: pd.DataFrame
+    unknown_labels: pd.Series  #: original label -> rows read as region ``other``
+    rows_read: int
+
+
+class _Problems:
+    """Collects per-row problems as (column, value, reason), joined when a row has several."""
+
+    def __init__(self, index: pd.Index):
+        self.index = index
+        self.column = pd.Series(pd.NA, index=index, dtype="string")
+        self.value = pd.Series(pd.NA, index=index, dtype="string")
+        self.reason = pd.Series(pd.NA, index=index, dtype="string")
+
+    def add(self, mask: pd.Series, column: str, value: pd.Series | None, reason) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        text = (value.astype("string") if value is not None
+                else pd.Series(pd.NA, index=self.index, dtype="string"))
+        why = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=self.index, dtype="string")
+        first = mask & self.column.isna()
+        later = mask & self.column.notna()
+        self.column = self.column.mask(first, column).mask(later, self.column + ", " + column)
+        self.value = self.value.mask(first, text)
+        self.reason = self.reason.mask(first, column + ": " + why).mask(
+            later, self.reason + "; " + column + ": " + why)
+
+    @property
+    def refused(self) -> pd.Series:
+        return self.column.notna()
+
+
+def _text(raw: pd.DataFrame, column: str) -> pd.Series:
+    """A column as stripped text with empty cells as NA (all NA when the column is absent)."""
+    if column not in raw:
+        return pd.Series(pd.NA, index=raw.index, dtype="string")
+    col = raw[column]
+    if pd.api.types.is_float_dtype(col.dtype):
+        # 17.0 from a spreadsheet is the id "17", not "17.0"
+        whole = col.notna() & (col == np.floor(col.fillna(0)))
+        text = col.astype("string").mask(whole, col.fillna(0).astype("int64").astype("string"))
+    else:
+        text = col.astype("string")
+    text = text.str.strip()
+    return text.mask(text == "")
+
+
+def _number(raw: pd.DataFrame, column: str, problems: _Problems) -> pd.Series:
+    text = _text(raw, column)
+    number = pd.to_numeric(text, errors="coerce").astype("float64")
+    problems.add(text.notna() & number.isna(), column, text, "not a number")
+    return number
+
+
+def _times(raw: pd.DataFrame, column: str, zones, problems: _Problems, required: bool) -> pd.DataFrame:
+    values = raw[column] if column in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
+    if not pd.api.types.is_datetime64_any_dtype(values.dtype):
+        values = _text(raw, column) if column in raw else values
+    parsed = parse_times(values, zones)
+    bad = parsed["reason"].notna()
+    if not required:
+        bad &= parsed["reason"] != "missing time"
+    problems.add(bad, column, values.astype("string"), parsed["reason"])
+    return parsed
+
+
+def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | None = None,
+                 source_row: pd.Series | None = None) -> Canonical:
+    """Turn a raw frame of native columns into canonical segments and rejects.
+
+    ``source`` names the file in every output; ``tz`` is the zone for times without an
+    offset (a ``tz`` column, where present, wins row by row); ``source_row`` gives each raw
+    row's 1-based position in the file (default: 1, 2, 3... in frame order).
+
+    >>> raw = pd.DataFrame({"subject_id": ["s1", ""], "start": ["2024-03-03T23:50+01:00"] * 2,
+    ...                     "duration_s": ["90", "90"], "region": ["quads", "quads"]})
+    >>> out = canonicalise(raw, "demo.csv", Program.default())
+    >>> out.segments["region"].tolist(), out.rejects["reason"].tolist()
+    (['thigh_front'], ['subject_id: missing subject'])
+    """
+    raw = raw.rename(columns=lambda c: str(c).strip().lower()).reset_index(drop=True)
+    missing = [c for c in ("subject_id", "start") if c not in raw]
+    if "end" not in raw and "duration_s" not in raw:
+        missing.append("end or duration_s")
+    if missing:
+        found = ", ".join(map(str, raw.columns)) or "none"
+        raise IngestError(f"{source}: missing column {missing[0]!r} (columns found: {found})")
+    rows = (pd.RangeIndex(1, len(raw) + 1) if source_row is None
+            else pd.Index(np.asarray(source_row, dtype="int64")))
+    problems = _Problems(raw.index)
+
+    subject = _text(raw, "subject_id")
+    problems.add(subject.isna(), "subject_id", subject, "missing subject")
+
+    zone_col = _text(raw, "tz")
+    zones = zone_col.fillna(tz) if tz is not None else (zone_col if "tz" in raw else None)
+    start = _times(raw, "start", zones, problems, required=True)
+    end = _times(raw, "end", zones, problems, required=False)
+
+    duration = _number(raw, "duration_s", problems)
+    by_end = (end["instant"] - start["instant"]).dt.total_seconds()
+    both = duration.notna() & by_end.notna()
+    problems.add(both & ((duration - by_end).abs() > _END_TOLERANCE_S), "duration_s", duration,
+                 "disagrees with end - start (" + by_end.round(1).astype("string") + " s)")
+    duration = duration.fillna(by_end)
+    problems.add(duration.isna() & start["instant"].notna() & end["reason"].isna(), "duration_s", None,
+                 "no end and no duration_s")
+    problems.add(duration <= 0, "duration_s", duration, "duration of zero or less")
+    limit = program.limits.max_segment_s
+    problems.add(duration > limit, "duration_s", duration,
+                 f"longer than limits.max_segment_s = {limit:g} s: implausible")
+
+    region, unknown = _regions(raw, problems)
+    side_text = _text(raw, "side")
+    side = canonical_side(side_text)
+    problems.add(side_text.notna() & side.isna(), "side", side_text, "side must be left, right or both")
+
+    activity = _vocabulary(raw, "activity", ACTIVITY_ALIASES, problems)
+    trigger = _vocabulary(raw, "trigger", TRIGGER_ALIASES, problems)
+
+    hold_count = _number(raw, "hold_count", problems)
+    problems.add(hold_count.notna() & ((hold_count < 0) | (hold_count != np.floor(hold_count))), "hold_count", hold_count,
+                 "must be a whole number of 0 or more")
+    hold_s = _number(raw, "hold_s", problems)
+    problems.add(hold_s < 0, "hold_s", hold_s, "must be 0 or more")
+    problems.add(hold_s > duration, "hold_s", hold_s, "longer than the segment itself")
+    pains = {}
+    for column in ("pain_before", "pain_after"):
+        pains[column] = _number(raw, column, problems)
+        problems.add((pains[column] < 0) | (pains[column] > 10), column, pains[column],
+                     "pain must be on the 0-10 scale")
+
+    ok = ~problems.refused
+    segments = pd.DataFrame({
+        "subject_id": subject[ok],
+        "start": start["instant"][ok],
+        "local_start": start["local"][ok],
+        "night": night_of(start["local"][ok], program.night.day_start),
+        "duration_s": duration[ok],
+        "region": region[ok].astype(REGION_DTYPE),
+        "region_label": _text(raw, "region")[ok],
+        "side": side[ok].astype(SIDE_DTYPE),
+        "activity": activity[ok].astype(ACTIVITY_DTYPE),
+        "trigger": trigger[ok].astype(TRIGGER_DTYPE),
+        "hold_count": hold_count[ok].astype("Int64"),
+        "hold_s": hold_s[ok].astype("Float64"),
+        "pain_before": pains["pain_before"][ok].astype("Float64"),
+        "pain_after": pains["pain_after"][ok].astype("Float64"),
+        "notes": _text(raw, "notes")[ok],
+        "source": source,
+        "source_row": rows[ok.to_numpy()],
+    })
+    segments = segments.astype(SEGMENT_DTYPES).reset_index(drop=True)
+    bad = problems.refused
+    rejects = pd.DataFrame({
+        "source": source,
+        "source_row": rows[bad.to_numpy()],
+        "column": problems.column[bad],
+        "value": problems.value[bad],
+        "reason": problems.reason[bad],
+    }).astype(REJECT_DTYPES).reset_index(drop=True)
+    unknown = unknown[ok].value_counts()
+    return Canonical(segments, rejects, unknown, len(raw))
+
+
+def _regions(raw: pd.DataFrame, problems: _Problems) -> tuple[pd.Series, pd.Series]:
+    """Canonical regions through the aliases and the mirrored thigh clock.
+
+    Returns the regions and, per row, the original label where no alias knew it (else NA).
+    """
+    label = _text(raw, "region")
+    key = normalise_label(label)
+    region = key.map(ALIASES).astype("string")
+    unknown = label.where(region.isna() & (key != "thigh"))
+    region = region.fillna("other")
+
+    clock_text = _text(raw, "clock")
+    side = canonical_side(_text(raw, "side"))
+    thigh = key.isin(["thigh", ""]) & clock_text.notna()
+    by_clock = clock_region(side, clock_text)
+    hour = pd.to_numeric(clock_text, errors="coerce")
+    bad_hour = thigh & ~hour.isin(range(1, 13))
+    problems.add(bad_hour, "clock", clock_text, "clock must be a whole hour from 1 to 12")
+    problems.add(thigh & ~bad_hour & by_clock.isna(), "clock", clock_text,
+                 "thigh clock position without a left or right side is ambiguous")
+    region = region.mask(thigh, by_clock)
+    # a thigh with no clock position: hips-and-legs rolling whose exact region is not said
+    region = region.mask((key == "thigh") & clock_text.isna(), "unspecified")
+    return region, unknown
+
+
+def _vocabulary(raw: pd.DataFrame, column: str, aliases: dict[str, str], problems: _Problems) -> pd.Series:
+    text = _text(raw, column)
+    mapped = normalise_label(text).map(aliases).astype("string")
+    choices = ", ".join(sorted(set(aliases.values())))
+    problems.add(mapped.isna(), column, text, f"not one of {choices}")
+    return mapped

@@ -1,0 +1,44 @@
+"""Native JSON exports: an array of objects, or JSON lines (one object per line)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import IngestError
+from .base import RawTable
+
+
+def read(path: str | Path) -> RawTable:
+    """Read a JSON array of records or a JSON-lines file; values keep their JSON types.
+
+    Raises :class:`~rollstats.errors.IngestError` naming the line of a broken record.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IngestError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+    stripped = text.lstrip()
+    if not stripped:
+        raise IngestError(f"{path}: the file is empty")
+    if stripped.startswith("["):
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise IngestError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    else:
+        records = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise IngestError(f"{path}: line {number} is not valid JSON ({exc.msg})") from None
+    bad = next((i for i, r in enumerate(records, start=1) if not isinstance(r, dict)), None)
+    if bad is not None:
+        raise IngestError(f"{path}: record {bad} is not an object with named fields")
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    frame = frame.astype(object).where(frame.notna(), None) if len(frame) else frame
+    return RawTable(frame)

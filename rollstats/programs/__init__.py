@@ -1,0 +1,1 @@
+"""Program definitions shipped with rollstats (TOML files)."""
