@@ -69,7 +69,7 @@ def parse_times(values: pd.Series, zones: pd.Series | str | None = None) -> pd.D
         instant = values.dt.tz_convert("UTC").astype("datetime64[us, UTC]")
         local = values.dt.tz_localize(None).astype("datetime64[us]")
         if zones is not None:
-            local = _wall_in_zones(instant, _zone_series(zones, index), reason)
+            local = _wall_in_zones(instant, _zone_series(zones, index), local)
         reason = reason.mask(instant.isna(), "missing time")
         return pd.DataFrame({"instant": instant, "local": local, "reason": reason})
 
@@ -100,7 +100,7 @@ def parse_times(values: pd.Series, zones: pd.Series | str | None = None) -> pd.D
         reason = reason.mask(no_zone, "time has no UTC offset and no time zone was given "
                                       "(use --tz ZONE or a tz column)")
         for name in zone[naive & zone.notna()].unique():
-            rows = naive & (zone == name)
+            rows = naive & (zone == name).fillna(False).astype(bool)
             if not known_zone(name):
                 reason = reason.mask(rows, f"unknown time zone {name!r}")
                 continue
@@ -123,10 +123,10 @@ def _zone_series(zones: pd.Series | str | None, index: pd.Index) -> pd.Series:
     return out.mask(out == "")
 
 
-def _wall_in_zones(instant: pd.Series, zone: pd.Series, reason: pd.Series) -> pd.Series:
-    local = instant.dt.tz_localize(None)
+def _wall_in_zones(instant: pd.Series, zone: pd.Series, local: pd.Series) -> pd.Series:
+    """The wall clock in each row's zone; rows without a (known) zone keep ``local``."""
     for name in zone.dropna().unique():
-        rows = zone == name
+        rows = (zone == name).fillna(False).astype(bool)
         if known_zone(name):
             local = local.mask(rows, instant[rows].dt.tz_convert(name).dt.tz_localize(None))
     return local.astype("datetime64[us]")

@@ -151,7 +151,8 @@ def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | Non
     problems.add(both & ((duration - by_end).abs() > _END_TOLERANCE_S), "duration_s", duration,
                  "disagrees with end - start (" + by_end.round(1).astype("string") + " s)")
     duration = duration.fillna(by_end)
-    problems.add(duration.isna() & start["instant"].notna() & end["reason"].isna(), "duration_s", None,
+    end_unreadable = end["reason"].notna() & (end["reason"] != "missing time").fillna(False)
+    problems.add(duration.isna() & start["instant"].notna() & ~end_unreadable, "duration_s", None,
                  "no end and no duration_s")
     problems.add(duration <= 0, "duration_s", duration, "duration of zero or less")
     limit = program.limits.max_segment_s

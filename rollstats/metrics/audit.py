@@ -1,0 +1,142 @@
+"""The audit: for each subject and night, which rule passed or failed and by how much, in words."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ..program import Program
+from .flags import check_windows, sessions
+from .maintenance import maintenance_windows
+from .nights import nights, observed
+
+AUDIT_COLUMNS: tuple[str, ...] = ("subject_id", "night", "rule", "passed", "value", "threshold", "message")
+
+
+def _num(values: pd.Series) -> pd.Series:
+    """Seconds as short text: 45.0 -> '45', 45.25 -> '45.2' (one decimal at most)."""
+    text = values.astype("float64").round(1).astype("string")
+    return text.str.replace(r"\.0$", "", regex=True)
+
+
+def _day(nights_: pd.Series) -> pd.Series:
+    """Dates as '3 Mar 2026'."""
+    return nights_.dt.day.astype("string") + " " + nights_.dt.strftime("%b %Y").astype("string")
+
+
+def _rows(frame: pd.DataFrame, rule: str, passed, value, threshold, message) -> pd.DataFrame:
+    return pd.DataFrame({
+        "subject_id": frame["subject_id"].to_numpy(), "night": frame["night"].to_numpy(), "rule": rule,
+        "passed": pd.array(passed, dtype="boolean"), "value": pd.Series(value).to_numpy(dtype="float64"),
+        "threshold": pd.Series(threshold, index=frame.index).to_numpy(dtype="float64"),
+        "message": pd.Series(message).astype("string").to_numpy(),
+    })
+
+
+def audit(segments: pd.DataFrame, program: Program | None = None,
+          until: str | dt.date | None = None, subject: str | None = None) -> pd.DataFrame:
+    """Every rule checked, per subject and night, with a sentence a clinician can read.
+
+    Rules: ``daily_minimum`` (every night), ``progression`` (the progression night),
+    ``maintenance_window`` (last night of each complete window), ``lateral_thigh`` (nights
+    with lateral time), ``too_fast`` (nights with a session of short holds), ``standalone``
+    and ``narrow`` (last night of each check window where the data can say). ``value`` and
+    ``threshold`` are in the rule's unit (seconds, or nights for windows).
+
+    >>> from rollstats.io import canonicalise
+    >>> raw = pd.DataFrame({"subject_id": ["a"], "region": ["quads"],
+    ...     "start": ["2026-03-03T21:00+01:00"], "duration_s": [45]})
+    >>> audit(canonicalise(raw, "demo", Program.default()).segments)["message"].iloc[0]
+    'night of 3 Mar 2026: 45 s on hips and legs, 15 s short of the 60 s minimum'
+    """
+    program = program or Program.default()
+    inside, end = observed(segments, until)
+    exercises_logged = bool((inside["activity"] != "rolling").any())
+    if subject is not None:
+        inside = inside.loc[inside["subject_id"] == subject]
+    # one export, one end: a single subject's audit keeps the end of the whole table
+    table = nights(inside, program, end if len(segments) else None)
+    parts = [_daily(table, program), _progression(table, program), _maintenance(table, program),
+             _lateral(table), _too_fast(inside, program), _windows(table, program, exercises_logged)]
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
+        else pd.DataFrame({c: [] for c in AUDIT_COLUMNS})
+    order = {"daily_minimum": 0, "progression": 1, "lateral_thigh": 2, "too_fast": 3,
+             "maintenance_window": 4, "standalone": 5, "narrow": 6}
+    out["_order"] = out["rule"].map(order)
+    out = out.sort_values(["subject_id", "night", "_order"], kind="stable").drop(columns="_order")
+    return out.reset_index(drop=True)
+
+
+def _daily(table: pd.DataFrame, program: Program) -> pd.DataFrame:
+    minimum = program.daily.minimum_s
+    short = _num(minimum - table["rolled_s"])
+    head = "night of " + _day(table["night"]) + ": " + _num(table["rolled_s"]) + " s on hips and legs, "
+    message = (head + short + f" s short of the {minimum:g} s minimum").where(
+        ~table["compliant"], head + f"meets the {minimum:g} s minimum")
+    return _rows(table, "daily_minimum", table["compliant"], table["rolled_s"], minimum, message)
+
+
+def _progression(table: pd.DataFrame, program: Program) -> pd.DataFrame:
+    rules = program.progression
+    hit = table.loc[table["progression"]]
+    value = hit["cumulative_s"] if rules.mode == "cumulative" else hit["rolled_s"]
+    what = " s on hips and legs in total" if rules.mode == "cumulative" else " s on hips and legs that night"
+    message = ("night of " + _day(hit["night"]) + ": " + _num(value) + what
+               + f", reaching the {rules.total_s:g} s threshold: progress to {rules.next_exercise}"
+               + ", and keep rolling in maintenance")
+    return _rows(hit, "progression", [True] * len(hit), value, rules.total_s, message)
+
+
+def _maintenance(table: pd.DataFrame, program: Program) -> pd.DataFrame:
+    rules = program.maintenance
+    windows = maintenance_windows(table, program)
+    done = windows.loc[windows["complete"]].rename(columns={"last_night": "night"})
+    need = rules.min_per_window
+    short = (need - done["compliant_nights"]).astype("string")
+    head = ("maintenance window " + (done["maintenance_window"] + 1).astype("string") + " ("
+            + _day(done["first_night"]) + " to " + _day(done["night"]) + "): "
+            + done["compliant_nights"].astype("string") + " compliant nights, ")
+    met = done["met"].fillna(False).astype(bool)
+    message = (head + short + f" short of the {need} the card asks").where(
+        ~met, head + f"meets the {need} to {rules.max_per_window} the card asks")
+    message = message.where(~done["over_max"], message + " (more than needed: fine)")
+    return _rows(done, "maintenance_window", done["met"], done["compliant_nights"], need, message)
+
+
+def _lateral(table: pd.DataFrame) -> pd.DataFrame:
+    rows = table.loc[table["lateral_s"] > 0]
+    share = (rows["lateral_share"] * 100).round(0).astype("Int64").astype("string")
+    message = ("night of " + _day(rows["night"]) + ": " + _num(rows["lateral_s"])
+               + " s directly on the side of the thigh (" + share + "% of thigh time); "
+               "roll just in front of and behind it (2 and 4 o'clock on the right thigh) instead")
+    return _rows(rows, "lateral_thigh", [False] * len(rows), rows["lateral_s"], 0.0, message)
+
+
+def _too_fast(segments: pd.DataFrame, program: Program) -> pd.DataFrame:
+    sess = sessions(segments, program)
+    rows = sess.loc[sess["too_fast"].fillna(False).astype(bool)]
+    minimum = program.mistakes.min_hold_s
+    message = ("night of " + _day(rows["night"]) + ": holds on tender spots averaged "
+               + _num(rows["mean_hold_s"]) + f" s, under the {minimum:g} s the card asks; "
+               "hold each tender spot for several seconds so the ball can sink in")
+    return _rows(rows, "too_fast", [False] * len(rows), rows["mean_hold_s"], minimum, message)
+
+
+def _windows(table: pd.DataFrame, program: Program, exercises_logged: bool) -> pd.DataFrame:
+    checks = check_windows(table, program, exercises_logged).rename(columns={"last_night": "night"})
+    span = _day(checks["first_night"]) + " to " + _day(checks["night"])
+    stand = checks.loc[checks["standalone"].notna()]
+    s_msg = ("nights " + span[stand.index] + ": rolling without any strengthening exercise logged; "
+             "the card says not to use self-massage on its own").where(
+        stand["standalone"].astype(bool), "nights " + span[stand.index] + ": rolling with strengthening")
+    narrow = checks.loc[checks["narrow"].notna()]
+    need = program.mistakes.min_regions
+    n_msg = ("nights " + span[narrow.index] + ": rolling covered " + narrow["regions_covered"].astype("string")
+             + f" regions, fewer than {need}; roll the front, back and sides of the thigh, the calves and the hips"
+             ).where(narrow["narrow"].astype(bool),
+                     "nights " + span[narrow.index] + ": rolling covered "
+                     + narrow["regions_covered"].astype("string") + " regions")
+    return pd.concat([
+        _rows(stand, "standalone", ~stand["standalone"].astype(bool), stand["strengthening_s"], 0.0, s_msg),
+        _rows(narrow, "narrow", ~narrow["narrow"].astype(bool), narrow["regions_covered"], need, n_msg),
+    ], ignore_index=True)

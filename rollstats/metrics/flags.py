@@ -1,0 +1,118 @@
+"""The card's common mistakes: lateral thigh, rolling too fast, standalone use, narrow rolling.
+
+Each flag is a nullable boolean: true, false, or NA where the data cannot say.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..program import Program
+from ..regions import REGIONS
+
+
+def sessions(segments: pd.DataFrame, program: Program | None = None) -> pd.DataFrame:
+    """One row per session: segments of one subject with gaps of at most ``night.session_gap_s``.
+
+    The gap is the next segment's start minus the latest end so far (seconds, absolute time).
+    ``rolled_s`` is hips-and-legs rolling (s); ``mean_hold_s`` is total held seconds over holds
+    for rolling segments that log both ``hold_count > 0`` and ``hold_s``; ``too_fast`` is
+    NA without hold data.
+
+    >>> from rollstats.io import canonicalise
+    >>> raw = pd.DataFrame({"subject_id": ["a", "a"], "region": ["quads", "calves"],
+    ...     "start": ["2026-03-03T21:00+01:00", "2026-03-03T21:01+01:00"], "duration_s": [60, 60],
+    ...     "hold_count": [2, 2], "hold_s": [4, 4]})
+    >>> sessions(canonicalise(raw, "demo", Program.default()).segments)[["segments", "mean_hold_s", "too_fast"]].values.tolist()
+    [[2, 2.0, True]]
+    """
+    program = program or Program.default()
+    seg = segments.sort_values(["subject_id", "start"], kind="stable")
+    subject = seg["subject_id"]
+    end = seg["start"] + pd.to_timedelta(seg["duration_s"], unit="s")
+    latest_end = end.groupby(subject).cummax().groupby(subject).shift(1)
+    gap = (seg["start"] - latest_end).dt.total_seconds()
+    new = latest_end.isna() | (gap > program.night.session_gap_s)
+    number = new.astype("int64").groupby(subject).cumsum() - 1
+
+    rolling = (seg["activity"] == "rolling").to_numpy()
+    counted = seg["region"].isin(program.hips_and_legs).to_numpy() & rolling
+    holds = (rolling & seg["hold_count"].gt(0).fillna(False).to_numpy(dtype=bool)
+             & seg["hold_s"].notna().to_numpy())
+    work = pd.DataFrame({
+        "subject_id": subject.to_numpy(), "session": number.to_numpy(),
+        "start": seg["start"].to_numpy(), "night": seg["night"].to_numpy(),
+        "rolling": rolling.astype("int64"),
+        "rolled_s": np.where(counted, seg["duration_s"].to_numpy(), 0.0),
+        "hold_count": np.where(holds, seg["hold_count"].to_numpy(dtype="float64", na_value=0), 0.0),
+        "hold_s": np.where(holds, seg["hold_s"].to_numpy(dtype="float64", na_value=0), 0.0),
+        "symptom": (seg["trigger"] == "symptom").to_numpy() & rolling,
+    })
+    out = (work.groupby(["subject_id", "session"], sort=True)
+           .agg(first_start=("start", "min"), night=("night", "first"), segments=("rolling", "sum"),
+                rolled_s=("rolled_s", "sum"), hold_count=("hold_count", "sum"), hold_s=("hold_s", "sum"),
+                symptom=("symptom", "any"))
+           .reset_index())
+    has_holds = out["hold_count"] > 0
+    out["mean_hold_s"] = (out["hold_s"] / out["hold_count"]).where(has_holds)
+    too_fast = pd.array(out["mean_hold_s"] < program.mistakes.min_hold_s, dtype="boolean")
+    too_fast[~has_holds.to_numpy()] = pd.NA
+    out["too_fast"] = too_fast
+    out["hold_count"] = out["hold_count"].astype("int64")
+    return out
+
+
+def check_windows(nights_table: pd.DataFrame, program: Program | None = None,
+                  exercises_logged: bool = True) -> pd.DataFrame:
+    """Standalone and narrow rolling per window of ``mistakes.window_nights`` from the first night.
+
+    ``exercises_logged`` says whether the export logs any exercise other than rolling; when
+    it does not, the standalone check cannot say (NA). ``regions_covered`` counts distinct
+    regions of ``daily.counted_regions`` with rolling time (``unspecified`` is no region).
+
+    >>> t = pd.DataFrame({"subject_id": ["a"] * 2, "check_window": [0, 0],
+    ...     "night": pd.to_datetime(["2026-03-01", "2026-03-02"]), "rolled_s": [60.0, 60.0],
+    ...     "strengthening_s": [0.0, 0.0], "seconds_calf": [60.0, 0.0], "seconds_hip": [0.0, 60.0]})
+    >>> check_windows(t)[["regions_covered", "standalone", "narrow"]].values.tolist()
+    [[2, True, True]]
+    """
+    program = program or Program.default()
+    named = [r for r in program.daily.counted_regions if r != "unspecified"]
+    columns = [f"seconds_{r}" for r in REGIONS if f"seconds_{r}" in nights_table]
+    work = nights_table[["subject_id", "check_window", "night", "rolled_s", "strengthening_s"]].copy()
+    work["any_rolling_s"] = nights_table[columns].sum(axis=1)
+    for region in named:
+        col = f"seconds_{region}"
+        work[region] = nights_table[col] if col in nights_table else 0.0
+    grouped = work.groupby(["subject_id", "check_window"], sort=True)
+    out = grouped.agg(first_night=("night", "min"), last_night=("night", "max"),
+                      rolled_s=("rolled_s", "sum"), any_rolling_s=("any_rolling_s", "sum"),
+                      strengthening_s=("strengthening_s", "sum"))
+    out["regions_covered"] = (grouped[named].sum() > 0).sum(axis=1).astype("int64")
+    out = out.reset_index()
+    rolled_any = out["any_rolling_s"] > 0
+    standalone = pd.array(out["strengthening_s"] <= 0, dtype="boolean")
+    standalone[~(rolled_any.to_numpy() & exercises_logged)] = pd.NA
+    narrow = pd.array(out["regions_covered"] < program.mistakes.min_regions, dtype="boolean")
+    narrow[~((out["rolled_s"] > 0) & (out["regions_covered"] > 0)).to_numpy()] = pd.NA
+    out["standalone"] = standalone
+    out["narrow"] = narrow
+    return out.drop(columns="any_rolling_s")
+
+
+def any_flag(values: pd.Series, by: pd.Series) -> pd.Series:
+    """Per group: true if any value is true, false if some are false and none true, else NA.
+
+    >>> v = pd.array([True, pd.NA, False, pd.NA, pd.NA], dtype="boolean")
+    >>> any_flag(pd.Series(v), pd.Series(["a", "a", "b", "b", "c"])).tolist()
+    [True, False, <NA>]
+    """
+    values = values.astype("boolean")
+    frame = pd.DataFrame({"by": by.to_numpy(), "t": values.fillna(False).to_numpy(dtype=bool),
+                          "known": values.notna().to_numpy()})
+    grouped = frame.groupby("by", sort=True)
+    has_true = grouped["t"].any()
+    has_known = grouped["known"].any()
+    out = pd.Series(pd.array(has_true.to_numpy(), dtype="boolean"), index=has_true.index)
+    out[~has_known.to_numpy()] = pd.NA
+    return out

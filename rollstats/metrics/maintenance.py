@@ -1,0 +1,82 @@
+"""Maintenance windows and streaks, from the nights table."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..program import Program
+
+
+def maintenance_windows(nights_table: pd.DataFrame, program: Program | None = None) -> pd.DataFrame:
+    """One row per subject and maintenance window: its nights, compliant nights, met or not.
+
+    A window is complete when all its ``maintenance.window_nights`` nights are observed;
+    ``met`` (at least ``maintenance.min_per_window`` compliant nights) is NA for a partial
+    window. ``over_max`` notes more than ``maintenance.max_per_window`` compliant nights.
+
+    >>> t = pd.DataFrame({"subject_id": ["a"] * 9, "night": pd.date_range("2026-03-01", periods=9),
+    ...     "maintenance_window": pd.array([0] * 7 + [1] * 2, dtype="Int64"),
+    ...     "compliant": [True, False, True, False, False, False, False, True, False]})
+    >>> maintenance_windows(t)[["compliant_nights", "complete", "met"]].values.tolist()
+    [[2, True, True], [1, False, <NA>]]
+    """
+    program = program or Program.default()
+    rules = program.maintenance
+    rows = nights_table.loc[nights_table["maintenance_window"].notna()]
+    windows = (rows.groupby(["subject_id", "maintenance_window"], sort=True)
+               .agg(first_night=("night", "min"), last_night=("night", "max"),
+                    nights=("night", "size"), compliant_nights=("compliant", "sum"))
+               .reset_index())
+    windows["maintenance_window"] = windows["maintenance_window"].astype("int64")
+    windows["compliant_nights"] = windows["compliant_nights"].astype("int64")
+    windows["complete"] = windows["nights"] == rules.window_nights
+    met = windows["compliant_nights"] >= rules.min_per_window
+    windows["met"] = pd.array(met, dtype="boolean")
+    windows.loc[~windows["complete"], "met"] = pd.NA
+    windows["over_max"] = windows["compliant_nights"] > rules.max_per_window
+    return windows
+
+
+def maintenance_adherence(windows: pd.DataFrame) -> pd.DataFrame:
+    """Per subject: complete windows, met windows, windows over the maximum, and met / complete.
+
+    >>> w = pd.DataFrame({"subject_id": ["a", "a", "a"], "complete": [True, True, False],
+    ...     "met": pd.array([True, False, pd.NA], dtype="boolean"), "over_max": [False, False, False]})
+    >>> maintenance_adherence(w).loc["a", ["maintenance_windows_met", "maintenance_adherence"]].tolist()
+    [1.0, 0.5]
+    """
+    complete = windows.loc[windows["complete"]]
+    grouped = complete.groupby("subject_id")
+    out = pd.DataFrame({
+        "maintenance_windows_complete": grouped.size(),
+        "maintenance_windows_met": grouped["met"].sum().astype("int64"),
+        "maintenance_windows_over_max": grouped["over_max"].sum().astype("int64"),
+    })
+    out["maintenance_adherence"] = out["maintenance_windows_met"] / out["maintenance_windows_complete"]
+    return out.astype({"maintenance_adherence": "float64"})
+
+
+def streaks(nights_table: pd.DataFrame, program: Program | None = None) -> pd.DataFrame:
+    """Per subject: the longest run of compliant nights and the run ending on the last night.
+
+    The scope is the whole observation, or the daily phase only (``daily.streak_scope``).
+
+    >>> t = pd.DataFrame({"subject_id": ["a"] * 6, "phase": ["daily"] * 6,
+    ...     "compliant": [True, True, True, False, True, True]})
+    >>> streaks(t).loc["a"].tolist()
+    [3, 2]
+    """
+    program = program or Program.default()
+    table = nights_table
+    if program.daily.streak_scope == "daily_phase":
+        table = table.loc[table["phase"] == "daily"]
+    compliant = table["compliant"].astype("int64")
+    subject = table["subject_id"]
+    run = (1 - compliant).groupby(subject).cumsum()
+    length = compliant.groupby([subject, run]).cumsum()
+    per_subject = length.groupby(subject)
+    return pd.DataFrame({
+        "longest_streak": per_subject.max().astype("int64"),
+        "current_streak": per_subject.last().astype("int64"),
+    })
+
+
