@@ -87,6 +87,32 @@ class MistakeRules:
     window_nights: int  #: window length (nights) for the standalone and narrow checks
 
 
+@dataclass(frozen=True)
+class CheckinRules:
+    """How a yes/no check-in (a session of unknown length) counts."""
+
+    meets_minimum: bool  #: true: a check-in meets daily.minimum_s; false: logged but too short
+
+
+@dataclass(frozen=True)
+class MonitoringRules:
+    """Engagement measures used by clinicians and studies beyond the card itself."""
+
+    low_engagement_nights: int  #: nights in a row without rolling for a low-engagement alert
+    stalled_nights: int  #: ... for a stalled alert
+    dropped_nights: int  #: ... for a dropped alert
+    data_days_period_nights: int  #: length of a remote-monitoring period (nights)
+    data_days_required: int  #: nights with any rolling needed in a period
+
+
+@dataclass(frozen=True)
+class SymptomRules:
+    """When symptoms count as resolved."""
+
+    resolved_pain_max: float  #: pain (0-10) at or below this counts as resolved
+    resolved_nights: int  #: logged nights in a row at or below it
+
+
 _SECTIONS: dict[str, type] = {
     "night": NightRules,
     "limits": Limits,
@@ -94,6 +120,9 @@ _SECTIONS: dict[str, type] = {
     "progression": ProgressionRules,
     "maintenance": MaintenanceRules,
     "mistakes": MistakeRules,
+    "checkins": CheckinRules,
+    "monitoring": MonitoringRules,
+    "symptoms": SymptomRules,
 }
 
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -114,6 +143,9 @@ class Program:
     progression: ProgressionRules
     maintenance: MaintenanceRules
     mistakes: MistakeRules
+    checkins: CheckinRules
+    monitoring: MonitoringRules
+    symptoms: SymptomRules
 
     @classmethod
     def default(cls) -> "Program":
@@ -294,4 +326,5 @@ def load_program(path: str | Path | None = None) -> Program:
 
 
 __all__ = ["Program", "ProgramError", "load_program", "NightRules", "Limits", "DailyRules",
-           "ProgressionRules", "MaintenanceRules", "MistakeRules"]
+           "ProgressionRules", "MaintenanceRules", "MistakeRules", "CheckinRules", "MonitoringRules",
+           "SymptomRules"]
