@@ -8,7 +8,19 @@ from .flags import any_flag, check_windows, sessions
 from .maintenance import maintenance_adherence, maintenance_windows, streaks
 from .nights import REGION_COLUMNS, nights, observed, progression_nights
 from .summary import FLAG_COLUMNS, summarize
+# research measures (docs/definitions.md, "Research measures")
+from .engagement import (ALERT_LEVELS, alerts, alerts_summary, cohort_adherence, data_days,
+                         data_days_summary, no_rolling_runs, rolling_adherence)
+from .enrolment import EnrolmentError, enrolment_table, observation_windows, within_windows
+from .research import RESEARCH_COLUMNS, research_summary
+from .strength import strength, strength_score, strength_summary
+from .symptoms import night_pain, pain_by_week, resolution, session_pain, symptom_summary
 
 __all__ = ["nights", "progression_nights", "maintenance_windows", "maintenance_adherence", "streaks",
            "sessions", "check_windows", "any_flag", "summarize", "audit", "observed",
-           "REGION_COLUMNS", "FLAG_COLUMNS", "AUDIT_COLUMNS"]
+           "REGION_COLUMNS", "FLAG_COLUMNS", "AUDIT_COLUMNS",
+           "enrolment_table", "observation_windows", "within_windows", "EnrolmentError",
+           "rolling_adherence", "cohort_adherence", "data_days", "data_days_summary", "alerts",
+           "alerts_summary", "no_rolling_runs", "ALERT_LEVELS", "strength_score", "strength",
+           "strength_summary", "session_pain", "pain_by_week", "night_pain", "resolution",
+           "symptom_summary", "research_summary", "RESEARCH_COLUMNS"]

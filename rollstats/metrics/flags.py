@@ -46,7 +46,7 @@ def sessions(segments: pd.DataFrame, program: Program | None = None) -> pd.DataF
         "rolled_s": np.where(counted, seg["duration_s"].to_numpy(), 0.0),
         "hold_count": np.where(holds, seg["hold_count"].to_numpy(dtype="float64", na_value=0), 0.0),
         "hold_s": np.where(holds, seg["hold_s"].to_numpy(dtype="float64", na_value=0), 0.0),
-        "symptom": (seg["trigger"] == "symptom").to_numpy() & rolling,
+        "symptom": (seg["trigger"] == "symptom").to_numpy(),
     })
     out = (work.groupby(["subject_id", "session"], sort=True)
            .agg(first_start=("start", "min"), night=("night", "first"), segments=("rolling", "sum"),

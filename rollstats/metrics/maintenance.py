@@ -23,9 +23,11 @@ def maintenance_windows(nights_table: pd.DataFrame, program: Program | None = No
     rules = program.maintenance
     rows = nights_table.loc[nights_table["maintenance_window"].notna()]
     windows = (rows.groupby(["subject_id", "maintenance_window"], sort=True)
-               .agg(first_night=("night", "min"), last_night=("night", "max"),
-                    nights=("night", "size"), compliant_nights=("compliant", "sum"))
+               .agg(first_night=("night", "min"), nights=("night", "size"),
+                    compliant_nights=("compliant", "sum"))
                .reset_index())
+    # a window's own last night, which a partial window has not reached yet
+    windows.insert(3, "last_night", windows["first_night"] + pd.Timedelta(days=rules.window_nights - 1))
     windows["maintenance_window"] = windows["maintenance_window"].astype("int64")
     windows["compliant_nights"] = windows["compliant_nights"].astype("int64")
     windows["complete"] = windows["nights"] == rules.window_nights

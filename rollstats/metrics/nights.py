@@ -47,12 +47,16 @@ def _grid(first: pd.Series, end: pd.Timestamp) -> pd.DataFrame:
 
 
 def nights(segments: pd.DataFrame, program: Program | None = None,
-           until: str | dt.date | None = None) -> pd.DataFrame:
+           until: str | dt.date | None = None, enrolment: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per subject and night: seconds rolled, compliance, phase and windows.
 
     ``segments`` is a canonical segment table. Every night from the subject's first night
     to the end of observation is a row, with zeros where nothing was logged. Seconds are
     rolling time in seconds; see ``docs/definitions.md`` for each column.
+
+    With an ``enrolment`` table (see :func:`rollstats.metrics.enrolment.enrolment_table`),
+    the enrolled subjects are observed from their start to their end night instead: nights
+    outside are ignored, and an enrolled subject who never rolled has a row per night.
 
     >>> from rollstats.io import canonicalise
     >>> raw = pd.DataFrame({"subject_id": ["a", "a"], "region": ["quads", "calves"],
@@ -64,6 +68,11 @@ def nights(segments: pd.DataFrame, program: Program | None = None,
     program = program or Program.default()
     segments, end = observed(segments, until)
     first = segments.groupby("subject_id", sort=True)["night"].min()
+    if enrolment is not None:  # observation windows set by the study, not by the export
+        from .enrolment import observation_windows, within_windows
+        windows = observation_windows(segments, enrolment, until)
+        segments = within_windows(segments, windows)
+        first, end = windows["first_night"], windows["last_night"]
     grid = _grid(first, end) if len(first) else _grid(pd.Series(dtype="datetime64[us]"), pd.Timestamp(0))
     key = pd.MultiIndex.from_frame(grid[["subject_id", "night"]])
 
@@ -92,7 +101,7 @@ def nights(segments: pd.DataFrame, program: Program | None = None,
     reached_on = (table["cumulative_s"] if program.progression.mode == "cumulative"
                   else table["rolled_s"]) >= program.progression.total_s
     progression_index = table.loc[reached_on].groupby("subject_id")["night_index"].min()
-    p_index = table["subject_id"].map(progression_index)
+    p_index = table["subject_id"].map(progression_index).astype("float64")
     table["progression"] = (table["night_index"] == p_index).to_numpy(dtype=bool, na_value=False)
     maintenance = table["night_index"] > p_index
     table["phase"] = np.where(maintenance, "maintenance", "daily")

@@ -6,16 +6,22 @@ import datetime as dt
 import pandas as pd
 
 from ..program import Program
+from .enrolment import group_columns, observation_windows, within_windows
 from .flags import any_flag, check_windows, sessions
 from .maintenance import maintenance_adherence, maintenance_windows, streaks
 from .nights import REGION_COLUMNS, nights, observed, progression_nights
+from .research import research_summary
 
 FLAG_COLUMNS: tuple[str, ...] = ("flag_lateral_thigh", "flag_too_fast", "flag_standalone", "flag_narrow")
 
 
 def summarize(segments: pd.DataFrame, program: Program | None = None,
-              until: str | dt.date | None = None) -> pd.DataFrame:
+              until: str | dt.date | None = None, enrolment: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per subject with rolling in observation: adherence, progression, flags.
+
+    With an ``enrolment`` table (:func:`rollstats.metrics.enrolment.enrolment_table`), one row
+    per enrolled subject with a night in its window, rolling or not, observed over that
+    window; the enrolment's group columns come last.
 
     Seconds are rolling seconds; adherence figures are shares from 0 to 1; dates are
     midnight Timestamps (NaT where there is none). Columns are listed in
@@ -32,7 +38,10 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
     """
     program = program or Program.default()
     inside, _ = observed(segments, until)
-    table = nights(inside, program, until)
+    table = nights(inside, program, until, enrolment=enrolment)
+    if enrolment is not None:
+        windows = observation_windows(inside, enrolment, until)
+        inside = within_windows(inside, windows)
     per = table.groupby("subject_id", sort=True)
     out = pd.DataFrame({
         "first_night": per["night"].min(),
@@ -89,7 +98,11 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
     for col in FLAG_COLUMNS:
         out[col] = out[col].astype("boolean")
 
-    out = out.loc[any_rolling > 0]
+    out = out.join(research_summary(table, inside, program))
+    if enrolment is None:
+        out = out.loc[any_rolling > 0]
+    else:
+        out = out.join(windows[group_columns(windows)])
     return out.reset_index().rename(columns={"index": "subject_id"}).astype({"subject_id": "str"})
 
 
