@@ -121,7 +121,7 @@ def clock_region(side: pd.Series, clock: pd.Series) -> pd.Series:
 
     ``side`` holds canonical sides (``left``/``right``/NA), ``clock`` whole hours 1-12 (NA where
     none). The result is NA where the hour is missing, out of range, or ambiguous (no side, or
-    ``both``, and an hour whose mirror names another region: only 12 and 6 are symmetric).
+    ``both``, and an hour other than the symmetric 12 and 6).
 
     >>> clock_region(pd.Series(["right", "left", None]), pd.Series([3, 3, 12])).tolist()
     ['thigh_lateral', 'thigh_inner', 'thigh_front']
@@ -135,6 +135,7 @@ def clock_region(side: pd.Series, clock: pd.Series) -> pd.Series:
     right = lookup[hour_i]
     left = lookup[mirrored]
     out = np.where(side_arr == "left", left, right)
-    ambiguous = (side_arr != "left") & (side_arr != "right") & (right != left)
+    # RULES.md: without a side only the symmetric positions (12 and 6) can be read
+    ambiguous = (side_arr != "left") & (side_arr != "right") & ~np.isin(hour_i, (6, 12))
     out = np.where(valid & ~ambiguous, out, None)
     return pd.Series(out, index=side.index, dtype="string")
