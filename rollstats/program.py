@@ -17,6 +17,7 @@ section by section::
 from __future__ import annotations
 
 import datetime as dt
+import math
 import tomllib
 from dataclasses import dataclass, fields
 from importlib import resources
@@ -187,7 +188,8 @@ class Program:
             for f in fields(getattr(self, section)):
                 v = getattr(getattr(self, section), f.name)
                 if isinstance(v, dt.time):
-                    v = v.strftime("%H:%M")
+                    # HH:MM, unless seconds are set (replace() must not drop them)
+                    v = v.strftime("%H:%M") if (v.second, v.microsecond) == (0, 0) else v.isoformat()
                 elif isinstance(v, tuple):
                     v = list(v)
                 values[f.name] = v
@@ -275,7 +277,7 @@ def _convert(value: Any, type_name: str, key: str, where: str) -> Any:
         except ValueError:
             raise fail("a time such as \"04:00\"") from None
     if type_name == "float":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
             raise fail("a number of 0 or more")
         return float(value)
     if type_name == "int":
@@ -314,6 +316,20 @@ def _check(program: Program, where: str) -> None:
             f"is less than 'maintenance.min_per_window' ({m.min_per_window})")
     if program.limits.max_segment_s <= 0:
         raise ProgramError(f"program file {where}: 'limits.max_segment_s' must be more than 0")
+    mon = program.monitoring
+    levels = [("low_engagement_nights", mon.low_engagement_nights), ("stalled_nights", mon.stalled_nights),
+              ("dropped_nights", mon.dropped_nights)]
+    for (lower, a), (higher, b) in zip(levels, levels[1:]):
+        if not a < b:
+            raise ProgramError(f"program file {where}: 'monitoring.{lower}' ({a}) must be less than "
+                               f"'monitoring.{higher}' ({b})")
+    if mon.data_days_required > mon.data_days_period_nights:
+        raise ProgramError(
+            f"program file {where}: 'monitoring.data_days_required' ({mon.data_days_required}) "
+            f"is more than 'monitoring.data_days_period_nights' ({mon.data_days_period_nights})")
+    if program.symptoms.resolved_pain_max > 10:
+        raise ProgramError(f"program file {where}: 'symptoms.resolved_pain_max' "
+                           f"({program.symptoms.resolved_pain_max:g}) is above the 0-10 pain scale")
 
 
 def load_program(path: str | Path | None = None) -> Program:

@@ -8,6 +8,11 @@ decided here beyond the plausibility limit ``limits.max_segment_s``.
 
 Native columns: ``subject_id, start, end | duration_s, region, side, clock, activity,
 trigger, hold_count, hold_s, pain_before, pain_after, notes`` and an optional ``tz``.
+
+A ``checkin`` column (``true``/``yes``/``1``) marks a yes/no check of unknown length (a Loop
+Habit Tracker checkmark): where such a row gives neither ``end`` nor ``duration_s``, its
+duration follows ``checkins.meets_minimum`` of the program: ``daily.minimum_s`` seconds (at
+least 1 s) when true, so the night is compliant; 1 s when false: rolling logged but too short.
 """
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ from ..times import night_of, parse_times
 
 NATIVE_COLUMNS: tuple[str, ...] = (
     "subject_id", "start", "end", "duration_s", "region", "side", "clock", "activity", "trigger",
-    "hold_count", "hold_s", "pain_before", "pain_after", "notes", "tz",
+    "hold_count", "hold_s", "pain_before", "pain_after", "notes", "tz", "checkin",
 )
 #: End and duration may disagree by this much (s) from rounding in exports.
 _END_TOLERANCE_S = 1.0
@@ -151,8 +156,11 @@ def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | Non
     problems.add(both & ((duration - by_end).abs() > _END_TOLERANCE_S), "duration_s", duration,
                  "disagrees with end - start (" + by_end.round(1).astype("string") + " s)")
     duration = duration.fillna(by_end)
+    duration = duration.fillna(_checkin_seconds(raw, program))
+    # refuse a row that gives neither, unless its end or duration_s cell was refused already
     end_unreadable = end["reason"].notna() & (end["reason"] != "missing time").fillna(False)
-    problems.add(duration.isna() & start["instant"].notna() & ~end_unreadable, "duration_s", None,
+    given = _text(raw, "duration_s").notna()
+    problems.add(duration.isna() & start["instant"].notna() & ~end_unreadable & ~given, "duration_s", None,
                  "no end and no duration_s")
     problems.add(duration <= 0, "duration_s", duration, "duration of zero or less")
     limit = program.limits.max_segment_s
@@ -210,6 +218,21 @@ def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | Non
     }).astype(REJECT_DTYPES).reset_index(drop=True)
     unknown = unknown[ok].value_counts()
     return Canonical(segments, rejects, unknown, len(raw))
+
+
+#: Words that mark a row as a check-in (after lower-casing); anything else is not one.
+_CHECKIN_TRUE = ("true", "yes", "1", "y")
+
+
+def _checkin_seconds(raw: pd.DataFrame, program: Program) -> pd.Series:
+    """Seconds a check-in of unknown length stands for, per row (NaN where not a check-in).
+
+    ``checkins.meets_minimum`` true: ``daily.minimum_s`` (at least 1 s); false: 1 s, rolling
+    logged but too short for the minimum.
+    """
+    marked = _text(raw, "checkin").str.lower().isin(_CHECKIN_TRUE).fillna(False).astype(bool)
+    seconds = max(program.daily.minimum_s, 1.0) if program.checkins.meets_minimum else 1.0
+    return pd.Series(np.where(marked, seconds, np.nan), index=raw.index, dtype="float64")
 
 
 def _regions(raw: pd.DataFrame, problems: _Problems) -> tuple[pd.Series, pd.Series]:
