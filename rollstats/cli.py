@@ -12,7 +12,8 @@ import pandas as pd
 
 from .errors import RollstatsError
 from .io import load
-from .metrics import audit, summarize
+from .io.enrolment import read_enrolment
+from .metrics import alerts, audit, data_days, nights, observation_windows, summarize
 from .output import plain, to_csv, to_json
 from .program import load_program
 from .report import key_columns, write_report
@@ -24,9 +25,41 @@ def _progress(done: int, total: int, path: Path) -> None:
               file=sys.stderr, flush=True)
 
 
+class _ByteBar:
+    """A one-line progress bar on stderr while a big export streams (on a terminal only)."""
+
+    min_bytes = 8 * 2**20  #: files smaller than this (bytes) show no bar
+
+    def __init__(self, stream=None):
+        self.stream = stream
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        stream = self.stream or sys.stderr
+        if total < self.min_bytes or not stream.isatty():
+            return
+        percent = min(100, done * 100 // total)
+        if percent == self.shown:
+            return
+        self.shown = -1 if percent >= 100 else percent
+        bar = "#" * (percent // 4)
+        print(f"\rreading {done / 2**20:,.0f} of {total / 2**20:,.0f} MiB [{bar:<25}] {percent:3d}%",
+              end="\n" if percent >= 100 else "", file=stream, flush=True)
+
+
+def _reader_options(args: argparse.Namespace) -> dict:
+    """Options for the readers of app exports: subject, habit, and the progress bar."""
+    options = {"on_progress": _ByteBar()}
+    if getattr(args, "subject", None):
+        options["subject"] = args.subject
+    if getattr(args, "habit", None):
+        options["habit"] = args.habit
+    return options
+
+
 def _load(args: argparse.Namespace):
     program = load_program(args.program)
-    result = load(args.paths, tz=args.tz, program=program, progress=_progress)
+    result = load(args.paths, tz=args.tz, program=program, progress=_progress, **_reader_options(args))
     return program, result
 
 
@@ -58,15 +91,69 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(result.report.to_dict()) + "\n")
     else:
         print(result.report)
+        if not (result.segments["activity"] == "rolling").any():
+            print("no rolling found in these files")
         if len(result.rejects) and not args.rejects:
             print(f"{len(result.rejects)} refused rows: write them with --rejects FILE.csv; first ones:")
             print(result.rejects.head(5).to_string(index=False))
     return 0
 
 
+def _enrolment(args: argparse.Namespace, segments: pd.DataFrame) -> pd.DataFrame | None:
+    """The enrolment of ``--enrolment`` (None without), with a note on what it leaves out."""
+    if not getattr(args, "enrolment", None):
+        return None
+    enrolment = read_enrolment(args.enrolment)
+    windows = observation_windows(segments, enrolment, args.until)
+    first = segments["subject_id"].map(windows["first_night"])
+    last = segments["subject_id"].map(windows["last_night"])
+    outside = ~((segments["night"] >= first) & (segments["night"] <= last)).fillna(False)
+    others = sorted(set(segments["subject_id"]) - set(windows.index))
+    if outside.any():
+        print(f"note: {int(outside.sum())} segments outside the enrolment windows are ignored"
+              + (f" ({len(others)} subjects not enrolled, e.g. {others[0]})" if others else ""),
+              file=sys.stderr)
+    return enrolment
+
+
+def _research(args: argparse.Namespace):
+    """Program and nights table (enrolment applied, one subject if asked) for alerts and datadays."""
+    program, result = _load(args)
+    enrolment = _enrolment(args, result.segments)
+    segments, until = result.segments, args.until
+    if args.subject is not None:
+        known = set(segments["subject_id"]) | (set(enrolment["subject_id"]) if enrolment is not None else set())
+        if args.subject not in known:
+            some = ", ".join(sorted(known)[:10])
+            raise RollstatsError(f"no subject {args.subject!r} in these files (some there are: {some})")
+        # one export, one end: a single subject keeps the end of the whole table
+        if until is None and len(segments):
+            until = segments["night"].max()
+        segments = segments.loc[segments["subject_id"] == args.subject]
+        if enrolment is not None:
+            enrolment = enrolment.loc[enrolment["subject_id"] == args.subject]
+    return program, nights(segments, program, until, enrolment=enrolment)
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    program, table = _research(args)
+    found = alerts(table, program)
+    if args.current:
+        found = found.loc[found["ongoing"]]
+    _emit(found, args.format, args.output)
+    return 0
+
+
+def cmd_datadays(args: argparse.Namespace) -> int:
+    program, table = _research(args)
+    _emit(data_days(table, program), args.format, args.output)
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     program, result = _load(args)
-    summary = summarize(result.segments, program, until=args.until)
+    enrolment = _enrolment(args, result.segments)
+    summary = summarize(result.segments, program, until=args.until, enrolment=enrolment)
     _emit(summary, args.format, args.output, key_columns(summary))
     if args.report:
         path = write_report(args.report, summary, result.report, result.rejects, program)
@@ -102,11 +189,15 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--tz", metavar="ZONE", help="IANA time zone for times without a UTC offset")
         p.add_argument("--program", metavar="FILE.toml", help="program file overriding the card's rules")
         p.add_argument("--format", choices=formats, default="table")
+        p.add_argument("--habit", metavar="NAME", help="Loop Habit Tracker: the habit to read "
+                       "(default: the first whose name mentions roll or foam)")
 
     p = sub.add_parser("ingest", help="read exports and report what was accepted, dropped, refused")
     common(p, ("table", "json"))
     p.add_argument("-o", "--output", metavar="OUT.parquet", help="write the canonical segments")
     p.add_argument("--rejects", metavar="FILE.csv", help="write the refused rows with their reasons")
+    p.add_argument("--subject", metavar="ID", help="subject id for exports that name nobody "
+                   "(Apple Health, Loop; default: the file name)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("summary", help="one record per subject who rolled")
@@ -114,14 +205,32 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--until", metavar="DATE", help="last night of observation (YYYY-MM-DD)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the summary here instead of printing")
     p.add_argument("--report", metavar="FILE.html", help="also write a one-file HTML report")
+    p.add_argument("--enrolment", metavar="FILE.csv",
+                   help="subjects and their first and last night (subject_id,start,end[,groups...])")
+    p.add_argument("--subject", metavar="ID", help="subject id for exports that name nobody "
+                   "(Apple Health, Loop; default: the file name)")
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("nights", help="the per-night audit: each rule passed or failed, in words")
     common(p, ("table", "csv", "json"))
-    p.add_argument("--subject", metavar="ID", help="only this subject")
+    p.add_argument("--subject", metavar="ID", help="only this subject (also the subject id of "
+                   "exports that name nobody: Apple Health, Loop)")
     p.add_argument("--until", metavar="DATE", help="last night of observation (YYYY-MM-DD)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the audit here instead of printing")
     p.set_defaults(func=cmd_nights)
+
+    for name, func, what in (
+            ("alerts", cmd_alerts, "disengagement alerts: runs of nights without rolling"),
+            ("datadays", cmd_datadays, "remote-monitoring data days per period of 30 nights")):
+        p = sub.add_parser(name, help=what)
+        common(p, ("table", "csv", "json"))
+        p.add_argument("--subject", metavar="ID", help="only this subject")
+        p.add_argument("--until", metavar="DATE", help="last night of observation (YYYY-MM-DD)")
+        p.add_argument("--enrolment", metavar="FILE.csv", help="subjects and their first and last night")
+        p.add_argument("-o", "--output", metavar="FILE", help="write the table here instead of printing")
+        if name == "alerts":
+            p.add_argument("--current", action="store_true", help="only the runs still going on the last night")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("program", help="print the rules in force")
     p.add_argument("--program", metavar="FILE.toml", help="program file overriding the card's rules")

@@ -61,14 +61,22 @@ def _scalar(value):
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that a spreadsheet would run as a formula with ``'``.
 
-    Only text columns are touched: negative numbers stay numbers.
+    Only text cells are touched: numbers, negative ones included, stay numbers, also in
+    columns of mixed type.
 
-    >>> neutralise_formulas(pd.DataFrame({"n": ["=HYPERLINK(1)", "ok"], "v": [-1, 2]}))["n"].tolist()
-    ["'=HYPERLINK(1)", 'ok']
+    >>> t = pd.DataFrame({"n": ["=HYPERLINK(1)", "ok"], "v": [-1, 2], "m": pd.Series([-0.5, "-x"], dtype=object)})
+    >>> neutralise_formulas(t).to_dict("list")
+    {'n': ["'=HYPERLINK(1)", 'ok'], 'v': [-1, 2], 'm': [-0.5, "'-x"]}
     """
     out = table.copy()
     for name, col in out.items():
-        if pd.api.types.is_string_dtype(col.dtype) or col.dtype == object:
+        if col.dtype == object:
+            is_text = col.map(lambda v: isinstance(v, str)).astype(bool)
+            text = col.where(is_text, "").astype("string")
+            risky = is_text & text.str.startswith(_FORMULA_STARTS).fillna(False).astype(bool)
+            if risky.any():
+                out[name] = col.mask(risky, "'" + text)
+        elif pd.api.types.is_string_dtype(col.dtype):
             text = col.astype("string")
             risky = text.str.startswith(_FORMULA_STARTS).fillna(False).astype(bool)
             if risky.any():

@@ -112,3 +112,13 @@ def test_csv_output_neutralises_formulas(tmp_path, capsys):
     path.write_text("subject_id,start,duration_s,region\n=1+1,2026-03-03T21:00:00+01:00,60,quads\n")
     assert main(["summary", str(path), "--format", "csv"]) == 0
     assert "'=1+1" in capsys.readouterr().out
+
+
+def test_csv_output_keeps_negative_numbers_as_numbers(tmp_path, capsys):
+    # pain 6 -> 2 gives a change of -4: a number, not a formula to neutralise
+    path = tmp_path / "pain.csv"
+    path.write_text("subject_id,start,duration_s,region,pain_before,pain_after\n"
+                    "A,2026-03-03T21:00:00+01:00,60,quads,6,2\n")
+    assert main(["summary", str(path), "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "'-" not in out

@@ -1,4 +1,9 @@
-"""Native CSV exports: one header row, comma-separated, UTF-8 (a BOM is accepted)."""
+"""Native CSV exports: one header row, then one segment per row.
+
+The encoding (UTF-8 with or without a BOM, UTF-16 with a BOM, Windows-1252 / Latin-1), the
+delimiter (``,`` ``;`` tab ``|``) and a decimal comma (``60,5``) are sniffed by
+:mod:`rollstats.io.text`; with a decimal comma the number columns are read as ``60.5``.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import IngestError
-from .base import RawTable
+from . import text
+from .base import NATIVE_COLUMNS, RawTable
 
 
 def read(path: str | Path) -> RawTable:
@@ -20,13 +26,22 @@ def read(path: str | Path) -> RawTable:
     >>> os.remove(f.name)
     """
     try:
+        dialect = text.sniff(path, names=NATIVE_COLUMNS)
         frame = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""],
-                            encoding="utf-8-sig", skip_blank_lines=True)
+                            encoding=dialect.encoding, sep=dialect.delimiter, skip_blank_lines=True)
     except pd.errors.EmptyDataError:
         raise IngestError(f"{path}: the file is empty (no header row)") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+    except (pd.errors.ParserError, UnicodeError, ValueError) as exc:
         raise IngestError(f"{path}: not a readable CSV file ({_first_line(exc)})") from None
+    if dialect.decimal == ",":
+        for column in frame.columns:
+            if str(column).strip().lower() in _NUMBER_COLUMNS:
+                frame[column] = text.to_point_decimal(frame[column])
     return RawTable(frame)
+
+
+#: Native columns that hold numbers (a decimal comma is read in these only).
+_NUMBER_COLUMNS = ("duration_s", "clock", "hold_count", "hold_s", "pain_before", "pain_after")
 
 
 def _first_line(exc: Exception) -> str:

@@ -1,6 +1,7 @@
 """Load one or many exports into one canonical table, with rejects and an ingest report."""
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -9,9 +10,11 @@ import pandas as pd
 
 from ..errors import IngestError
 from ..program import Program
+from ..regions import ALIASES, normalise_label
 from ..schema import empty_rejects, empty_segments
-from . import csvfile, jsonfile, parquetfile, xlsxfile
+from . import apple, csvfile, jsonfile, loop, parquetfile, safezip, xlsxfile
 from .base import Canonical, RawTable, canonicalise
+from .mapping import load_mapping
 
 #: File suffix -> reader. Other formats register here.
 READERS: dict[str, Callable[[Path], RawTable]] = {
@@ -22,7 +25,64 @@ READERS: dict[str, Callable[[Path], RawTable]] = {
     ".parquet": parquetfile.read,
     ".pq": parquetfile.read,
     ".xlsx": xlsxfile.read,
+    ".xml": apple.read,
 }
+
+
+def read_zip(path: Path, **options) -> RawTable:
+    """An app's export zip, by what it holds: ``apple_health_export/export.xml`` or
+    ``export.xml`` is Apple Health, ``Habits.csv`` is Loop Habit Tracker. ``options`` go to
+    that reader where it takes them (``subject``, ``habit``, ``tz``, ``on_progress`` ...).
+
+    >>> import tempfile, zipfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "habits.zip"
+    >>> with zipfile.ZipFile(path, "w") as z:
+    ...     z.writestr("Habits.csv", "Position,Name,Type\\n001,Foam rolling,YES_NO\\n")
+    ...     z.writestr("001 Foam rolling/Checkmarks.csv", "Date,Value\\n2024-03-03,YES_MANUAL\\n")
+    >>> read_zip(path, subject="P1", habit=None).frame[["subject_id", "checkin"]].values.tolist()
+    [['P1', 'true']]
+    >>> tmp.cleanup()
+    """
+    with safezip.open_zip(path) as archive:
+        names = archive.names
+    if apple.zip_member(names) is not None:
+        reader = apple.read
+    elif loop.habits_member(names) is not None:
+        reader = loop.read
+    else:
+        shown = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+        raise IngestError(f"{path}: a zip that is neither an Apple Health export (export.xml) "
+                          f"nor a Loop Habit Tracker export (Habits.csv); it holds: {shown or 'nothing'}")
+    return reader(path, **_taken(reader, options))
+
+
+READERS[".zip"] = read_zip
+#: Readers that a zip is handed to (their options are accepted by ``load`` too).
+ZIP_READERS: tuple[Callable[..., RawTable], ...] = (apple.read, loop.read)
+
+
+def _taken(reader: Callable[..., RawTable], options: dict) -> dict:
+    """The options that ``reader`` takes as keyword arguments."""
+    params = inspect.signature(reader).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return dict(options)
+    return {k: v for k, v in options.items() if k in params}
+
+
+def reader_options() -> set[str]:
+    """Names of the keyword options some registered reader takes (``subject``, ``habit``...).
+
+    >>> {"subject", "habit", "tz", "workout_types", "on_progress"} <= reader_options()
+    True
+    """
+    names: set[str] = set()
+    for reader in (*READERS.values(), *ZIP_READERS):
+        for i, (name, p) in enumerate(inspect.signature(reader).parameters.items()):
+            if i > 0 and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+                names.add(name)
+    return names
+
 
 #: Two rows with these equal are the same segment exported twice.
 DUPLICATE_KEY: tuple[str, ...] = ("subject_id", "start", "duration_s", "region", "side", "activity")
@@ -110,24 +170,28 @@ def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def read_raw(path: Path) -> RawTable:
-    """The raw table of one file, by its suffix."""
+def read_raw(path: Path, **options) -> RawTable:
+    """The raw table of one file, by its suffix; ``options`` go to readers that take them."""
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise IngestError(f"{path}: unknown file type {path.suffix!r} "
                           f"(rollstats reads {', '.join(sorted(READERS))})")
-    return reader(path)
+    return reader(path, **_taken(reader, options))
 
 
 def load(paths, tz: str | None = None, program: Program | None = None,
-         progress: Callable[[int, int, Path], None] | None = None) -> LoadResult:
+         progress: Callable[[int, int, Path], None] | None = None, mapping=None, **options) -> LoadResult:
     """Read exports into one canonical segment table.
 
     ``paths`` is a file, a folder, or a list of them; ``tz`` is the IANA zone for times
     without an offset; ``progress(done, total, path)`` is called after each file. Rows are
     checked one column at a time; refused rows go to ``rejects`` with their reason, and
     exact duplicates (same subject, start instant, duration, region, side, activity) keep
-    the first copy read.
+    the first copy read. ``options`` go to the readers that take them, e.g. ``subject="P001"``
+    for exports that name nobody (Apple Health, Loop), ``habit="Foam rolling"`` (Loop),
+    ``workout_types={...}`` (Apple), ``on_progress(done_bytes, total_bytes)`` (Apple); ``tz``
+    also goes to readers that take it (Loop dates). ``mapping`` (a mapping file's path or a
+    :class:`~rollstats.io.mapping.Mapping`) reads every file as an app's export through it.
 
     >>> from rollstats.datasets import sample_path
     >>> segments, rejects, report = load(sample_path("patient"))
@@ -135,12 +199,22 @@ def load(paths, tz: str | None = None, program: Program | None = None,
     True
     """
     program = program or Program.default()
+    unknown = sorted(set(options) - reader_options())
+    if unknown:
+        raise TypeError(f"load() got an option no reader takes: {unknown[0]!r} "
+                        f"(readers take: {', '.join(sorted(reader_options()))})")
     files = expand_paths(paths)
     parts: list[Canonical] = []
     passed_over: dict[str, int] = {}
+    mapper = load_mapping(mapping) if mapping is not None else None
     for i, path in enumerate(files, start=1):
-        raw = read_raw(path)
-        parts.append(canonicalise(raw.frame, str(path), program, tz=tz, source_row=raw.source_row))
+        if mapper is not None:
+            part, over = mapper.canonical(path, program, tz=tz)
+            parts.append(part)
+            raw = RawTable(pd.DataFrame(), passed_over=over)
+        else:
+            raw = read_raw(path, tz=tz, **options)
+            parts.append(canonicalise(raw.frame, str(path), program, tz=tz, source_row=raw.source_row))
         for key, n in raw.passed_over.items():
             passed_over[key] = passed_over.get(key, 0) + n
         if progress is not None:
@@ -167,9 +241,21 @@ def combine(parts: list[Canonical], sources: list[str], passed_over: dict[str, i
         "rows_rejected": [len(p.rejects) for p in parts],
     })
     files["rows_accepted"] -= files["duplicates_dropped"]
-    unknown: dict[str, int] = {}
-    for p in parts:
-        for label, n in p.unknown_labels.items():
-            unknown[str(label)] = unknown.get(str(label), 0) + int(n)
-    report = IngestReport(files, dict(sorted(unknown.items())), dict(passed_over or {}))
+    report = IngestReport(files, unknown_labels(segments), dict(passed_over or {}))
     return LoadResult(segments, rejects, report)
+
+
+def unknown_labels(segments: pd.DataFrame) -> dict[str, int]:
+    """Region labels no alias knows (read as ``other``) with their counts among kept segments.
+
+    >>> from rollstats.io import canonicalise
+    >>> from rollstats.program import Program
+    >>> raw = pd.DataFrame({"subject_id": "a", "start": "2026-03-03T21:00+01:00", "duration_s": 60,
+    ...                     "region": ["toes", "Toes", "other", "quads"]})
+    >>> unknown_labels(canonicalise(raw, "demo", Program.default()).segments)
+    {'Toes': 1, 'toes': 1}
+    """
+    other = segments.loc[segments["region"] == "other", "region_label"].dropna()
+    known = normalise_label(other).isin(list(ALIASES))
+    counts = other[~known.to_numpy()].value_counts()
+    return {str(k): int(v) for k, v in sorted(counts.items())}

@@ -7,11 +7,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import IngestError
+from . import safezip
 from .base import RawTable
 
 
 def read(path: str | Path, sheet: int | str = 0) -> RawTable:
     """Read the first sheet (or ``sheet``) of an XLSX workbook as cells of their own types."""
+    # a workbook is a zip: its members' count, sizes and ratios pass the zip-bomb caps first
+    safezip.check(path)
     try:
         frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:

@@ -17,9 +17,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from ..program import Program
 from ..regions import REGIONS
 from .nights import observed
 
@@ -36,6 +34,7 @@ def region_side_seconds(segments: pd.DataFrame, until: str | dt.date | None = No
     time are left out. Segments after ``until`` are ignored, as in :func:`rollstats.nights`.
 
     >>> from rollstats.io import canonicalise
+    >>> from rollstats.program import Program
     >>> raw = pd.DataFrame({"subject_id": ["a"] * 3, "region": ["quads", "quads", "calves"],
     ...     "side": ["left", "right", None], "start": ["2026-03-03T21:00+01:00"] * 3,
     ...     "duration_s": [30, 40, 50]})
@@ -109,12 +108,15 @@ def adherence_by_week_since_start(nights_table: pd.DataFrame, phase: str | None 
     expected share falls after the first week or so; subjects enrolled late leave the later
     weeks, as observation ends on one date for all.
 
-    Per week: ``phase`` (the ``phase`` argument, ``"all"`` for None), ``subjects`` (n), ``nights``, ``mean`` (the mean of the shares, 0 to 1), ``sd``
-    (sample standard deviation), and the interval ``low``, ``high`` = mean -/+ t(q, n - 1) *
-    sd / sqrt(n) with q = (1 + ``level``) / 2 (Student t, the normal approximation corrected for
-    small n), clipped to [0, 1]; NaN with fewer than two subjects.
+    Per week: ``phase`` (the ``phase`` argument, ``"all"`` for None), ``subjects`` (n),
+    ``nights``, ``mean`` (the mean of the shares, 0 to 1), ``sd`` (sample standard deviation),
+    and the interval ``low``, ``high`` = mean -/+ t(q, n - 1) * sd / sqrt(n) with q = (1 +
+    ``level``) / 2 (Student t: the normal approximation corrected for small n), clipped to
+    [0, 1]; NaN with fewer than two subjects. The shares are bounded and often piled at 0 or
+    1, so with few subjects read the interval as a guide, not an exact coverage.
 
-    >>> t = pd.DataFrame({"subject_id": ["a"] * 8 + ["b"] * 7, "night_index": list(range(8)) + list(range(7)),
+    >>> t = pd.DataFrame({"subject_id": ["a"] * 8 + ["b"] * 7,
+    ...     "night_index": list(range(8)) + list(range(7)),
     ...     "compliant": [1, 1, 1, 1, 1, 1, 1, 0] + [1, 0, 1, 0, 1, 0, 1], "phase": ["daily"] * 15})
     >>> adherence_by_week_since_start(t)[["week", "subjects", "mean"]].round(3).values.tolist()
     [[0.0, 2.0, 0.786], [1.0, 1.0, 0.0]]
@@ -136,6 +138,8 @@ def adherence_by_week_since_start(nights_table: pd.DataFrame, phase: str | None 
         "mean": per_week["share"].mean(),
         "sd": per_week["share"].std(ddof=1),
     })
+    from scipy import stats  # imported here: scipy.stats takes half a second to import
+
     n = out["subjects"].to_numpy(dtype="float64")
     with np.errstate(invalid="ignore", divide="ignore"):
         tq = stats.t.ppf((1 + level) / 2, np.where(n > 1, n - 1, np.nan))
@@ -191,6 +195,8 @@ def kaplan_meier(times: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     censored = counts - events
     at_risk = len(nights_) - np.cumsum(counts) + counts
     if len(unique):
+        from scipy import stats  # imported here: scipy.stats takes half a second to import
+
         data = stats.CensoredData(uncensored=nights_[event], right=nights_[~event])
         result = stats.ecdf(data).sf
         survival = result.evaluate(unique)

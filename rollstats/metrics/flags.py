@@ -27,32 +27,50 @@ def sessions(segments: pd.DataFrame, program: Program | None = None) -> pd.DataF
     [[2, 2.0, True]]
     """
     program = program or Program.default()
-    seg = segments.sort_values(["subject_id", "start"], kind="stable")
-    subject = seg["subject_id"]
-    end = seg["start"] + pd.to_timedelta(seg["duration_s"], unit="s")
-    latest_end = end.groupby(subject).cummax().groupby(subject).shift(1)
-    gap = (seg["start"] - latest_end).dt.total_seconds()
-    new = latest_end.isna() | (gap > program.night.session_gap_s)
-    number = new.astype("int64").groupby(subject).cumsum() - 1
+    # vectorised on integer subject codes (sorted ids): sort only when the input is not sorted
+    # by subject and start, and sum per session with reduceat over contiguous runs
+    codes, ids = pd.factorize(segments["subject_id"], sort=True)
+    start_ns = segments["start"].dt.as_unit("ns").array.asi8
+    order = None
+    if len(codes) > 1:
+        dc, ds = np.diff(codes), np.diff(start_ns)
+        if not ((dc > 0) | ((dc == 0) & (ds >= 0))).all():
+            order = np.lexsort((start_ns, codes))
+            codes, start_ns = codes[order], start_ns[order]
+    columns = ["start", "night", "duration_s", "activity", "region", "hold_count", "hold_s", "trigger"]
+    seg = segments[columns] if order is None else segments[columns].take(order)
+    duration = seg["duration_s"].to_numpy(dtype="float64")
+    end_ns = start_ns + np.round(duration * 1e9).astype("int64")
+    first_row = np.r_[True, codes[1:] != codes[:-1]] if len(codes) else np.zeros(0, dtype=bool)
+    latest_end = pd.Series(end_ns).groupby(codes).cummax().to_numpy()
+    previous = np.r_[np.int64(0), latest_end[:-1]] if len(codes) else latest_end
+    new = first_row | ((start_ns - previous) > program.night.session_gap_s * 1e9)
+    session_id = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    subject_of = codes[starts]
+    number = session_id[starts] - session_id[first_row][subject_of]
 
     rolling = (seg["activity"] == "rolling").to_numpy()
     counted = seg["region"].isin(program.hips_and_legs).to_numpy() & rolling
     holds = (rolling & seg["hold_count"].gt(0).fillna(False).to_numpy(dtype=bool)
              & seg["hold_s"].notna().to_numpy())
-    work = pd.DataFrame({
-        "subject_id": subject.to_numpy(), "session": number.to_numpy(),
-        "start": seg["start"].to_numpy(), "night": seg["night"].to_numpy(),
-        "rolling": rolling.astype("int64"),
-        "rolled_s": np.where(counted, seg["duration_s"].to_numpy(), 0.0),
-        "hold_count": np.where(holds, seg["hold_count"].to_numpy(dtype="float64", na_value=0), 0.0),
-        "hold_s": np.where(holds, seg["hold_s"].to_numpy(dtype="float64", na_value=0), 0.0),
-        "symptom": (seg["trigger"] == "symptom").to_numpy(),
+
+    def per_session(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(values, starts) if len(starts) else values[:0]
+
+    hold_count = per_session(np.where(holds, seg["hold_count"].to_numpy(dtype="float64", na_value=0), 0.0))
+    hold_s = per_session(np.where(holds, seg["hold_s"].to_numpy(dtype="float64", na_value=0), 0.0))
+    out = pd.DataFrame({
+        "subject_id": pd.Series(ids.take(subject_of), dtype="str").array,
+        "session": number.astype("int64"),
+        "first_start": seg["start"].array.take(starts),
+        "night": seg["night"].array.take(starts),
+        "segments": per_session(rolling.astype("int64")),
+        "rolled_s": per_session(np.where(counted, duration, 0.0)),
+        "hold_count": hold_count,
+        "hold_s": hold_s,
+        "symptom": per_session((seg["trigger"] == "symptom").to_numpy(dtype=bool).astype("int64")) > 0,
     })
-    out = (work.groupby(["subject_id", "session"], sort=True)
-           .agg(first_start=("start", "min"), night=("night", "first"), segments=("rolling", "sum"),
-                rolled_s=("rolled_s", "sum"), hold_count=("hold_count", "sum"), hold_s=("hold_s", "sum"),
-                symptom=("symptom", "any"))
-           .reset_index())
     has_holds = out["hold_count"] > 0
     out["mean_hold_s"] = (out["hold_s"] / out["hold_count"]).where(has_holds)
     too_fast = pd.array(out["mean_hold_s"] < program.mistakes.min_hold_s, dtype="boolean")

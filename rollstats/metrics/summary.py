@@ -40,8 +40,8 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
     inside, _ = observed(segments, until)
     table = nights(inside, program, until, enrolment=enrolment)
     if enrolment is not None:
-        windows = observation_windows(inside, enrolment, until)
-        inside = within_windows(inside, windows)
+        observation = observation_windows(inside, enrolment, until)
+        inside = within_windows(inside, observation)
     per = table.groupby("subject_id", sort=True)
     out = pd.DataFrame({
         "first_night": per["night"].min(),
@@ -102,7 +102,7 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
     if enrolment is None:
         out = out.loc[any_rolling > 0]
     else:
-        out = out.join(windows[group_columns(windows)])
+        out = out.join(observation[group_columns(observation)])
     return out.reset_index().rename(columns={"index": "subject_id"}).astype({"subject_id": "str"})
 
 

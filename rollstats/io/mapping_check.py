@@ -1,0 +1,95 @@
+"""Checks of a mapping file's keys and values; each failure names the key (:class:`MappingError`)."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import RollstatsError
+from ..regions import ALIASES, canonical_side, normalise_label
+
+
+class MappingError(RollstatsError, ValueError):
+    """A mapping file names an unknown key or gives a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class WideColumn:
+    """One region column of a wide export: its header, region (or alias) and side (or None)."""
+
+    header: str
+    region: str
+    side: str | None = None
+
+
+def known_keys(table: dict, allowed: tuple[str, ...], where: str, what: str) -> None:
+    for key in table:
+        if key not in allowed:
+            near = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean {near[0]!r}?" if near else "known: " + ", ".join(allowed)
+            raise MappingError(f"{where}: unknown {what} {key!r} ({hint})")
+
+
+def choice(table: dict, key: str, default, where: str, section: str, allowed: tuple | None = None):
+    value = table.get(key, default)
+    if value is default:
+        return value
+    if not isinstance(value, str) or (allowed is not None and value not in allowed):
+        wanted = "one of " + ", ".join(map(repr, allowed)) if allowed else "text"
+        raise MappingError(f"{where}: [{section}] {key} = {value!r} must be {wanted}")
+    return value
+
+
+def column_names(native: str, value, where: str) -> tuple[str, ...]:
+    several = native in ("start", "end")
+    if isinstance(value, str) and value.strip():
+        return (value,)
+    if several and isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+        return tuple(value)
+    wanted = "a column name or a list of them (joined with a space)" if several else "a column name"
+    raise MappingError(f"{where}: [columns] {native} must be {wanted}, not {value!r}")
+
+
+def constant(native: str, value, where: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise MappingError(f"{where}: [constants] {native} must be text or a number, not {value!r}")
+
+
+def region_value(key: str, value, where: str) -> str:
+    if not isinstance(value, str) or normalise_label(pd.Series([value]))[0] not in (*ALIASES, "thigh"):
+        raise MappingError(f"{where}: {key} = {value!r} is not a region or a known alias "
+                           "(e.g. thigh_front, quads, calf, hip, thigh, other)")
+    return value
+
+
+def wide_columns(table, where: str) -> tuple[WideColumn, ...]:
+    if not isinstance(table, dict):
+        raise MappingError(f"{where}: [wide.columns] must be a table: column = \"region\"")
+    out = []
+    for header, spec in table.items():
+        spec = {"region": spec} if isinstance(spec, str) else spec
+        if not isinstance(spec, dict):
+            raise MappingError(f"{where}: [wide.columns] {header!r} must be a region or {{region = ..., side = ...}}")
+        known_keys(spec, ("region", "side"), where, f"key in [wide.columns] {header!r}")
+        label = region_value(f"[wide.columns] {header!r}", spec.get("region"), where)
+        side = spec.get("side")
+        if side is not None and (not isinstance(side, str) or pd.isna(canonical_side(pd.Series([side]))[0])):
+            raise MappingError(f"{where}: [wide.columns] {header!r} side = {side!r} must be left, right or both")
+        out.append(WideColumn(str(header), label, canonical_side(pd.Series([side]))[0] if side else None))
+    return tuple(out)
+
+
+def check_format(fmt, where: str) -> None:
+    sample = dt.datetime(2024, 3, 3, 21, 30, 15, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    try:
+        ok = isinstance(fmt, str) and "%" in fmt and dt.datetime.strptime(sample.strftime(fmt), fmt) is not None
+    except ValueError:
+        ok = False
+    if not ok:
+        raise MappingError(f"{where}: [time] format {fmt!r} is not a strftime pattern such as "
+                           "\"%d.%m.%Y %H:%M\"")

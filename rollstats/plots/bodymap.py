@@ -1,0 +1,247 @@
+"""The body map: both legs front and back, and each thigh as a clock seen from above, shaded by seconds.
+
+The clock is the one of :mod:`rollstats.regions`: 12 o'clock to the front, mirrored between
+the legs, so the lateral line (``thigh_lateral``, the place to avoid) is at 3 o'clock on the
+right thigh and 9 o'clock on the left.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse, Polygon, Wedge
+
+from ..regions import REGIONS, RIGHT_THIGH_CLOCK
+from ._common import COLOURS, seconds_text
+
+#: Regions drawn on the map; ``unspecified`` and ``other`` have no place and are listed below it.
+MAPPED: tuple[str, ...] = ("thigh_front", "thigh_back", "thigh_outer_front", "thigh_outer_back", "thigh_lateral",
+                           "thigh_inner", "calf", "hip")
+LEGS: tuple[str, ...] = ("left", "right")
+CMAP = "Blues"
+# thigh bands, as fractions of the thigh's width from its outer (lateral) edge to its inner edge
+_FRONT_BANDS = (("thigh_lateral", 0.0, 0.12), ("thigh_outer_front", 0.12, 0.32), ("thigh_front", 0.32, 0.8),
+                ("thigh_inner", 0.8, 1.0))
+_BACK_BANDS = (("thigh_lateral", 0.0, 0.12), ("thigh_outer_back", 0.12, 0.32), ("thigh_back", 0.32, 0.8),
+               ("thigh_inner", 0.8, 1.0))
+_OUTLINE = "#636363"
+
+
+def clock_hours(region: str, side: str) -> list[int]:
+    """The thigh clock hours of ``region`` on the ``side`` thigh (mirrored on the left).
+
+    >>> clock_hours("thigh_lateral", "right"), clock_hours("thigh_lateral", "left")
+    ([3], [9])
+    """
+    hours = [h for h, r in RIGHT_THIGH_CLOCK.items() if r == region]
+    return sorted(hours if side == "right" else [12 if h == 12 else 12 - h for h in hours])
+
+
+def leg_seconds(data: pd.DataFrame, subject: str | None = None) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Seconds per mapped region on each leg, and the seconds the map cannot place.
+
+    ``data`` is long, with columns ``region``, ``seconds`` and optionally ``side`` (as from
+    :func:`rollstats.metrics.cohort.region_side_seconds`), or wide, with ``seconds_<region>``
+    columns (the nights table or the summary). Rows are summed (a cohort gives a cohort map)
+    unless ``subject`` picks one ``subject_id``. A leg's seconds are its own side's plus
+    ``both`` (rolling both legs at once counts on each) plus those with no side logged (shown
+    on both legs). Returns a frame indexed by region with columns ``left`` and ``right``, and
+    the totals ``unspecified``, ``other``, ``both`` and ``no_side`` (seconds).
+
+    >>> t = pd.DataFrame({"region": ["calf", "calf", "hip"], "side": ["left", "both", None], "seconds": [30.0, 20, 10]})
+    >>> legs, extra = leg_seconds(t)
+    >>> legs.loc["calf"].tolist(), legs.loc["hip"].tolist(), extra["no_side"]
+    ([50.0, 20.0], [10.0, 10.0], 10.0)
+    """
+    if subject is not None and "subject_id" in data:
+        data = data.loc[data["subject_id"].astype("str") == str(subject)]
+    if {"region", "seconds"} <= set(data.columns):
+        side = data["side"].astype("string") if "side" in data else pd.Series(pd.NA, index=data.index, dtype="string")
+        long = pd.DataFrame({"region": data["region"].astype("str").to_numpy(),
+                             "side": side.fillna("").to_numpy(), "seconds": data["seconds"].to_numpy(dtype="float64")})
+    else:
+        cols = [f"seconds_{r}" for r in REGIONS if f"seconds_{r}" in data]
+        if not cols:
+            raise ValueError("expected columns region and seconds, or seconds_<region> columns")
+        totals = data[cols].sum()
+        long = pd.DataFrame({"region": [c.removeprefix("seconds_") for c in cols], "side": "",
+                             "seconds": totals.to_numpy(dtype="float64")})
+    table = long.pivot_table(index="region", columns="side", values="seconds", aggfunc="sum", fill_value=0.0)
+    table = table.reindex(index=list(REGIONS), columns=["left", "right", "both", ""], fill_value=0.0)
+    shared = table["both"] + table[""]
+    legs = pd.DataFrame({leg: table[leg] + shared for leg in LEGS}).loc[list(MAPPED)]
+    extra = {"unspecified": float(table.loc["unspecified"].sum()), "other": float(table.loc["other"].sum()),
+             "both": float(table["both"].sum()), "no_side": float(table[""].loc[list(MAPPED)].sum())}
+    return legs, extra
+
+
+def plot_body_map(data: pd.DataFrame, subject: str | None = None, title: str | None = None) -> Figure:
+    """Body map: where the rolling time went, per region and leg, shaded by seconds.
+
+    Left: both legs from the front and from the back (the patient's right leg is on your left
+    in the front view, on your right in the back view), thigh bands, calves (back) and hips
+    (buttocks in the back view, side of the hip in the front view). Right: each thigh as a
+    clock seen from above, 12 o'clock to the front, mirrored between legs (right thigh 3
+    o'clock = outside, left thigh 9 o'clock = outside), each sector labelled with its time.
+    One colour scale (seconds per leg, or minutes when a region holds an hour or more; darker =
+    more) with a colour bar; the lateral line (3 o'clock right, 9 o'clock left: the IT band,
+    the place to avoid) is drawn as a red dashed line. ``data`` is as for :func:`leg_seconds`; seconds that have no place on the map
+    (``unspecified``, ``other``) are listed under it.
+
+    Shaded patches carry a gid ``"<leg>:<region>:<view>"`` (view: ``front``, ``back``, ``clock``);
+    the lateral-line markers carry ``"lateral_line"``.
+
+    >>> t = pd.DataFrame({"region": ["thigh_front", "thigh_lateral", "calf"], "side": ["right", "right", "left"],
+    ...     "seconds": [120.0, 30, 60]})
+    >>> fig = plot_body_map(t)
+    >>> len(fig.axes)  # front, back, clocks, colour bar
+    4
+    """
+    legs, extra = leg_seconds(data, subject)
+    vmax = float(legs.to_numpy().max(initial=0.0)) or 1.0
+    unit, words = ("s", "seconds") if vmax < 3600 else ("min", "minutes")   # a cohort: minutes read better
+    if unit == "min":
+        legs, vmax = legs / 60.0, vmax / 60.0
+    norm, cmap = Normalize(0.0, vmax), colormaps[CMAP]
+
+    def colour(leg: str, region: str):
+        return cmap(norm(legs.at[region, leg]))
+
+    fig = Figure(figsize=(12, 6.2), layout="constrained")
+    front, back, clocks = fig.subplots(1, 3, width_ratios=[1, 1, 1.9])
+    # front view: the patient's right leg on the viewer's left, lateral side outward
+    for ax, view, placement in ((front, "front", {"right": (-1.35, -1), "left": (1.35, 1)}),
+                                (back, "back", {"right": (1.35, 1), "left": (-1.35, -1)})):
+        _pelvis(ax)
+        for leg, (cx, out) in placement.items():
+            _leg(ax, leg, view, cx, out, colour, legs, norm, unit)
+            ax.text(cx, -0.25, "RIGHT" if leg == "right" else "LEFT", ha="center", va="top", fontsize=9,
+                    fontweight="bold")
+        ax.text(0, 11.75, "FRONT (facing you)" if view == "front" else "BACK", ha="center", va="bottom",
+                fontsize=10)
+        ax.set_xlim(-3.4, 3.4)
+        ax.set_ylim(-1.0, 12.4)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+    out_x = -1.35 - 1.2 * 0.92
+    front.annotate("lateral line\n(IT band):\navoid", xy=(out_x, 7.6), xytext=(-3.35, 3.2), fontsize=8,
+                   color=COLOURS["avoid"], ha="left", arrowprops={"arrowstyle": "->", "color": COLOURS["avoid"]})
+
+    for leg, cx in (("left", -1.7), ("right", 1.7)):
+        _clock(clocks, leg, cx, colour, legs, norm)
+    clocks.set_xlim(-3.2, 3.2)
+    clocks.set_ylim(-1.85, 1.6)
+    clocks.set_aspect("equal")
+    clocks.set_axis_off()
+    clocks.set_title(f"thighs seen from above (12 o'clock = front), {words} per sector", fontsize=10,
+                     pad=48 if legs.loc["thigh_lateral"].max() > 0 else 6)
+
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=[front, back, clocks], orientation="horizontal",
+                       fraction=0.04, shrink=0.6, aspect=40, pad=0.02)
+    bar.set_label(f"{words} rolled on the region, per leg (darker = more)", fontsize=9)
+
+    notes = []
+    if extra["both"] > 0:
+        notes.append(f"{seconds_text(extra['both'])} logged on both legs at once count on each leg")
+    if extra["no_side"] > 0:
+        notes.append(f"{seconds_text(extra['no_side'])} with no side logged are shown on both legs")
+    unplaced = [f"{seconds_text(extra[k])} {'with no region' if k == 'unspecified' else 'on other body parts'}"
+                for k in ("unspecified", "other") if extra[k] > 0]
+    if unplaced:
+        notes.append("not on the map: " + ", ".join(unplaced))
+    lateral = legs.loc["thigh_lateral"] * (60.0 if unit == "min" else 1.0)
+    fig.suptitle(title or "Where the rolling time went", fontsize=11)
+    if lateral.max() > 0:
+        clocks.text(0, 1.75, f"On the lateral line: {seconds_text(lateral['right'])} right, "
+                    f"{seconds_text(lateral['left'])} left.\nThe card says to roll just in front of and "
+                    "behind it (2 and 4 o'clock right, 10 and 8 left).", ha="center", va="bottom", fontsize=9,
+                    color=COLOURS["avoid"], gid="lateral_warning")
+    if notes:
+        fig.text(0.01, 0.005, "; ".join(notes), fontsize=8, color="#525252", ha="left", va="bottom")
+    return fig
+
+
+def _pelvis(ax) -> None:
+    ax.add_patch(Polygon([(-2.75, 9.3), (2.75, 9.3), (2.45, 11.3), (-2.45, 11.3)], closed=True, facecolor="white",
+                         edgecolor=_OUTLINE, linewidth=1))
+
+
+def _leg(ax, leg: str, view: str, cx: float, out: int, colour, legs: pd.DataFrame, norm, unit: str) -> None:
+    """One leg: thigh bands between the hip and the knee, knee, lower leg, foot; ``out`` = +1 if lateral is +x."""
+    y_top, y_knee, w_top, w_knee = 9.7, 5.3, 1.2, 0.72
+    c_top, c_knee = cx, cx - out * 0.15
+
+    def edge(frac: float, y: float) -> float:
+        t = (y - y_knee) / (y_top - y_knee)
+        centre, half = c_knee + t * (c_top - c_knee), w_knee + t * (w_top - w_knee)
+        return centre + out * half * (1 - 2 * frac)
+
+    for region, f0, f1 in (_FRONT_BANDS if view == "front" else _BACK_BANDS):
+        corners = [(edge(f0, y_knee), y_knee), (edge(f1, y_knee), y_knee), (edge(f1, y_top), y_top),
+                   (edge(f0, y_top), y_top)]
+        ax.add_patch(Polygon(corners, closed=True, facecolor=colour(leg, region), edgecolor=_OUTLINE,
+                             linewidth=0.8, gid=f"{leg}:{region}:{view}"))
+    # the lateral line, on the thigh's outer edge so that the band's shade stays visible
+    ax.plot([edge(0.0, y_knee), edge(0.0, y_top)], [y_knee, y_top], color=COLOURS["avoid"], linewidth=2.2,
+            linestyle=(0, (3, 1.5)), gid="lateral_line", zorder=4)
+    ax.add_patch(Ellipse((c_knee, y_knee - 0.3), 2 * w_knee * 0.95, 0.75, facecolor="white", edgecolor=_OUTLINE,
+                         linewidth=0.8))
+    # lower leg: calf bulge on the back view; the shin (front) is not a region of the card
+    ys = np.array([4.95, 4.2, 3.4, 2.4, 1.2, 0.55])
+    half = np.array([0.66, 0.74, 0.7, 0.55, 0.38, 0.34])
+    centre = c_knee - out * 0.08 * (4.95 - ys) / 4.4
+    poly = np.r_[np.c_[centre - half, ys], np.c_[centre + half, ys][::-1]]
+    calf = view == "back"
+    ax.add_patch(Polygon(poly, closed=True, facecolor=colour(leg, "calf") if calf else "white", edgecolor=_OUTLINE,
+                         linewidth=0.8, gid=f"{leg}:calf:back" if calf else None))
+    ax.add_patch(Ellipse((centre[-1], 0.25), 0.75, 0.6 if calf else 0.5,
+                         facecolor="white", edgecolor=_OUTLINE, linewidth=0.8))
+    if calf:  # buttock, over the top of the thigh
+        ax.add_patch(Ellipse((cx + out * 0.05, 9.95), 2.55, 2.0, facecolor=colour(leg, "hip"), edgecolor=_OUTLINE,
+                             linewidth=0.8, gid=f"{leg}:hip:back", zorder=2))
+        for region, xy in (("hip", (cx + out * 0.05, 9.95)), ("calf", (c_knee - out * 0.04, 3.3))):
+            value = legs.at[region, leg]
+            ax.text(*xy, f"{region}\n{value:.0f} {unit}", ha="center", va="center", fontsize=7.5, zorder=3,
+                    color="white" if norm(value) > 0.55 else "black")
+    else:  # side of the hip, around the belt line
+        ax.add_patch(Ellipse((cx + out * 1.15, 10.05), 0.6, 1.4, facecolor=colour(leg, "hip"), edgecolor=_OUTLINE,
+                             linewidth=0.8, gid=f"{leg}:hip:front", zorder=2))
+        ax.text(cx + out * 1.15, 10.85, "hip", ha="center", va="bottom", fontsize=7)
+
+
+def _clock(ax, leg: str, cx: float, colour, legs: pd.DataFrame, norm) -> None:
+    """One thigh seen from above: a ring of sectors by clock hour, hours marked, lateral hour in red."""
+    inner, outer = 0.32, 1.0
+    for region in MAPPED[:6]:
+        hours = {h % 12 for h in clock_hours(region, leg)}  # contiguous on the clock, 12 read as 0
+        start, span = next(h for h in hours if (h - 1) % 12 not in hours), len(hours)
+        theta2 = 90 - 30 * (start - 0.5)
+        theta1 = theta2 - 30 * span
+        ax.add_patch(Wedge((cx, 0), outer, theta1, theta2, width=outer - inner, facecolor=colour(leg, region),
+                           edgecolor=_OUTLINE, linewidth=0.8, gid=f"{leg}:{region}:clock"))
+        mid = np.deg2rad((theta1 + theta2) / 2)
+        value = legs.at[region, leg]
+        ax.text(cx + 0.66 * np.cos(mid), 0.66 * np.sin(mid), f"{value:.0f}", ha="center", va="center",
+                fontsize=7, color="white" if norm(value) > 0.55 else "black")
+    ax.add_patch(Ellipse((cx, 0), 2 * inner, 2 * inner, facecolor="white", edgecolor=_OUTLINE, linewidth=0.8))
+    ax.text(cx, 0, "bone", ha="center", va="center", fontsize=6.5, color="#969696")
+    lateral = 3 if leg == "right" else 9
+    for hour in range(1, 13):
+        a = np.deg2rad(90 - 30 * hour)
+        avoid = hour == lateral
+        ax.text(cx + 1.14 * np.cos(a), 1.14 * np.sin(a), str(hour), ha="center", va="center",
+                fontsize=8.5 if avoid else 7.5, color=COLOURS["avoid"] if avoid else "#525252",
+                fontweight="bold" if avoid else "normal")
+    centre = 90 - 30 * lateral
+    ax.add_patch(Wedge((cx, 0), outer, centre - 15, centre + 15, width=outer - inner, fill=False,
+                       edgecolor=COLOURS["avoid"], linewidth=2.2, linestyle=(0, (3, 1.5)), gid="lateral_line",
+                       zorder=4))
+    side = 1 if leg == "right" else -1
+    ax.text(cx + side * 1.25, -0.2, "outside", ha="center", va="top", fontsize=7, color="#525252")
+    ax.text(cx - side * 1.25, -0.2, "inside", ha="center", va="top", fontsize=7, color="#525252")
+    ax.text(cx, 1.32, "front", ha="center", va="bottom", fontsize=7, color="#525252")
+    ax.text(cx, -1.38, f"{leg.upper()} thigh\n{lateral} o'clock = lateral line: avoid", ha="center", va="top",
+            fontsize=8, color="black")

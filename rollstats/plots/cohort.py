@@ -1,0 +1,140 @@
+"""Cohort figures: the spread of daily adherence, adherence by week since start, time to progression."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.transforms import blended_transform_factory
+
+from ..program import Program
+from ._common import COLOURS, figure_and_axes
+
+_PERCENT = ([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
+
+
+def plot_adherence_distribution(summary: pd.DataFrame, column: str = "daily_adherence", bins: int = 10,
+                                ax: Axes | None = None) -> Figure:
+    """Histogram of a share per subject (default ``daily_adherence``) from :func:`rollstats.summarize`.
+
+    ``bins`` equal bins from 0% to 100% (the last one includes 100%); subjects with no value
+    (NaN) are left out and counted in the title; a dashed line marks the median.
+
+    >>> s = pd.DataFrame({"daily_adherence": [0.05, 0.5, 0.55, 0.95, 1.0, float("nan")]})
+    >>> fig = plot_adherence_distribution(s)
+    >>> [int(p.get_height()) for p in fig.axes[0].patches if p.get_height() > 0]
+    [1, 2, 2]
+    """
+    values = pd.to_numeric(summary[column], errors="coerce").dropna().to_numpy(dtype="float64")
+    missing = int(summary[column].isna().sum())
+    fig, ax = figure_and_axes(ax, (6.0, 3.6))
+    ax.hist(values, bins=np.linspace(0, 1, bins + 1), color="#6baed6", edgecolor="white")
+    if len(values):
+        median = float(np.median(values))
+        ax.axvline(median, color="black", linestyle="--", linewidth=1, gid="median")
+        ax.text(median, 1.0, f" median {median:.0%}", transform=blended_transform_factory(ax.transData, ax.transAxes),
+                va="top", fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xticks(*_PERCENT)
+    ax.set_xlabel(column.replace("_", " "))
+    ax.set_ylabel("subjects")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    note = f" ({missing} without a value left out)" if missing else ""
+    ax.set_title(f"{column.replace('_', ' ')} of {len(values)} subjects{note}", fontsize=10, loc="left")
+    return fig
+
+
+def plot_adherence_by_week(by_week: pd.DataFrame, ax: Axes | None = None, level: float = 0.95,
+                           program: Program | None = None) -> Figure:
+    """Mean adherence by week since start with its interval, from
+    :func:`rollstats.metrics.cohort.adherence_by_week_since_start`.
+
+    x: week since each subject's first night (week 1 = nights 1-7); y: the mean of the
+    subjects' weekly shares of compliant nights (line), the ``level`` interval around it (band;
+    Student t, see the metric); the number of subjects behind each week is written along the
+    bottom. ``level`` only labels the band: pass the level the table was made with. Unless the
+    table covers the daily phase only, a dashed line marks the maintenance phase's ask
+    (``maintenance.min_per_window`` of ``maintenance.window_nights`` nights).
+
+    >>> w = pd.DataFrame({"week": [0, 1], "subjects": [3, 2], "mean": [0.8, 0.6], "low": [0.6, 0.3],
+    ...     "high": [1.0, 0.9]})
+    >>> fig = plot_adherence_by_week(w)
+    >>> fig.axes[0].get_lines()[0].get_ydata().tolist()
+    [0.8, 0.6]
+    """
+    fig, ax = figure_and_axes(ax, (7.5, 3.8))
+    week = by_week["week"].to_numpy(dtype="int64") + 1
+    ax.fill_between(week, by_week["low"].to_numpy(dtype="float64"), by_week["high"].to_numpy(dtype="float64"),
+                    color=COLOURS["line"], alpha=0.18, linewidth=0, label=f"{level:.0%} interval", gid="interval")
+    ax.plot(week, by_week["mean"].to_numpy(dtype="float64"), color=COLOURS["line"], marker="o", markersize=3.5,
+            linewidth=1.5, label="mean of subjects' weekly share", gid="mean")
+    transform = blended_transform_factory(ax.transData, ax.transAxes)
+    step = max(1, int(np.ceil(len(week) / 26)))
+    for w, n in list(zip(week, by_week["subjects"]))[::step]:
+        ax.text(w, 0.02, str(int(n)), transform=transform, ha="center", va="bottom", fontsize=6.5, color="#525252")
+    ax.text(-0.02, 0.02, "subjects", transform=ax.transAxes, fontsize=6.5, color="#525252", va="bottom", ha="right")
+    phase = str(by_week["phase"].iloc[0]) if "phase" in by_week and len(by_week) else "all"
+    if phase != "daily":
+        rules = (program or Program.default()).maintenance
+        ax.axhline(rules.min_per_window / rules.window_nights, color="#54278f", linestyle="--", linewidth=1,
+                   label=f"maintenance asks {rules.min_per_window} of {rules.window_nights} nights")
+    ax.set_ylim(-0.12, 1.05)
+    ax.set_yticks(*_PERCENT)
+    ax.set_xlabel("week since the subject's first night")
+    ax.set_ylabel("compliant nights")
+    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    nights_ = {"all": "all nights", "daily": "daily-phase nights", "maintenance": "maintenance-phase nights"}
+    ax.set_title(f"adherence by week since start ({nights_.get(phase, phase)})", fontsize=10, loc="left")
+    return fig
+
+
+def plot_time_to_progression(km: pd.DataFrame, ax: Axes | None = None, progressed: bool = False,
+                             level: float = 0.95) -> Figure:
+    """Kaplan-Meier curve of time to progression, from :func:`rollstats.metrics.cohort.kaplan_meier`.
+
+    A step curve of the share of subjects not yet progressed by night since start (or, with
+    ``progressed=True``, its complement: the share progressed), the ``level`` interval as a
+    band, a ``+`` where subjects were censored (observation ended before they progressed), and
+    the number still at risk under the axis.
+
+    >>> km = pd.DataFrame({"nights": [0.0, 3, 5], "at_risk": [2, 2, 1], "progressed": [0, 1, 0],
+    ...     "censored": [0, 0, 1], "survival": [1.0, 0.5, 0.5], "low": [1.0, 0.2, 0.2], "high": [1.0, 0.9, 0.9]})
+    >>> fig = plot_time_to_progression(km)
+    >>> fig.axes[0].get_lines()[0].get_ydata().tolist()
+    [1.0, 0.5, 0.5]
+    """
+    fig, ax = figure_and_axes(ax, (7.5, 4.0))
+    x = km["nights"].to_numpy(dtype="float64")
+    s, low, high = (km[c].to_numpy(dtype="float64") for c in ("survival", "low", "high"))
+    if progressed:
+        s, low, high = 1 - s, 1 - high, 1 - low
+    ax.step(x, s, where="post", color=COLOURS["line"], linewidth=1.8, gid="km",
+            label="progressed" if progressed else "not yet progressed")
+    ax.fill_between(x, low, high, step="post", color=COLOURS["line"], alpha=0.18, linewidth=0,
+                    label=f"{level:.0%} interval", gid="interval")
+    censored = km["censored"].to_numpy(dtype="int64") > 0
+    ax.plot(x[censored], s[censored], linestyle="none", marker="+", markersize=9, color="black",
+            label="censored (no progression by end of observation)", gid="censored")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, max(float(x.max(initial=1)), 1) * 1.02)
+    ax.set_yticks(*_PERCENT)
+    ax.set_xlabel("nights since the subject's first night")
+    ax.set_ylabel("subjects progressed" if progressed else "subjects not yet progressed")
+    ax.legend(fontsize=8, frameon=False, loc="lower right" if progressed else "upper right")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ticks = [t for t in ax.get_xticks() if 0 <= t <= x.max(initial=0)]
+    at_risk = [int((km.loc[km["nights"] >= t, "at_risk"].iloc[0]) if (km["nights"] >= t).any() else 0)
+               for t in ticks]
+    transform = blended_transform_factory(ax.transData, ax.transAxes)
+    for t, n in zip(ticks, at_risk):
+        ax.text(t, -0.25, str(n), transform=transform, ha="center", va="top", fontsize=7.5, color="#525252")
+    ax.text(-0.04, -0.25, "at risk", transform=ax.transAxes, ha="right", va="top", fontsize=7.5, color="#525252")
+    n = int(km["at_risk"].iloc[0]) if len(km) else 0
+    ax.set_title(f"time to progression (Kaplan-Meier), {n} subjects, {int(km['progressed'].sum())} progressed",
+                 fontsize=10, loc="left")
+    return fig

@@ -1,0 +1,163 @@
+"""One subject's progression timeline: nightly seconds, the running total, phases and windows."""
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from ..metrics import maintenance_windows
+from ..program import Program
+from ._common import COLOURS, day, one_subject, seconds_text
+
+
+def window_status(windows: pd.DataFrame) -> pd.Series:
+    """``met``, ``not_met`` or ``partial`` per maintenance window (rows of :func:`rollstats.maintenance_windows`).
+
+    >>> w = pd.DataFrame({"complete": [True, True, False], "met": pd.array([True, False, pd.NA], dtype="boolean")})
+    >>> window_status(w).tolist()
+    ['met', 'not_met', 'partial']
+    """
+    met = windows["met"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    complete = windows["complete"].to_numpy(dtype=bool)
+    return pd.Series(np.where(~complete, "partial", np.where(met, "met", "not_met")), index=windows.index)
+
+
+def _bars(x: np.ndarray, height: np.ndarray, colours: list, width: float = 0.8) -> PolyCollection:
+    """One collection of bars (fast for a year of nights): x in date numbers, centred."""
+    left, right = x - width / 2, x + width / 2
+    zeros = np.zeros_like(height)
+    verts = np.stack([np.c_[left, zeros], np.c_[left, height], np.c_[right, height], np.c_[right, zeros]], axis=1)
+    return PolyCollection(verts, facecolors=colours, edgecolors="none")
+
+
+def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = None, subject: str | None = None,
+                  program: Program | None = None) -> Figure:
+    """Progression timeline of one subject, three panels sharing the date axis.
+
+    Top: seconds rolled on hips and legs each night (bars; green when compliant, orange when
+    under ``daily.minimum_s``, dashed line at the minimum). Middle: the running total of those
+    seconds (s) and the ``progression.total_s`` threshold (in ``single_night`` mode the
+    threshold is drawn on the top panel instead). Bottom: the phases, the daily phase up to
+    and including the progression night (purple line, in every panel), then the maintenance
+    windows of ``maintenance.window_nights`` nights, each labelled with its compliant nights,
+    green when met (at least ``maintenance.min_per_window``), red when not, grey when partial
+    (observation ends inside it). ``nights_table`` is :func:`rollstats.nights`' table;
+    ``windows`` is :func:`rollstats.maintenance_windows`' (computed from the nights when None).
+
+    >>> t = pd.DataFrame({"subject_id": "a", "night": pd.date_range("2026-03-02", periods=12),
+    ...     "night_index": range(12), "rolled_s": [100.0, 120, 90, 0, 0, 70, 0, 80, 0, 0, 0, 0],
+    ...     "cumulative_s": [100.0, 220, 310, 310, 310, 380, 380, 460, 460, 460, 460, 460],
+    ...     "phase": ["daily"] * 3 + ["maintenance"] * 9, "progression": [False, False, True] + [False] * 9,
+    ...     "maintenance_window": pd.array([pd.NA] * 3 + [0] * 7 + [1] * 2, dtype="Int64")})
+    >>> t["compliant"] = t["rolled_s"] >= 60
+    >>> fig = plot_timeline(t)
+    >>> len(fig.axes), sorted(p.get_gid() for p in fig.axes[2].patches if p.get_gid())
+    (3, ['daily_phase', 'window:0:met', 'window:1:partial'])
+    """
+    program = program or Program.default()
+    subject, rows = one_subject(nights_table, subject)
+    rows = rows.sort_values("night")
+    if windows is None:
+        windows = maintenance_windows(rows, program)
+    elif "subject_id" in windows:
+        windows = windows.loc[windows["subject_id"].astype("str") == subject]
+    minimum, total = program.daily.minimum_s, program.progression.total_s
+    cumulative_mode = program.progression.mode == "cumulative"
+
+    night = pd.to_datetime(rows["night"])
+    x = mdates.date2num(night.to_numpy())
+    seconds = rows["rolled_s"].to_numpy(dtype="float64")
+    compliant = rows["compliant"].to_numpy(dtype=bool)
+    first, last = x[0] - 0.5, x[-1] + 0.5
+    hit = np.flatnonzero(rows["progression"].to_numpy(dtype=bool))
+    p_x = x[hit[0]] if len(hit) else None
+
+    fig = Figure(figsize=(10, 6.2), layout="constrained")
+    top, middle, bottom = fig.subplots(3, 1, sharex=True, height_ratios=[3, 2, 1.3])
+
+    top.add_collection(_bars(x, seconds, [COLOURS["compliant"] if ok else COLOURS["short"] for ok in compliant]))
+    top.axhline(minimum, color="black", linewidth=1, linestyle="--")
+    ymax = max(float(seconds.max(initial=0)), minimum, 0 if cumulative_mode else total) * 1.15
+    top.set_ylim(0, ymax)
+    top.set_ylabel("seconds per night")
+    handles = [Patch(color=COLOURS["compliant"], label=f"at least {minimum:g} s"),
+               Patch(color=COLOURS["short"], label=f"under {minimum:g} s"),
+               Line2D([], [], color="black", linewidth=1, linestyle="--", label=f"daily minimum, {minimum:g} s")]
+    if not cumulative_mode:
+        top.axhline(total, color=COLOURS["progression"], linewidth=1, linestyle=":")
+        handles.append(Line2D([], [], color=COLOURS["progression"], linestyle=":",
+                              label=f"progression: {total:g} s in one night"))
+    top.legend(handles=handles, loc="upper right", fontsize=7.5, ncol=len(handles), frameon=False)
+
+    cumulative = rows["cumulative_s"].to_numpy(dtype="float64")
+    daily = (rows["phase"] == "daily").to_numpy(dtype=bool)
+    middle.plot(x[daily], cumulative[daily], color=COLOURS["line"], linewidth=1.5, drawstyle="steps-mid",
+                marker="o" if daily.sum() <= 20 else None, markersize=3, gid="cumulative")
+    if cumulative_mode:
+        middle.axhline(total, color=COLOURS["progression"], linewidth=1, linestyle=":")
+        middle.text(last, total, f"progression threshold: {seconds_text(total)} in total ",
+                    ha="right", va="bottom", fontsize=7.5, color=COLOURS["progression"])
+    middle.set_ylim(0, max(float(cumulative[daily].max(initial=0)), total) * 1.25)
+    if p_x is not None:
+        middle.text(p_x, middle.get_ylim()[1] * 0.5, f"  {seconds_text(cumulative[hit[0]])} by the progression night;"
+                    " the running total no longer matters in maintenance", fontsize=7.5, color="#525252", va="center")
+    middle.set_ylabel("total seconds\nin daily phase")
+
+    _phases(bottom, rows, windows, x, first, last, p_x, program)
+    for ax in (top, middle, bottom):
+        ax.set_xlim(first, last)
+        if p_x is not None:
+            ax.axvline(p_x, color=COLOURS["progression"], linewidth=1.5, gid="progression", zorder=0.9)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    bottom.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10))
+    bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(bottom.xaxis.get_major_locator()))
+
+    if p_x is not None:
+        p = rows.iloc[hit[0]]
+        status = (f"progression night {day(p['night'])} (night {int(p['night_index']) + 1}); "
+                  f"maintenance windows met: {int((window_status(windows) == 'met').sum())} of "
+                  f"{int(windows['complete'].sum())} complete")
+    else:
+        status = f"no progression yet: {seconds_text(rows['cumulative_s'].iloc[-1])} of {seconds_text(total)} so far"
+    top.set_title(f"{subject}: {day(night.iloc[0])} to {day(night.iloc[-1])}\n{status}", fontsize=10, loc="left")
+    return fig
+
+
+def _phases(ax, rows: pd.DataFrame, windows: pd.DataFrame, x: np.ndarray, first: float, last: float,
+            p_x: float | None, program: Program) -> None:
+    """The bottom lane: the daily phase, then one box per maintenance window."""
+    daily_end = p_x + 0.5 if p_x is not None else last
+    ax.add_patch(Rectangle((first, 0.1), daily_end - first, 0.8, facecolor=COLOURS["daily"],
+                           edgecolor="#6baed6", gid="daily_phase"))
+    n_daily = int((rows["phase"] == "daily").sum())
+    label = f"daily phase, {n_daily} nights" + ("" if p_x is not None else ": not progressed")
+    if daily_end - first >= 0.12 * (last - first):
+        ax.text((first + daily_end) / 2, 0.5, label, ha="center", va="center", fontsize=8)
+    else:
+        ax.text(first, 1.0, label, ha="left", va="bottom", fontsize=7.5)
+    need = program.maintenance.min_per_window
+    status = window_status(windows)
+    starts = mdates.date2num(pd.to_datetime(windows["first_night"]).to_numpy()) - 0.5
+    ends = mdates.date2num(pd.to_datetime(windows["last_night"]).to_numpy()) + 0.5
+    for x0, x1, s, i, c in zip(starts, ends, status, windows["maintenance_window"], windows["compliant_nights"]):
+        ax.add_patch(Rectangle((x0, 0.1), x1 - x0, 0.8, facecolor=COLOURS[s], edgecolor="white", linewidth=1,
+                               hatch="//" if s == "partial" else None, gid=f"window:{int(i)}:{s}"))
+        if x1 - x0 >= 3:
+            ax.text((x0 + x1) / 2, 0.5, str(int(c)), ha="center", va="center", fontsize=7.5,
+                    color="black" if s == "partial" else "white", fontweight="bold")
+    ax.set_ylim(0, 1)
+    ax.set_yticks([])
+    ax.set_ylabel("phase", rotation=0, ha="right", va="center")
+    handles = [Patch(facecolor=COLOURS["daily"], edgecolor="#6baed6", label="daily phase")]
+    if len(windows):
+        handles += [Patch(facecolor=COLOURS["met"], label=f"window met (at least {need} compliant nights)"),
+                    Patch(facecolor=COLOURS["not_met"], label="window not met"),
+                    Patch(facecolor=COLOURS["partial"], hatch="//", label="window partial")]
+    handles.append(Line2D([], [], color=COLOURS["progression"], linewidth=1.5, label="progression night"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=len(handles),
+              fontsize=7.5, frameon=False, title="number in a window: its compliant nights", title_fontsize=7.5)

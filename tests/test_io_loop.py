@@ -1,0 +1,217 @@
+"""Loop Habit Tracker CSV export zips: habit choice, numerical amounts (thousandths), yes/no
+check-ins counted by the program, days passed over, dates placed on their own night."""
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import rollstats
+from rollstats.cli import main
+from rollstats.errors import IngestError
+from rollstats.io import load, loop
+from rollstats.program import Program
+
+# Habits.csv as recent versions of Loop write it (HabitList.writeCSV).
+HABITS = """Position,Name,Type,Question,Description,FrequencyNumerator,FrequencyDenominator,Color,Unit,Target Type,Target Value,Archived?
+001,Meditate,YES_NO,Did you meditate today?,,1,1,#FF8F00,,,,false
+002,Foam rolling,NUMERICAL,How many minutes did you roll?,card,1,1,#00897B,min,AT_LEAST,1.0,false
+003,Roll calves,YES_NO,Did you roll your calves?,,3,7,#5E35B1,,,,false
+"""
+# Newest day first, as Loop writes them. Amounts are thousandths of a minute.
+#   row 3: 2500 -> 2.5 min = 150 s on 4 Mar;  row 5: 1500 -> 1.5 min = 90 s on 2 Mar
+FOAM = """Date,Value,Notes
+2024-03-06,UNKNOWN,
+2024-03-05,SKIP,
+2024-03-04,2500,
+2024-03-03,NO,
+2024-03-02,1500,after the run
+"""
+#   rows 1 and 4 done (YES_MANUAL); 2 is YES_AUTO (not due), 3 is NO
+CALVES = """Date,Value,Notes
+2024-03-06,YES_MANUAL,
+2024-03-05,NO,
+2024-03-04,YES_AUTO,
+2024-03-03,YES_MANUAL,sore
+"""
+MEDITATE = "Date,Value,Notes\n2024-03-06,YES_MANUAL,\n"
+
+
+def loop_zip(tmp_path: Path, habits: str = HABITS, members: dict[str, str] | None = None,
+             name: str = "Loop Habits CSV 2024-03-07.zip", prefix: str = "") -> Path:
+    members = members if members is not None else {
+        "001 Meditate/Checkmarks.csv": MEDITATE,
+        "002 Foam rolling/Checkmarks.csv": FOAM,
+        "003 Roll calves/Checkmarks.csv": CALVES,
+    }
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(prefix + "Habits.csv", habits)
+        archive.writestr(prefix + "Checkmarks.csv", "Date,Meditate,Foam rolling,Roll calves,\n")
+        archive.writestr(prefix + "Scores.csv", "Date,Meditate,Foam rolling,Roll calves,\n")
+        for member, text in members.items():
+            archive.writestr(prefix + member, text)
+            archive.writestr(prefix + member.replace("Checkmarks", "Scores"), "Date,Score\n")
+    return path
+
+
+def test_default_habit_is_the_first_about_rolling_and_amounts_are_thousandths(tmp_path):
+    segments, rejects, report = load(loop_zip(tmp_path))
+    assert len(rejects) == 0
+    rows = segments.set_index("source_row").sort_index()
+    assert rows.index.tolist() == [3, 5]
+    assert rows["duration_s"].tolist() == [150.0, 90.0]
+    assert rows["night"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-04", "2024-03-02"]
+    assert rows["local_start"].dt.strftime("%H:%M").tolist() == ["21:00", "21:00"]
+    assert set(rows["region"].astype(str)) == {"unspecified"}
+    assert set(rows["activity"].astype(str)) == {"rolling"}
+    assert set(rows["subject_id"]) == {"Loop Habits CSV 2024-03-07"}
+    assert rows.loc[5, "notes"] == "Loop: Foam rolling; after the run"
+    assert report.passed_over == {"loop days unknown": 1, "loop days skipped": 1,
+                                  "loop days not done": 1, "loop habits not read": 2}
+    assert report.rows_read == 2
+
+
+def test_without_a_zone_the_day_is_21_00_utc_and_with_one_it_is_local(tmp_path):
+    path = loop_zip(tmp_path)
+    plain, _, _ = load(path)
+    berlin, _, _ = load(path, tz="Europe/Berlin")
+    # 21:00 on 4 Mar: +00:00 without a zone; 21:00 CET = 20:00 UTC in Berlin
+    assert plain.set_index("source_row").loc[3, "start"] == pd.Timestamp("2024-03-04 21:00", tz="UTC")
+    assert berlin.set_index("source_row").loc[3, "start"] == pd.Timestamp("2024-03-04 20:00", tz="UTC")
+    # the night is the date either way
+    assert berlin["night"].tolist() == plain["night"].tolist()
+
+
+def test_a_time_of_day_can_be_chosen_and_must_be_hh_mm(tmp_path):
+    raw = loop.read(loop_zip(tmp_path), at="19:30")
+    assert raw.frame["start"].tolist() == ["2024-03-04T19:30:00+00:00", "2024-03-02T19:30:00+00:00"]
+    with pytest.raises(IngestError, match="must be HH:MM"):
+        loop.read(loop_zip(tmp_path), at="7pm")
+
+
+@pytest.mark.parametrize("meets, minimum, expected", [
+    (True, 60, [60.0, 60.0]),    # a check-in counts as the daily minimum
+    (True, 90, [90.0, 90.0]),    # ... whatever the program's minimum is
+    (False, 60, [1.0, 1.0]),     # logged but too short: 1 s
+])
+def test_yes_no_checks_follow_the_checkins_setting(tmp_path, meets, minimum, expected):
+    program = Program.default().replace(checkins={"meets_minimum": meets}, daily={"minimum_s": minimum})
+    segments, rejects, report = load(loop_zip(tmp_path), program=program, habit="roll CALVES")
+    assert len(rejects) == 0
+    rows = segments.set_index("source_row").sort_index()
+    assert rows.index.tolist() == [1, 4]
+    assert rows["duration_s"].tolist() == expected
+    assert rows["night"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-06", "2024-03-03"]
+    assert report.passed_over == {"loop days not done": 1, "loop days not due": 1,
+                                  "loop habits not read": 2}
+    nights = rollstats.nights(segments, program).set_index("night")
+    compliant = nights["compliant"].astype(bool)
+    # observed 3..6 Mar; only the two check-in nights can be compliant, and only when they count
+    assert compliant.index.strftime("%Y-%m-%d").tolist() == [
+        "2024-03-03", "2024-03-04", "2024-03-05", "2024-03-06"]
+    assert compliant.tolist() == [meets, False, False, meets]
+
+
+def test_old_exports_without_type_or_header_are_yes_no_with_codes(tmp_path):
+    habits = "Position,Name,Description,NumRepetitions,Interval,Color\n001,Foam roll,,1,1,#FF0000\n"
+    # codes: 2 done, 1 auto (not due), 0 no, 3 skip, -1 unknown
+    checks = "2024-01-05,2\n2024-01-04,1\n2024-01-03,0\n2024-01-02,3\n2024-01-01,-1\n2023-12-31,2\n"
+    segments, _, report = load(loop_zip(tmp_path, habits, {"001 Foam roll/Checkmarks.csv": checks}))
+    assert segments.sort_values("source_row")["source_row"].tolist() == [1, 6]
+    assert segments["duration_s"].tolist() == [60.0, 60.0]
+    assert report.passed_over == {"loop days not due": 1, "loop days not done": 1,
+                                  "loop days skipped": 1, "loop days unknown": 1}
+
+
+def test_no_habit_about_rolling_lists_the_habits(tmp_path):
+    habits = "Position,Name,Type,Unit\n001,Meditate,YES_NO,\n002,Read,NUMERICAL,pages\n"
+    path = loop_zip(tmp_path, habits, {"001 Meditate/Checkmarks.csv": MEDITATE})
+    with pytest.raises(IngestError, match=r"no habit mentions roll or foam.*'Meditate', 'Read'"):
+        load(path)
+    with pytest.raises(IngestError, match=r"no habit named 'Stretch' \(habits: 'Meditate', 'Read'\)"):
+        load(path, habit="Stretch")
+
+
+def test_a_habit_listed_but_not_exported_is_an_error(tmp_path):
+    path = loop_zip(tmp_path, members={"001 Meditate/Checkmarks.csv": MEDITATE})
+    with pytest.raises(IngestError, match="'Foam rolling' is listed in Habits.csv but its Checkmarks.csv"):
+        load(path)
+
+
+def test_a_numerical_habit_must_count_time(tmp_path):
+    habits = "Position,Name,Type,Unit\n001,Foam rolling,NUMERICAL,reps\n"
+    path = loop_zip(tmp_path, habits, {"001 Foam rolling/Checkmarks.csv": "Date,Value\n2024-03-01,45000\n"})
+    with pytest.raises(IngestError, match="counts in 'reps', not in a time unit"):
+        load(path)
+    # told that the numbers are seconds: 45000 / 1000 = 45 s
+    raw = loop.read(path, unit="s")
+    assert raw.frame["duration_s"].tolist() == ["45.0"]
+
+
+@pytest.mark.parametrize("unit, seconds", [("seconds", 45.0), ("Minutes", 2700.0), ("h", None)])
+def test_units_of_time(tmp_path, unit, seconds):
+    habits = f"Position,Name,Type,Unit\n001,Rolling,NUMERICAL,{unit}\n"
+    path = loop_zip(tmp_path, habits, {"001 Rolling/Checkmarks.csv": "Date,Value\n2024-03-01,45000\n"})
+    segments, rejects, _ = load(path)
+    if seconds is None:  # 45 h is longer than limits.max_segment_s: refused, not dropped
+        assert len(segments) == 0
+        assert "implausible" in rejects["reason"].iloc[0]
+    else:
+        assert segments["duration_s"].tolist() == [seconds]
+
+
+def test_unreadable_values_are_refused_with_their_row(tmp_path):
+    habits = "Position,Name,Type,Unit\n001,Foam rolling,NUMERICAL,min\n002,Roll,YES_NO,\n"
+    members = {"001 Foam rolling/Checkmarks.csv": "Date,Value\n2024-03-01,lots\n2024-03-02,-500\n2024-03-03,1000\n",
+               "002 Roll/Checkmarks.csv": "Date,Value\n2024-03-01,7\n2024-03-02,2\n"}
+    path = loop_zip(tmp_path, habits, members)
+    segments, rejects, report = load(path)
+    assert segments["source_row"].tolist() == [3]
+    assert segments["duration_s"].tolist() == [60.0]
+    assert rejects["source_row"].tolist() == [1, 2]
+    assert rejects["reason"].tolist() == ["duration_s: not a number", "duration_s: duration of zero or less"]
+    assert rejects["value"].iloc[0] == "not a Loop value: lots"
+    assert report.rows_read == 3 == report.rows_accepted + report.rows_rejected
+    segments, rejects, _ = load(path, habit="Roll")
+    assert segments["source_row"].tolist() == [2]
+    assert rejects["value"].tolist() == ["not a Loop value: 7"]
+
+
+def test_an_unreadable_date_is_refused(tmp_path):
+    habits = "Position,Name,Type\n001,Foam roller,YES_NO\n"
+    path = loop_zip(tmp_path, habits, {"001 Foam roller/Checkmarks.csv": "Date,Value\n03/02/2024,YES_MANUAL\n"})
+    segments, rejects, _ = load(path)
+    assert len(segments) == 0
+    assert rejects["column"].tolist() == ["start"]
+    assert rejects["reason"].iloc[0].startswith("start: unreadable time")
+
+
+def test_export_repacked_inside_a_folder(tmp_path):
+    segments, _, _ = load(loop_zip(tmp_path, prefix="Loop Habits CSV 2024-03-07/", name="backup.zip"),
+                          subject="P5")
+    assert segments["duration_s"].tolist() == [90.0, 150.0]
+    assert set(segments["subject_id"]) == {"P5"}
+
+
+def test_unknown_habit_type_is_an_error(tmp_path):
+    habits = "Position,Name,Type\n001,Foam rolling,QUIT\n"
+    with pytest.raises(IngestError, match="type 'QUIT'"):
+        load(loop_zip(tmp_path, habits, {"001 Foam rolling/Checkmarks.csv": "Date,Value\n"}))
+
+
+def test_command_line_with_habit_and_subject(tmp_path, capsys):
+    path = loop_zip(tmp_path)
+    assert main(["ingest", str(path), "--habit", "Roll calves", "--subject", "P3", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["rows_accepted"] == 2
+    assert report["passed_over"]["loop days not due"] == 1
+    assert main(["nights", str(path), "--subject", "P3", "--format", "json"]) == 0
+    audit = json.loads(capsys.readouterr().out)
+    daily = [r for r in audit if r["rule"] == "daily_minimum"]
+    # Foam rolling by default: nights 2..4 Mar observed; 2 Mar (90 s) and 4 Mar (150 s) compliant
+    assert [(r["night"], r["passed"]) for r in daily] == [
+        ("2024-03-02", True), ("2024-03-03", False), ("2024-03-04", True)]

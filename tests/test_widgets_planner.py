@@ -1,0 +1,187 @@
+"""The Planner widget without a browser: set values, click buttons, read what it shows.
+
+The reference plan is the one of test_plan.py: 60 s quads + 60 s calves (both legs) on Mon,
+Wed and Fri from Monday 2 March 2026, holds of 20 s, no strengthening, 4 weeks.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import ipywidgets as W
+import pytest
+
+from rollstats.plan import WEEKDAYS, Plan, load_plan, plan_to_csv
+from rollstats.widgets import Planner
+from rollstats.widgets import planner as planner_module
+
+MON, TUE, WED = 0, 1, 2
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return Plan("2026-03-02", nights=("Mon", "Wed", "Fri"), seconds={"quads": 60, "calves": 60}, hold_s=20, weeks=4)
+
+
+@pytest.fixture
+def planner(plan, tmp_path):
+    widget = Planner(plan, folder=tmp_path / "out", figure=False)
+    yield widget
+    W.Widget.close_all()
+
+
+def shown_warnings(planner) -> list[str]:
+    return [item.split("</li>")[0] for item in planner.warnings_html.value.split("<li>")[1:]]
+
+
+def test_controls_show_the_plan_and_its_projection(planner, plan):
+    assert planner.plan == Plan(**{**plan.__dict__, "maintenance_nights": plan.nights})
+    assert [box.value for box in planner.night_boxes] == [True, False, True, False, True, False, False]
+    assert planner.sliders[("thigh_front", "both")].value == 60 and planner.sliders[("calf", "left")].value == 0
+    assert planner.progression_label.value == ("<b>Projected progression night:</b> Fri 6 Mar 2026, the 3rd "
+                                               "planned night (360 s in total, 300 s needed)")
+    assert planner.maintenance_label.value == ("<b>Maintenance after it:</b> 3 complete windows of 7 nights from "
+                                               "Sat 7 Mar 2026: 3 met, 0 short; 1 partial at the end")
+    assert planner.maintenance_html.value.count("<tr>") == 5  # header + 4 windows
+    assert [w[:30] for w in shown_warnings(planner)] == ["Until progression the card ask",
+                                                         "No strengthening day is planne",
+                                                         "The plan rolls 2 regions (fron"]
+    assert "<td>120</td>" in planner.calendar_html.value  # the table of seconds per week and weekday
+
+
+def test_unchecking_wednesday_moves_progression_to_the_next_monday(planner):
+    planner.night_boxes[WED].value = False
+    # Mon 2 (120), Fri 6 (240), Mon 9 (360): the 3rd planned night is Monday 9 March; after it the
+    # maintenance nights are still Mon, Wed, Fri: 10-16 (11, 13, 16) and 17-23 (18, 20, 23) met, 24-29 partial
+    assert "Mon 9 Mar 2026, the 3rd planned night" in planner.progression_label.value
+    assert "2 complete windows of 7 nights from Tue 10 Mar 2026: 2 met, 0 short; 1 partial" in (
+        planner.maintenance_label.value)
+    assert "3 of the 8 nights up to the progression night have none planned (Tue, Wed, Thu)" in (
+        planner.warnings_html.value)
+
+
+def test_warnings_follow_the_controls(planner):
+    planner.strengthening_boxes[TUE].value = True
+    assert not any(w.startswith("No strengthening") for w in shown_warnings(planner))
+    planner.sliders[("thigh_lateral", "right")].value = 30
+    assert any(w.startswith("The plan puts 30 s a night directly on the side of the thigh")
+               for w in shown_warnings(planner))
+    assert not any("regions" in w for w in shown_warnings(planner))  # 3 regions now
+    planner.hold.value = 3
+    assert "Holds of 3 s on tender spots are too short" in planner.warnings_html.value
+    planner.hold.value = 0  # no holds planned: nothing to judge
+    assert "Holds" not in planner.warnings_html.value
+    with planner._hold():
+        planner.sliders[("thigh_lateral", "right")].value = 0
+        planner.sliders[("thigh_front", "both")].value = 0
+        planner.sliders[("calf", "both")].value = 30
+    assert planner.warnings == planner.warnings  # nothing recomputed while held
+    planner.refresh()
+    assert planner.warnings[0] == ("A planned night has 30 s on hips and legs, under the card's minimum of 60 s "
+                                   "a night: plan at least 60 s.")
+    assert "not reached within the plan (360 s, 300 s needed)" in planner.progression_label.value
+
+
+def test_a_plan_that_keeps_the_card_says_so(planner):
+    for box in planner.night_boxes + planner.strengthening_boxes[:1]:
+        box.value = True
+    planner.sliders[("hip", "both")].value = 20
+    assert planner.warnings_html.value == "<b>The plan keeps the card.</b>"
+    assert "Wed 4 Mar 2026, the 3rd planned night" in planner.progression_label.value
+
+
+def test_export_buttons_write_the_files(planner, plan, tmp_path):
+    planner.ics_button.click()
+    ics = (tmp_path / "out" / "rolling-plan.ics").read_bytes()
+    assert ics.count(b"BEGIN:VEVENT") == 12 and ics.endswith(b"END:VCALENDAR\r\n")
+    assert b"\r\nDTSTART:20260302T210000\r\n" in ics and b"\r\nDTSTART:20260327T210000\r\n" in ics
+    assert "Calendar written to" in planner.export_status.value
+
+    planner.file_name.value = "mine"
+    planner.csv_button.click()
+    assert (tmp_path / "out" / "mine.csv").read_text() == plan_to_csv(plan)
+
+    planner.save_button.click()
+    assert load_plan(tmp_path / "out" / "mine.json") == planner.plan
+    assert planner.plan_path.value == str(tmp_path / "out" / "mine.json")
+
+
+def test_an_unwritable_folder_is_reported_not_raised(planner, tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    planner.folder.value = str(tmp_path / "a-file")
+    planner.ics_button.click()
+    assert "Calendar not written" in planner.export_status.value
+
+
+def test_load_button_restores_a_saved_plan(planner, tmp_path):
+    planner.save_button.click()
+    planner.night_boxes[WED].value = False
+    planner.weeks.value = 2
+    assert "Mon 9 Mar" in planner.progression_label.value
+    planner.load_button.click()
+    assert planner.weeks.value == 4 and planner.night_boxes[WED].value
+    assert "Fri 6 Mar 2026, the 3rd planned night" in planner.progression_label.value
+    planner.plan_path.value = str(tmp_path / "nothing.json")
+    planner.load_button.click()
+    assert "cannot be read" in planner.comparison_html.value
+
+
+LOG = """subject_id,start,duration_s,region
+P1,2026-03-02T21:00:00,60,quads
+P1,2026-03-02T21:01:00,60,calves
+P1,2026-03-04T21:00:00,90,quads
+P1,2026-03-06T21:00:00,150,hamstrings
+P1,2026-03-09T21:00:00,120,calves
+P1,2026-03-13T21:00:00,200,glutes
+P1,2026-03-15T21:00:00,30,glutes
+"""
+
+
+def test_compare_with_a_log_then_replan_without_reading_it_again(planner, write_text, monkeypatch):
+    planner.weeks.value = 2
+    planner.log_path.value = str(write_text("log.csv", LOG))
+    planner.tz.value = "Europe/Berlin"
+    planner.compare_button.click()
+    # planned Mon/Wed/Fri 120 s: kept 2, 6 (week 1) and 9, 13 (week 2); 4 and 11 fall short
+    assert planner.subject.options == ("P1",)
+    assert "P1: kept 4 of 6 planned nights (67%)" in planner.comparison_html.value
+    per_night, per_week = planner.comparison
+    assert per_week["match_rate"].round(3).tolist() == [0.667, 0.667]
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the log was read again")
+    monkeypatch.setattr(planner_module, "load", no_reading)
+    planner.night_boxes[WED].value = False  # Mon/Fri: 2, 6, 9, 13 all kept
+    assert "P1: kept 4 of 4 planned nights (100%)" in planner.comparison_html.value
+
+
+def test_compare_an_uploaded_log(planner):
+    planner.weeks.value = 2
+    planner.tz.value = "Europe/Berlin"
+    planner.log_upload.value = ({"name": "export.csv", "type": "text/csv", "size": len(LOG),
+                                 "content": memoryview(LOG.encode()), "last_modified": dt.datetime(2026, 3, 16)},)
+    planner.compare_button.click()
+    assert "P1: kept 4 of 6 planned nights (67%)" in planner.comparison_html.value
+
+
+def test_compare_without_a_log_says_what_is_missing(planner):
+    planner.compare_button.click()
+    assert "choose a log file" in planner.comparison_html.value
+
+
+def test_the_calendar_figure_is_redrawn_on_change(plan, tmp_path):
+    planner = Planner(plan, folder=tmp_path, figure=True)
+    try:
+        before = planner.calendar.value
+        assert before[:8] == b"\x89PNG\r\n\x1a\n"
+        planner.night_boxes[WED].value = False
+        assert planner.calendar.value[:4] == b"\x89PNG" and planner.calendar.value != before
+    finally:
+        W.Widget.close_all()
+
+
+def test_the_planner_displays_as_a_widget(planner):
+    bundle = planner._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert [t for t in planner.widget.children[1].titles] == ["Plan", "Export", "Compare with my log"]
+    assert len(planner.sliders) == 8 * 3 and [b.description for b in planner.night_boxes] == list(WEEKDAYS)
+    assert planner.summary.splitlines()[1].startswith("progression night: Fri 6 Mar 2026")
