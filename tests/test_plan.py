@@ -20,7 +20,7 @@ import rollstats
 from rollstats.io import canonicalise
 from rollstats.plan import (Plan, PlanError, default_plan, load_plan, maintenance_schedule, plan_segments,
                             plan_summary, plan_to_csv, plan_vs_actual, plan_warnings, project, save_plan, to_ics)
-from rollstats.plan_files import fold
+from rollstats.plan.files import fold
 from rollstats.program import Program
 
 MONDAY = dt.date(2026, 3, 2)
@@ -353,3 +353,11 @@ def test_plan_vs_actual_needs_a_subject_when_the_log_holds_several(log):
         plan_vs_actual(reference(), log)
     with pytest.raises(PlanError, match="no subject 'P9'"):
         plan_vs_actual(reference(), log, subject="P9")
+
+
+def test_a_time_after_midnight_stays_on_the_planned_night():
+    # 00:30 is before the 04:00 day start: Monday night's rolling happens on Tuesday's date
+    seg = plan_segments(reference(weeks=1, time="00:30"))
+    assert dates(seg["night"].unique()) == ["2026-03-02", "2026-03-04", "2026-03-06"]
+    assert seg["local_start"].dt.strftime("%a %H:%M").tolist()[:2] == ["Tue 00:30", "Tue 00:31"]
+    assert events(to_ics(reference(weeks=1, time="00:30"), stamp=STAMP))[0]["DTSTART"] == "20260303T003000"

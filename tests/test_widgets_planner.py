@@ -41,7 +41,7 @@ def test_controls_show_the_plan_and_its_projection(planner, plan):
                                                "planned night (360 s in total, 300 s needed)")
     assert planner.maintenance_label.value == ("<b>Maintenance after it:</b> 3 complete windows of 7 nights from "
                                                "Sat 7 Mar 2026: 3 met, 0 short; 1 partial at the end")
-    assert planner.maintenance_html.value.count("<tr>") == 5  # header + 4 windows
+    assert planner.maintenance_html.value.count("</tr>") == 5  # header + 4 windows
     assert [w[:30] for w in shown_warnings(planner)] == ["Until progression the card ask",
                                                          "No strengthening day is planne",
                                                          "The plan rolls 2 regions (fron"]
@@ -55,7 +55,7 @@ def test_unchecking_wednesday_moves_progression_to_the_next_monday(planner):
     assert "Mon 9 Mar 2026, the 3rd planned night" in planner.progression_label.value
     assert "2 complete windows of 7 nights from Tue 10 Mar 2026: 2 met, 0 short; 1 partial" in (
         planner.maintenance_label.value)
-    assert "3 of the 8 nights up to the progression night have none planned (Tue, Wed, Thu)" in (
+    assert "5 of the 8 nights up to the progression night have none planned (Tue, Wed, Thu, Sat, Sun)" in (
         planner.warnings_html.value)
 
 
@@ -70,15 +70,17 @@ def test_warnings_follow_the_controls(planner):
     assert "Holds of 3 s on tender spots are too short" in planner.warnings_html.value
     planner.hold.value = 0  # no holds planned: nothing to judge
     assert "Holds" not in planner.warnings_html.value
+    before = list(planner.warnings)
     with planner._hold():
         planner.sliders[("thigh_lateral", "right")].value = 0
         planner.sliders[("thigh_front", "both")].value = 0
         planner.sliders[("calf", "both")].value = 30
-    assert planner.warnings == planner.warnings  # nothing recomputed while held
+    assert planner.warnings == before  # nothing recomputed while held
     planner.refresh()
     assert planner.warnings[0] == ("A planned night has 30 s on hips and legs, under the card's minimum of 60 s "
                                    "a night: plan at least 60 s.")
-    assert "not reached within the plan (360 s, 300 s needed)" in planner.progression_label.value
+    # 30 s on Mon, Wed, Fri: 300 s on the 10th planned night, Monday 23 March
+    assert "Mon 23 Mar 2026, the 10th planned night (300 s in total, 300 s needed)" in planner.progression_label.value
 
 
 def test_a_plan_that_keeps_the_card_says_so(planner):
@@ -150,8 +152,9 @@ def test_compare_with_a_log_then_replan_without_reading_it_again(planner, write_
     def no_reading(*args, **kwargs):
         raise AssertionError("the log was read again")
     monkeypatch.setattr(planner_module, "load", no_reading)
-    planner.night_boxes[WED].value = False  # Mon/Fri: 2, 6, 9, 13 all kept
-    assert "P1: kept 4 of 4 planned nights (100%)" in planner.comparison_html.value
+    planner.night_boxes[WED].value = False
+    # Mon/Fri until progression on Mon 9 (120, 240, 360), then Mon/Wed/Fri: planned 2, 6, 9, 11, 13; 11 missed
+    assert "P1: kept 4 of 5 planned nights (80%)" in planner.comparison_html.value
 
 
 def test_compare_an_uploaded_log(planner):
@@ -185,3 +188,13 @@ def test_the_planner_displays_as_a_widget(planner):
     assert [t for t in planner.widget.children[1].titles] == ["Plan", "Export", "Compare with my log"]
     assert len(planner.sliders) == 8 * 3 and [b.description for b in planner.night_boxes] == list(WEEKDAYS)
     assert planner.summary.splitlines()[1].startswith("progression night: Fri 6 Mar 2026")
+
+
+def test_a_loaded_plan_beyond_the_slider_ranges_is_kept_whole(tmp_path):
+    long = Plan("2026-03-02", seconds={"quads": 420}, hold_s=90, weeks=60, strengthening=["Tue"], strengthening_s=900,
+                time="19:30")
+    planner = Planner(long, folder=tmp_path, figure=False)
+    try:
+        assert planner.plan == Plan(**{**long.__dict__, "maintenance_nights": long.nights})
+    finally:
+        W.Widget.close_all()

@@ -46,6 +46,10 @@ def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, border=0, classes="rollstats-table", na_rep="", float_format="{:g}".format)
 
 
+def _error(text: str) -> str:
+    return f"<span style='color:#b2182b'>{html.escape(text)}</span>"
+
+
 def _weekday_boxes(chosen) -> list[W.Checkbox]:
     return [W.Checkbox(value=i in chosen, description=d, indent=False, layout=W.Layout(width="60px"))
             for i, d in enumerate(WEEKDAYS)]
@@ -129,11 +133,13 @@ class Planner:
         return Plan(self.start.value, nights=days(self.night_boxes), maintenance_nights=days(self.maintenance_boxes),
                     seconds={k: s.value for k, s in self.sliders.items()}, hold_s=self.hold.value or None,
                     strengthening=days(self.strengthening_boxes), weeks=self.weeks.value,
-                    time=self.time.value or dt.time(21, 0))
+                    time=self.time.value or dt.time(21, 0), strengthening_s=self._strengthening_s)
 
     def set_plan(self, plan: Plan) -> None:
         """Set every control from ``plan`` and show its projection once."""
         with self._hold():
+            self._strengthening_s = plan.strengthening_s  # no control of its own: kept as the plan says
+            self.weeks.max, self.hold.max = max(52, plan.weeks), max(60, round(plan.hold_s or 0))
             self.start.value, self.time.value, self.weeks.value = plan.start, plan.time, plan.weeks
             self.hold.value = round(plan.hold_s or 0)
             after = plan.nights if plan.maintenance_nights is None else plan.maintenance_nights
@@ -166,7 +172,7 @@ class Planner:
         try:
             plan = self.plan
         except PlanError as exc:
-            self.warnings_html.value = f"<p style='color:#b2182b'>{html.escape(str(exc))}</p>"
+            self.warnings_html.value = _error(str(exc))
             return
         program = self.program
         self.projection = project(plan, program)
@@ -214,7 +220,7 @@ class Planner:
             path = self._target(suffix)
             write(path)
         except (OSError, RollstatsError) as exc:
-            self.export_status.value = f"<span style='color:#b2182b'>{what} not written: {html.escape(str(exc))}</span>"
+            self.export_status.value = _error(f"{what} not written: {exc}")
             return None
         self.export_status.value = f"{what} written to <code>{html.escape(str(path))}</code>"
         return path
@@ -240,7 +246,7 @@ class Planner:
         try:
             self.set_plan(load_plan(self.plan_path.value))
         except PlanError as exc:
-            self.comparison_html.value = f"<span style='color:#b2182b'>{html.escape(str(exc))}</span>"
+            self.comparison_html.value = _error(str(exc))
 
     def read_log(self) -> pd.DataFrame:
         """Read the uploaded file, else the file at ``log_path``; keep its segments in ``log``."""
@@ -267,7 +273,7 @@ class Planner:
         try:
             self.read_log()
         except (OSError, RollstatsError) as exc:
-            self.comparison_html.value = f"<span style='color:#b2182b'>{html.escape(str(exc))}</span>"
+            self.comparison_html.value = _error(str(exc))
             return
         self._compare_loaded()
 
@@ -279,7 +285,7 @@ class Planner:
         try:
             self.comparison = plan_vs_actual(self.plan, self.log, self.program, subject=self.subject.value)
         except RollstatsError as exc:
-            self.comparison_html.value = f"<span style='color:#b2182b'>{html.escape(str(exc))}</span>"
+            self.comparison_html.value = _error(str(exc))
             return
         _, weeks = self.comparison
         planned, kept = int(weeks["planned_nights"].sum()), int(weeks["kept_nights"].sum())

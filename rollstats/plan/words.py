@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .plan import REGION_WORDS, WEEKDAYS, Plan, Projection, project
-from .program import Program
+from .core import REGION_WORDS, WEEKDAYS, Plan, Projection, project
+from ..program import Program
 
 
 def _s(seconds: float) -> str:
@@ -59,7 +59,7 @@ def plan_warnings(plan: Plan, program: Program | None = None, projection: Projec
                    f"{_s(minimum)} a night: plan at least {_s(minimum)}.")
     daily = p.nights.loc[p.nights["phase"] == "daily"]
     empty = daily.loc[daily["segments"] == 0, "night"]
-    if plan.nights and len(empty):
+    if counted > 0 and len(empty):
         upto = "the progression night" if p.progression_night is not None else "the end of the plan"
         out.append(f"Until progression the card asks for rolling every night: {len(empty)} of the {len(daily)} "
                    f"nights up to {upto} have none planned ({_days(sorted(set(empty.dt.day_of_week)))}).")

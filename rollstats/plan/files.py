@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .metrics import nights
-from .plan import REGION_WORDS, Plan, PlanError, _window, plan_segments, project
-from .program import Program
+from ..metrics import nights
+from .core import REGION_WORDS, Plan, PlanError, _window, plan_segments, project
+from ..program import Program
 
 PLAN_FORMAT = "rollstats-plan"  #: the ``format`` field of a saved plan (JSON)
 _SIDE_WORDS = {"left": "left leg", "right": "right leg", "both": "both legs"}
@@ -128,7 +128,7 @@ def load_plan(path: str | Path) -> Plan:
     >>> load_plan("missing.json")
     Traceback (most recent call last):
     ...
-    rollstats.plan.PlanError: plan file missing.json: cannot be read (No such file or directory)
+    rollstats.plan.core.PlanError: plan file missing.json: cannot be read (No such file or directory)
     """
     path = Path(path)
     try:

@@ -10,25 +10,23 @@ compares it later with the log. Pure functions: only ``save_plan``, ``load_plan`
 ``path=`` of ``plan_to_csv`` touch files.
 
 >>> plan = Plan("2026-03-02", nights=("Mon", "Wed", "Fri"), seconds={"quads": 60, "calves": 60})
->>> print(plan_summary(plan).splitlines()[1])
-progression night: Fri 6 Mar 2026, the 3rd planned night (360 s in total, 300 s needed)
+>>> str(project(plan).progression_night.date())
+'2026-03-06'
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 
-from .errors import RollstatsError
-from .metrics import check_windows, maintenance_windows, nights
-from .program import Program
-from .regions import ALIASES, REGIONS, normalise_label
-from .schema import SEGMENT_DTYPES
-from .times import night_of
+from ..errors import RollstatsError
+from ..metrics import check_windows, maintenance_windows, nights
+from ..program import Program
+from ..regions import ALIASES, REGIONS, normalise_label
+from ..schema import SEGMENT_DTYPES
+from ..times import night_of
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: Regions a plan can name (the mapped hips-and-legs regions) and how people read them.
@@ -97,7 +95,7 @@ class Plan:
     weeks: int = 4
     time: dt.time = dt.time(21, 0)
     strengthening_s: float = 600.0
-    maintenance_nights: tuple[int, ...] | None = field(default=None)
+    maintenance_nights: tuple[int, ...] | None = None
 
     def __post_init__(self):
         def put(name, value):
@@ -159,7 +157,8 @@ class Plan:
 
 
 def default_plan(start: str | dt.date | None = None) -> Plan:
-    """A plan that keeps the card: every night (2 min on four regions, both legs, holds of 20 s),
+    """A plan that keeps the card: every night 2 min (15 s on each leg for the front and back of
+    the thigh, the calves and the hips; holds of 20 s),
     then Mon, Wed and Fri after progression, strengthening on Tue, Thu and Sat, for 6 weeks,
     from ``start`` (default: the next Monday).
 
@@ -173,8 +172,11 @@ def default_plan(start: str | dt.date | None = None) -> Plan:
     return Plan(start, seconds=seconds, hold_s=20, strengthening=(1, 3, 5), weeks=6, maintenance_nights=(0, 2, 4))
 
 
-def _rows(plan: Plan, roll_days: pd.DatetimeIndex) -> pd.DataFrame:
-    """Rows of the rolling on ``roll_days``, then each strengthening day's exercise, back to back."""
+def _rows(plan: Plan, roll_days: pd.DatetimeIndex, day_start: dt.time) -> pd.DataFrame:
+    """Rows of the rolling on ``roll_days``, then each strengthening day's exercise, back to back.
+
+    A time before ``day_start`` (00:30, say) is after midnight: the next calendar date, same night.
+    """
     per = np.array([s for _, _, s in plan.seconds], dtype="float64")
     k = len(roll_days)
     rolling = pd.DataFrame({
@@ -187,7 +189,8 @@ def _rows(plan: Plan, roll_days: pd.DatetimeIndex) -> pd.DataFrame:
                              "duration_s": plan.strengthening_s, "region": "other", "side": None,
                              "activity": "strengthening"})
     rows = pd.concat([rolling, strength], ignore_index=True) if len(strength) else rolling
-    clock = pd.Timedelta(hours=plan.time.hour, minutes=plan.time.minute, seconds=plan.time.second)
+    clock = pd.Timedelta(hours=plan.time.hour, minutes=plan.time.minute, seconds=plan.time.second,
+                         days=int(plan.time < day_start))
     rows["local_start"] = (rows["day"] + clock + pd.to_timedelta(rows["offset"], unit="s")).astype("datetime64[us]")
     return rows.sort_values("local_start", kind="stable").reset_index(drop=True)
 
@@ -196,7 +199,8 @@ def plan_segments(plan: Plan, program: Program | None = None) -> pd.DataFrame:
     """The planned sessions as a canonical segment table (subject and source ``plan``).
 
     Each planned night's regions are rolled back to back from ``plan.time`` (local wall clock,
-    also stored as the UTC instant: a plan has no zone), then that day's strengthening. With
+    also stored as the UTC instant: a plan has no zone; a time before ``night.day_start`` falls
+    after midnight, on the next date), then that day's strengthening. With
     ``maintenance_nights``, the nights after the progression night (found by
     :func:`rollstats.nights` on the plan itself) follow those weekdays instead. Holds:
     ``duration_s // hold_s`` holds of ``hold_s`` seconds per rolling segment (at least one).
@@ -208,14 +212,14 @@ def plan_segments(plan: Plan, program: Program | None = None) -> pd.DataFrame:
     program = program or Program.default()
     days = pd.date_range(plan.start, plan.last_night)
     planned = days.day_of_week.isin(plan.nights)
-    segments = _canonical(_rows(plan, days[planned]), plan, program)
+    segments = _canonical(_rows(plan, days[planned], program.night.day_start), plan, program)
     if plan.maintenance_nights is not None and plan.maintenance_nights != plan.nights:
         table = nights(segments, program, enrolment=_window(plan))
         hit = table.loc[table["progression"], "night"]
         if len(hit):
             after = days > hit.iloc[0]
             keep = (planned & ~after) | (days.day_of_week.isin(plan.maintenance_nights) & after)
-            segments = _canonical(_rows(plan, days[keep]), plan, program)
+            segments = _canonical(_rows(plan, days[keep], program.night.day_start), plan, program)
     return segments
 
 
@@ -269,15 +273,3 @@ def project(plan: Plan, program: Program | None = None) -> Projection:
     segments = plan_segments(plan, program)
     table = nights(segments, program, enrolment=_window(plan))
     return Projection(plan, segments, table, maintenance_windows(table, program), check_windows(table, program))
-
-
-
-
-# the plain words and the files of a plan live beside it; they are part of this module's API
-from .plan_words import (maintenance_schedule, maintenance_text, plan_summary, plan_warnings,  # noqa: E402
-                         progression_text)
-from .plan_files import load_plan, plan_to_csv, plan_vs_actual, save_plan, to_ics  # noqa: E402
-
-__all__ = ["Plan", "PlanError", "Projection", "default_plan", "plan_segments", "project", "plan_warnings",
-           "plan_summary", "maintenance_schedule", "progression_text", "maintenance_text", "to_ics", "plan_to_csv", "save_plan", "load_plan", "plan_vs_actual", "WEEKDAYS",
-           "REGION_WORDS", "PLAN_SIDES", "PLAN_SUBJECT"]
