@@ -50,3 +50,16 @@ __all__ += [
     "plot_calendar", "plot_timeline", "plot_body_map", "plot_region_seconds", "plot_weekly_adherence",
     "plot_adherence_distribution", "plot_adherence_by_week", "plot_time_to_progression",
 ]
+
+# any app's export (mapping file), the cohort store, and sharing with pseudonyms
+from .io.inspect import suggest_mapping  # noqa: E402
+from .io.mapping import Mapping, MappingError, load_mapping  # noqa: E402
+from .privacy import PrivacyError, keygen, pseudonym, pseudonymise, read_key, write_export  # noqa: E402
+from .store import StoreError, read_store  # noqa: E402
+from .store import append as append_to_store  # noqa: E402
+
+__all__ += [
+    "Mapping", "MappingError", "load_mapping", "suggest_mapping",
+    "read_store", "append_to_store", "StoreError",
+    "keygen", "read_key", "pseudonym", "pseudonymise", "write_export", "PrivacyError",
+]

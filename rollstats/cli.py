@@ -1,4 +1,4 @@
-"""The ``rollstats`` command: ingest, summary, nights, program.
+"""The ``rollstats`` command: ingest, summary, nights, program, inspect, export, keygen, dashboard.
 
 Errors print one line and exit with status 2; no traceback reaches the user.
 """
@@ -14,13 +14,23 @@ from .errors import RollstatsError
 from .io import load
 from .io.enrolment import read_enrolment
 from .metrics import alerts, audit, data_days, nights, observation_windows, summarize
-from .output import plain, to_csv, to_json
+from .output import plain, to_csv, to_json, to_xlsx
 from .program import load_program
 from .report import key_columns, write_report
 
 
+#: ``--progress``: draw progress on stderr even when it is not a terminal.
+_SHOW_PROGRESS = False
+
+
+def _showing(stream=None) -> bool:
+    """Progress is drawn when asked for, or when stderr is a terminal."""
+    stream = stream or sys.stderr
+    return _SHOW_PROGRESS or (hasattr(stream, "isatty") and stream.isatty())
+
+
 def _progress(done: int, total: int, path: Path) -> None:
-    if total > 1 and sys.stderr.isatty():
+    if total > 1 and _showing():
         print(f"\rreading {done}/{total}: {path.name[:40]:<40}", end="" if done < total else "\n",
               file=sys.stderr, flush=True)
 
@@ -36,7 +46,7 @@ class _ByteBar:
 
     def __call__(self, done: int, total: int) -> None:
         stream = self.stream or sys.stderr
-        if total < self.min_bytes or not stream.isatty():
+        if total < self.min_bytes or not _showing(stream):
             return
         percent = min(100, done * 100 // total)
         if percent == self.shown:
@@ -58,9 +68,63 @@ def _reader_options(args: argparse.Namespace) -> dict:
 
 
 def _load(args: argparse.Namespace):
+    import time
+
+    from .engines import is_dataset, read_dataset
+    from .store import load_or_read
+
     program = load_program(args.program)
-    result = load(args.paths, tz=args.tz, program=program, progress=_progress, **_reader_options(args))
+    began = time.perf_counter()
+    if is_dataset(args.paths):  # Parquet files of canonical segments: read, not parsed again
+        result = read_dataset(args.paths, progress=_progress)
+    else:
+        if _showing():
+            print("reading and checking the exports ...", file=sys.stderr, flush=True)
+        mapping = {"mapping": args.mapping} if getattr(args, "mapping", None) else {}
+        result = load_or_read(args.paths, tz=args.tz, program=program, progress=_progress, **mapping,
+                              **_reader_options(args))
+    if _showing():
+        print(f"read {result.report.rows_read:,} rows in {time.perf_counter() - began:.1f} s",
+              file=sys.stderr, flush=True)
     return program, result
+
+
+def _summarize(args: argparse.Namespace, segments: pd.DataFrame, program, enrolment) -> pd.DataFrame:
+    """The summary; by groups of subjects with a progress bar when progress is shown."""
+    if not _showing() or enrolment is not None or len(segments) < 100_000:
+        return summarize(segments, program, until=args.until, enrolment=enrolment)
+    from .engines import summarize_in_parts
+    from .progress import Progress
+
+    bar = Progress("summary", show=True, unit="groups of subjects")
+    out = summarize_in_parts(segments, program, until=args.until,
+                             progress=lambda done, total: bar.update(done, total))
+    bar.done(f"{len(out):,} subjects")
+    return out
+
+
+def _summary_dask(args: argparse.Namespace) -> int:
+    """``summary --engine dask``: a cohort store or a dataset summarised on a Dask cluster."""
+    for option in ("enrolment", "report"):
+        if getattr(args, option, None):
+            raise RollstatsError(f"--{option} is not available with --engine dask")
+    try:
+        from .distributed import summarize_dask
+    except ImportError:
+        raise RollstatsError("--engine dask needs dask and distributed: "
+                             "pip install 'rollstats[dask]'") from None
+    from .progress import Progress
+
+    program = load_program(args.program)
+    bar = Progress("summary on dask", show=_showing(), unit="partitions")
+    try:
+        summary = summarize_dask(args.paths, program, until=args.until, scheduler=args.scheduler,
+                                 progress=lambda done, total: bar.update(done, total))
+    except ValueError as exc:
+        raise RollstatsError(str(exc)) from None
+    bar.done(f"{len(summary):,} subjects")
+    _emit(summary, args.format, args.output, key_columns(summary))
+    return 0
 
 
 def _emit(table: pd.DataFrame, fmt: str, out: str | None, table_view: pd.DataFrame | None = None) -> None:
@@ -74,15 +138,34 @@ def _emit(table: pd.DataFrame, fmt: str, out: str | None, table_view: pd.DataFra
             view[col] = view[col].where(view[col].notna(), "unknown" if col.startswith("flag_") else "")
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
             text = (view.to_string(index=False) if len(view) else "(no rows)") + "\n"
-    if out:
+    if out and out.lower().endswith(".xlsx"):
+        to_xlsx(table, out)
+    elif out:
         Path(out).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
 
 
+def _is_store_target(output: str) -> bool:
+    """``-o`` names a cohort store: an existing folder, a trailing slash, or no .parquet suffix."""
+    path = Path(output)
+    if path.is_dir() or output.endswith(("/", "\\")) or not path.suffix:
+        return True
+    if path.suffix.lower() not in (".parquet", ".pq"):
+        raise RollstatsError(f"-o {output}: ingest writes a Parquet file (.parquet) or a store folder "
+                             "(a name without a suffix, or ending in /)")
+    return False
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     _, result = _load(args)
-    if args.output:
+    read = result.segments
+    if args.output and _is_store_target(args.output):
+        from .store import append
+
+        result = append(args.output, result)
+        print(f"store {args.output}: {len(result.segments)} new segments written", file=sys.stderr)
+    elif args.output:
         result.segments.to_parquet(args.output, index=False)
     if args.rejects:
         to_csv(result.rejects, args.rejects)
@@ -91,7 +174,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(result.report.to_dict()) + "\n")
     else:
         print(result.report)
-        if not (result.segments["activity"] == "rolling").any():
+        if not (read["activity"] == "rolling").any():
             print("no rolling found in these files")
         if len(result.rejects) and not args.rejects:
             print(f"{len(result.rejects)} refused rows: write them with --rejects FILE.csv; first ones:")
@@ -151,9 +234,11 @@ def cmd_datadays(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    if getattr(args, "engine", "pandas") == "dask":
+        return _summary_dask(args)
     program, result = _load(args)
     enrolment = _enrolment(args, result.segments)
-    summary = summarize(result.segments, program, until=args.until, enrolment=enrolment)
+    summary = _summarize(args, result.segments, program, enrolment)
     _emit(summary, args.format, args.output, key_columns(summary))
     if args.report:
         path = write_report(args.report, summary, result.report, result.rejects, program)
@@ -179,6 +264,48 @@ def cmd_program(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from .dashboard import serve
+    from .times import known_zone
+
+    if args.tz and not known_zone(args.tz):
+        raise RollstatsError(f"--tz {args.tz!r} is not an IANA time zone (e.g. Europe/Berlin)")
+    return serve(args.path, port=args.port, tz=args.tz, reports=args.reports)
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from .io.inspect import suggest_mapping
+
+    text = suggest_mapping(args.path, zone=args.tz, rows=args.rows)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"mapping written to {args.output}: check it, then "
+              f"`rollstats ingest {args.path} --mapping {args.output}`", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .privacy import read_key, write_export
+
+    key = read_key(args.pseudonymize)
+    _, result = _load(args)
+    shared = write_export(result.segments, args.output, key, keep_notes=args.keep_notes, length=args.length)
+    print(f"{len(shared)} segments of {shared['subject_id'].nunique()} subjects written to {args.output} "
+          f"(pseudonymous ids{'' if args.keep_notes else ', notes left out'})", file=sys.stderr)
+    return 0
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from .privacy import keygen
+
+    path = keygen(args.keyfile)
+    print(f"key written to {path} (owner-only); keep it outside the repository and the data you share",
+          file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rollstats", description=(
         "Adherence analytics for foam-rolling and massage-ball session logs."))
@@ -191,10 +318,15 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=formats, default="table")
         p.add_argument("--habit", metavar="NAME", help="Loop Habit Tracker: the habit to read "
                        "(default: the first whose name mentions roll or foam)")
+        p.add_argument("--mapping", metavar="MAPPING.toml", help="read any app's export through a "
+                       "mapping file (`rollstats inspect FILE` suggests one)")
+        p.add_argument("--progress", action="store_true", help="show progress on stderr even when "
+                       "it is not a terminal")
 
     p = sub.add_parser("ingest", help="read exports and report what was accepted, dropped, refused")
     common(p, ("table", "json"))
-    p.add_argument("-o", "--output", metavar="OUT.parquet", help="write the canonical segments")
+    p.add_argument("-o", "--output", metavar="OUT.parquet|STORE/", help="write the canonical segments "
+                   "to a Parquet file, or append them to a cohort store (a folder)")
     p.add_argument("--rejects", metavar="FILE.csv", help="write the refused rows with their reasons")
     p.add_argument("--subject", metavar="ID", help="subject id for exports that name nobody "
                    "(Apple Health, Loop; default: the file name)")
@@ -209,6 +341,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="subjects and their first and last night (subject_id,start,end[,groups...])")
     p.add_argument("--subject", metavar="ID", help="subject id for exports that name nobody "
                    "(Apple Health, Loop; default: the file name)")
+    p.add_argument("--engine", choices=("pandas", "dask"), default="pandas",
+                   help="where to compute: this process (pandas) or a Dask cluster, for a cohort "
+                   "store or Parquet files of canonical segments (needs rollstats[dask])")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: the scheduler of an "
+                   "existing cluster (tcp://HOST:8786); default: a local cluster for this run")
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("nights", help="the per-night audit: each rule passed or failed, in words")
@@ -232,6 +369,36 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--current", action="store_true", help="only the runs still going on the last night")
         p.set_defaults(func=func)
 
+    p = sub.add_parser("inspect", help="suggest a mapping file for an app's CSV/XLSX/JSON export")
+    p.add_argument("path", metavar="FILE", help="the export")
+    p.add_argument("--tz", metavar="ZONE", help="the zone its times were written in (default: this computer's)")
+    p.add_argument("--rows", type=int, default=200, help="rows to look at (default 200)")
+    p.add_argument("-o", "--output", metavar="MAPPING.toml", help="write the mapping here instead of printing")
+    p.set_defaults(func=cmd_inspect)
+
+    p = sub.add_parser("export", help="write a pseudonymised segment table to share (CSV, XLSX, Parquet)")
+    common(p, ("table",))
+    p.add_argument("--pseudonymize", "--pseudonymise", metavar="KEYFILE", required=True,
+                   help="key file (`rollstats keygen KEYFILE`): subject ids become HMAC-SHA256 pseudonyms")
+    p.add_argument("-o", "--output", metavar="OUT.csv|.xlsx|.parquet", required=True)
+    p.add_argument("--keep-notes", action="store_true", help="keep the free-text notes (default: left out)")
+    p.add_argument("--length", type=int, default=16, help="hex digits of a pseudonym (default 16 = 64 bits)")
+    p.add_argument("--subject", metavar="ID", help="subject id for exports that name nobody")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("keygen", help="write a new random pseudonymisation key (owner-only file)")
+    p.add_argument("keyfile", metavar="KEYFILE")
+    p.set_defaults(func=cmd_keygen)
+
+    p = sub.add_parser("dashboard", help="the patient review as a web page (Voila) on this computer")
+    p.add_argument("path", nargs="?", metavar="PATH", help="export file or folder to open "
+                   "(default: pick one in the page)")
+    p.add_argument("--port", type=int, metavar="N", help="port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--tz", metavar="ZONE", help="IANA time zone for times without a UTC offset")
+    p.add_argument("--reports", metavar="DIR", help="folder the report button writes into "
+                   "(default: the current folder)")
+    p.set_defaults(func=cmd_dashboard)
+
     p = sub.add_parser("program", help="print the rules in force")
     p.add_argument("--program", metavar="FILE.toml", help="program file overriding the card's rules")
     p.set_defaults(func=cmd_program)
@@ -241,6 +408,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 2 error)."""
     args = _parser().parse_args(argv)
+    global _SHOW_PROGRESS
+    _SHOW_PROGRESS = bool(getattr(args, "progress", False))
     try:
         if getattr(args, "until", None):
             try:

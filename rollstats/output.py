@@ -88,3 +88,24 @@ def to_csv(table: pd.DataFrame, path: str | Path | None = None) -> str | None:
     """CSV for people: dates as text, formulas neutralised. Returns the text when ``path`` is None."""
     safe = neutralise_formulas(plain(table))
     return safe.to_csv(path, index=False) if path is not None else safe.to_csv(index=False)
+
+
+def to_xlsx(table: pd.DataFrame, path: str | Path, sheet: str = "rollstats") -> None:
+    """An XLSX workbook for people: dates as text, formulas neutralised as in :func:`to_csv`, and
+    control characters that XLSX cannot hold replaced by U+FFFD.
+
+    >>> import tempfile, os, openpyxl
+    >>> path = os.path.join(tempfile.mkdtemp(), "out.xlsx")
+    >>> to_xlsx(pd.DataFrame({"notes": ["=1+1", "ok\\x01"], "s": [-60.0, 90.0]}), path)
+    >>> [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows(min_row=2)]
+    [["'=1+1", -60], ['ok\\ufffd', 90]]
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    safe = neutralise_formulas(plain(table))
+    for name, col in safe.items():
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            is_text = col.map(lambda v: isinstance(v, str)).astype(bool)
+            if is_text.any():
+                safe[name] = col.mask(is_text, col[is_text].map(lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)))
+    safe.to_excel(path, index=False, sheet_name=sheet, engine="openpyxl")

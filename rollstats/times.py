@@ -24,12 +24,12 @@ _ISO = (
 def known_zone(name: str) -> bool:
     """Whether ``name`` is an IANA time zone this machine knows.
 
-    >>> known_zone("Europe/Berlin"), known_zone("Mars/Olympus")
-    (True, False)
+    >>> known_zone("Europe/Berlin"), known_zone("Mars/Olympus"), known_zone("Europe")
+    (True, False, False)
     """
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder of zones
         return False
     return True
 

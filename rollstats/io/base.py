@@ -27,6 +27,7 @@ from ..regions import ALIASES, canonical_side, clock_region, normalise_label
 from ..schema import (ACTIVITY_ALIASES, ACTIVITY_DTYPE, REGION_DTYPE, REJECT_DTYPES, SEGMENT_DTYPES,
                       SIDE_DTYPE, TRIGGER_ALIASES, TRIGGER_DTYPE)
 from ..times import night_of, parse_times
+from ._fast import missing_times, parse_times_fast, per_pair, per_value
 
 NATIVE_COLUMNS: tuple[str, ...] = (
     "subject_id", "start", "end", "duration_s", "region", "side", "clock", "activity", "trigger",
@@ -34,6 +35,9 @@ NATIVE_COLUMNS: tuple[str, ...] = (
 )
 #: End and duration may disagree by this much (s) from rounding in exports.
 _END_TOLERANCE_S = 1.0
+#: Start times outside these years are refused: no session was logged then, and the metrics
+#: compute on pandas' nanosecond timestamps, which end in 1677 and 2262.
+_EARLIEST, _LATEST = pd.Timestamp("1678-01-01", tz="UTC"), pd.Timestamp("2262-01-01", tz="UTC")
 
 
 @dataclass(frozen=True)
@@ -90,29 +94,39 @@ def _text(raw: pd.DataFrame, column: str) -> pd.Series:
     col = raw[column]
     if pd.api.types.is_float_dtype(col.dtype):
         # 17.0 from a spreadsheet is the id "17", not "17.0"
-        whole = col.notna() & (col == np.floor(col.fillna(0)))
-        text = col.astype("string").mask(whole, col.fillna(0).astype("int64").astype("string"))
+        # only where the float is an exact integer (|x| <= 2**53): inf, NaN and 1e20 stay as written
+        whole = col.notna() & (col.abs() <= 2**53) & (col == np.floor(col.fillna(0)))
+        text = col.astype("string").mask(whole, col.where(whole, 0).astype("int64").astype("string"))
     else:
         text = col.astype("string")
+    return per_value(text, _stripped)
+
+
+def _stripped(text: pd.Series) -> pd.Series:
     text = text.str.strip()
     return text.mask(text == "")
 
 
 def _number(raw: pd.DataFrame, column: str, problems: _Problems) -> pd.Series:
     text = _text(raw, column)
-    number = pd.to_numeric(text, errors="coerce").astype("float64")
+    number = per_value(text, lambda t: pd.to_numeric(t, errors="coerce").astype("float64"))
     problems.add(text.notna() & number.isna(), column, text, "not a number")
     return number
 
 
 def _times(raw: pd.DataFrame, column: str, zones, problems: _Problems, required: bool) -> pd.DataFrame:
     values = raw[column] if column in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
-    if not pd.api.types.is_datetime64_any_dtype(values.dtype):
-        values = _text(raw, column) if column in raw else values
-    parsed = parse_times(values, zones)
+    # fixed ISO layouts are read from the bytes (same result as parse_times, see io/_fast.py)
+    parsed = parse_times_fast(values, zones) if column in raw else missing_times(raw.index)
+    if parsed is None:
+        if not pd.api.types.is_datetime64_any_dtype(values.dtype):
+            values = _text(raw, column) if column in raw else values
+        parsed = parse_times(values, zones)
     bad = parsed["reason"].notna()
     if not required:
         bad &= parsed["reason"] != "missing time"
+    if bad.any() and not pd.api.types.is_datetime64_any_dtype(values.dtype):
+        values = _text(raw, column)
     problems.add(bad, column, values.astype("string"), parsed["reason"])
     return parsed
 
@@ -138,6 +152,10 @@ def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | Non
     if missing:
         found = ", ".join(map(str, raw.columns)) or "none"
         raise IngestError(f"{source}: missing column {missing[0]!r} (columns found: {found})")
+    twice = sorted({str(c) for c in raw.columns[raw.columns.duplicated()] if c in NATIVE_COLUMNS})
+    if twice:  # e.g. "start" and "Start": which one holds the times is anyone's guess
+        raise IngestError(f"{source}: column {twice[0]!r} appears more than once "
+                          "(names are compared without case and surrounding spaces)")
     rows = (pd.RangeIndex(1, len(raw) + 1) if source_row is None
             else pd.Index(np.asarray(source_row, dtype="int64")))
     problems = _Problems(raw.index)
@@ -148,6 +166,8 @@ def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | Non
     zone_col = _text(raw, "tz")
     zones = zone_col.fillna(tz) if tz is not None else (zone_col if "tz" in raw else None)
     start = _times(raw, "start", zones, problems, required=True)
+    problems.add((start["instant"] < _EARLIEST) | (start["instant"] >= _LATEST), "start", _text(raw, "start"),
+                 "outside the years 1678-2261: not a plausible time")
     end = _times(raw, "end", zones, problems, required=False)
 
     duration = _number(raw, "duration_s", problems)
@@ -169,7 +189,7 @@ def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | Non
 
     region, unknown = _regions(raw, problems)
     side_text = _text(raw, "side")
-    side = canonical_side(side_text)
+    side = per_value(side_text, canonical_side)
     problems.add(side_text.notna() & side.isna(), "side", side_text, "side must be left, right or both")
 
     activity = _vocabulary(raw, "activity", ACTIVITY_ALIASES, problems)
@@ -178,6 +198,7 @@ def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | Non
     hold_count = _number(raw, "hold_count", problems)
     problems.add(hold_count.notna() & ((hold_count < 0) | (hold_count != np.floor(hold_count))), "hold_count", hold_count,
                  "must be a whole number of 0 or more")
+    problems.add(hold_count > 2**53, "hold_count", hold_count, "too large for a count of holds")  # inf, 1e30
     hold_s = _number(raw, "hold_s", problems)
     problems.add(hold_s < 0, "hold_s", hold_s, "must be 0 or more")
     problems.add(hold_s > duration, "hold_s", hold_s, "longer than the segment itself")
@@ -188,24 +209,25 @@ def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | Non
                      "pain must be on the 0-10 scale")
 
     ok = ~problems.refused
+    ok = slice(None) if ok.all() else ok  # nothing refused: no row filter to copy through
     segments = pd.DataFrame({
         "subject_id": subject[ok],
         "start": start["instant"][ok],
         "local_start": start["local"][ok],
         "night": night_of(start["local"][ok], program.night.day_start),
         "duration_s": duration[ok],
-        "region": region[ok].astype(REGION_DTYPE),
+        "region": per_value(region[ok], lambda v: v.astype(REGION_DTYPE)),
         "region_label": _text(raw, "region")[ok],
-        "side": side[ok].astype(SIDE_DTYPE),
-        "activity": activity[ok].astype(ACTIVITY_DTYPE),
-        "trigger": trigger[ok].astype(TRIGGER_DTYPE),
+        "side": per_value(side[ok], lambda v: v.astype(SIDE_DTYPE)),
+        "activity": per_value(activity[ok], lambda v: v.astype(ACTIVITY_DTYPE)),
+        "trigger": per_value(trigger[ok], lambda v: v.astype(TRIGGER_DTYPE)),
         "hold_count": hold_count[ok].astype("Int64"),
         "hold_s": hold_s[ok].astype("Float64"),
         "pain_before": pains["pain_before"][ok].astype("Float64"),
         "pain_after": pains["pain_after"][ok].astype("Float64"),
         "notes": _text(raw, "notes")[ok],
         "source": source,
-        "source_row": rows[ok.to_numpy()],
+        "source_row": rows[ok if isinstance(ok, slice) else ok.to_numpy()],
     })
     segments = segments.astype(SEGMENT_DTYPES).reset_index(drop=True)
     bad = problems.refused
@@ -241,16 +263,16 @@ def _regions(raw: pd.DataFrame, problems: _Problems) -> tuple[pd.Series, pd.Seri
     Returns the regions and, per row, the original label where no alias knew it (else NA).
     """
     label = _text(raw, "region")
-    key = normalise_label(label)
-    region = key.map(ALIASES).astype("string")
+    key = per_value(label, normalise_label)
+    region = per_value(key, lambda k: k.map(ALIASES).astype("string"))
     unknown = label.where(region.isna() & (key != "thigh"))
     region = region.fillna("other")
 
     clock_text = _text(raw, "clock")
-    side = canonical_side(_text(raw, "side"))
+    side = per_value(_text(raw, "side"), canonical_side)
     thigh = key.isin(["thigh", ""]) & clock_text.notna()
-    by_clock = clock_region(side, clock_text)
-    hour = pd.to_numeric(clock_text, errors="coerce")
+    by_clock = per_pair(side, clock_text, clock_region)
+    hour = per_value(clock_text, lambda c: pd.to_numeric(c, errors="coerce"))
     bad_hour = thigh & ~hour.isin(range(1, 13))
     problems.add(bad_hour, "clock", clock_text, "clock must be a whole hour from 1 to 12")
     problems.add(thigh & ~bad_hour & by_clock.isna(), "clock", clock_text,
@@ -263,7 +285,7 @@ def _regions(raw: pd.DataFrame, problems: _Problems) -> tuple[pd.Series, pd.Seri
 
 def _vocabulary(raw: pd.DataFrame, column: str, aliases: dict[str, str], problems: _Problems) -> pd.Series:
     text = _text(raw, column)
-    mapped = normalise_label(text).map(aliases).astype("string")
+    mapped = per_value(text, lambda t: normalise_label(t).map(aliases).astype("string"))
     choices = ", ".join(sorted(set(aliases.values())))
     problems.add(mapped.isna(), column, text, f"not one of {choices}")
     return mapped

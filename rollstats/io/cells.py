@@ -23,7 +23,11 @@ _TIME_OF_DAY = ("%H", "%I", "%M", "%S", "%X", "%T", "%R", "%c")
 
 
 def cell_text(values: pd.Series) -> pd.Series:
-    """Cells as stripped text, empty cells NA (17.0 from a spreadsheet stays ``"17.0"``)."""
+    """Cells as stripped text, empty cells NA (17.0 from a spreadsheet stays ``"17.0"``).
+
+    >>> cell_text(pd.Series([" a ", "", None, 17.0])).tolist()
+    ['a', <NA>, <NA>, '17.0']
+    """
     text = values.astype("string").str.strip()
     return text.mask(text == "")
 
@@ -59,7 +63,11 @@ def to_seconds(values: pd.Series, unit: str = "s", decimal: str = ".") -> tuple[
 
 
 def has_time_of_day(fmt: str) -> bool:
-    """Whether a strftime pattern gives a time of day (else it is a date only)."""
+    """Whether a strftime pattern gives a time of day (else it is a date only).
+
+    >>> has_time_of_day("%d.%m.%Y %H:%M"), has_time_of_day("%d/%m/%Y")
+    (True, False)
+    """
     return any(d in fmt for d in _TIME_OF_DAY)
 
 
@@ -102,10 +110,12 @@ def read_times(values: pd.Series, fmt: str | None = None, at: str = "12:00") -> 
         parsed = pd.to_datetime(parts["date"] + "T" + clock, format="ISO8601", errors="coerce")
         offset = offset.mask(todo, _colon_offset(parts["offset"]))
     elif "%z" in fmt:
+        # each value keeps its own offset: map text to plain values, never to a mixed-offset column
         stamps = {v: _strptime(v, fmt) for v in text[todo].unique()}
-        aware = text.map(stamps, na_action="ignore")
-        parsed = pd.to_datetime(aware.map(_naive, na_action="ignore"), errors="coerce")
-        offset = offset.mask(todo, aware.map(_offset_of, na_action="ignore").astype("string"))
+        walls = {v: (d.replace(tzinfo=None) if d is not None else pd.NaT) for v, d in stamps.items()}
+        parsed = pd.to_datetime(text.map(walls, na_action="ignore"), errors="coerce")
+        offsets = {v: _offset_of(d) for v, d in stamps.items()}
+        offset = offset.mask(todo, text.map(offsets, na_action="ignore").astype("string"))
     else:
         parsed = pd.to_datetime(text, format=fmt, errors="coerce")
         if not has_time_of_day(fmt):
@@ -118,7 +128,12 @@ def read_times(values: pd.Series, fmt: str | None = None, at: str = "12:00") -> 
 
 def iso_times(times: pd.DataFrame, after_s: pd.Series | float = 0.0) -> pd.Series:
     """ISO 8601 text of :func:`read_times` rows, ``after_s`` seconds later on the wall clock;
-    rows that could not be read keep their text (so the reader refuses them with it)."""
+    rows that could not be read keep their text (so the reader refuses them with it).
+
+    >>> t = read_times(pd.Series(["03.03.2024 21:30", "soon"]), "%d.%m.%Y %H:%M")
+    >>> iso_times(t, pd.Series([90.0, 0.0])).tolist()
+    ['2024-03-03T21:31:30.000000', 'soon']
+    """
     wall = times["wall"] + pd.to_timedelta(after_s, unit="s")
     iso = wall.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").astype("string") + times["offset"].fillna("")
     return iso.where(wall.notna(), times["text"])

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..errors import IngestError
 from . import text
+from ._fast import read_csv_text
 from .base import NATIVE_COLUMNS, RawTable
 
 
@@ -27,8 +28,11 @@ def read(path: str | Path) -> RawTable:
     """
     try:
         dialect = text.sniff(path, names=NATIVE_COLUMNS)
-        frame = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""],
-                            encoding=dialect.encoding, sep=dialect.delimiter, skip_blank_lines=True)
+        # pyarrow's parser where it gives the same cells (UTF-8 files), else pandas'
+        frame = read_csv_text(path, dialect.encoding, dialect.delimiter)
+        if frame is None:
+            frame = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""],
+                                encoding=dialect.encoding, sep=dialect.delimiter, skip_blank_lines=True)
     except pd.errors.EmptyDataError:
         raise IngestError(f"{path}: the file is empty (no header row)") from None
     except (pd.errors.ParserError, UnicodeError, ValueError) as exc:

@@ -143,7 +143,12 @@ def suggest_mapping(path: str | Path, zone: str | None = None, rows: int = 200) 
 
 
 def local_zone() -> str:
-    """This computer's IANA time zone (``TZ``, ``/etc/timezone``, ``/etc/localtime``), else UTC."""
+    """This computer's IANA time zone (``TZ``, ``/etc/timezone``, ``/etc/localtime``), else UTC.
+
+    >>> from rollstats.times import known_zone
+    >>> known_zone(local_zone())
+    True
+    """
     from ..times import known_zone
     candidates = [os.environ.get("TZ", "").lstrip(":")]
     try:
@@ -207,7 +212,7 @@ def _roles(frame: pd.DataFrame, kinds: dict) -> dict[str, list[str]]:
         wanted += [role for role, words in _ROLE_WORDS
                    if name in words or any(f" {w} " in f" {name} " for w in words if len(w) > 2)]
         for role in wanted:
-            if role not in roles and kinds[column] in fits.get(role, ("text", "number")) \
+            if role not in roles and kinds[column] in (*fits.get(role, ("text", "number")), "empty") \
                     and _words_known(role, frame[column]):
                 roles[role] = [column]
                 break

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -27,15 +28,20 @@ def read(path: str | Path) -> RawTable:
             records = json.loads(text)
         except json.JSONDecodeError as exc:
             raise IngestError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        except RecursionError:
+            raise IngestError(f"{path}: not a table of records (values nested too deeply)") from None
     else:
         records = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        # not str.splitlines: it also breaks at U+2028, U+2029 and U+0085, which JSON strings may hold
+        for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
             if not line.strip():
                 continue
             try:
                 records.append(json.loads(line))
             except json.JSONDecodeError as exc:
                 raise IngestError(f"{path}: line {number} is not valid JSON ({exc.msg})") from None
+            except RecursionError:
+                raise IngestError(f"{path}: line {number} is not a record (values nested too deeply)") from None
     bad = next((i for i, r in enumerate(records, start=1) if not isinstance(r, dict)), None)
     if bad is not None:
         raise IngestError(f"{path}: record {bad} is not an object with named fields")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from ..errors import IngestError
@@ -13,6 +14,7 @@ from ..program import Program
 from ..regions import ALIASES, normalise_label
 from ..schema import empty_rejects, empty_segments
 from . import apple, csvfile, jsonfile, loop, parquetfile, safezip, xlsxfile
+from ._fast import per_value
 from .base import Canonical, RawTable, canonicalise
 from .mapping import load_mapping
 
@@ -155,6 +157,8 @@ def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
         paths = [paths]
     out: list[Path] = []
     for p in map(Path, paths):
+        if (p / "_store.json").is_file():
+            raise IngestError(f"{p}: a cohort store, not an export: read it with rollstats.read_store")
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in READERS)
             if not found:
@@ -226,10 +230,11 @@ def combine(parts: list[Canonical], sources: list[str], passed_over: dict[str, i
     """Stack per-file results, drop exact duplicates (first read wins) and build the report."""
     frames = [p.segments for p in parts if len(p.segments)]
     segments = pd.concat(frames, ignore_index=True) if frames else empty_segments()
-    duplicate = segments.duplicated(subset=list(DUPLICATE_KEY), keep="first")
+    duplicate = duplicates(segments)
     dropped = segments.loc[duplicate, "source"].value_counts()
-    segments = segments.loc[~duplicate].sort_values(
-        ["subject_id", "start", "source", "source_row"], kind="stable").reset_index(drop=True)
+    if duplicate.any():
+        segments = segments.loc[~duplicate]
+    segments = sort_segments(segments)
     reject_frames = [p.rejects for p in parts if len(p.rejects)]
     rejects = pd.concat(reject_frames, ignore_index=True) if reject_frames else empty_rejects()
 
@@ -245,6 +250,40 @@ def combine(parts: list[Canonical], sources: list[str], passed_over: dict[str, i
     return LoadResult(segments, rejects, report)
 
 
+def duplicates(segments: pd.DataFrame) -> pd.Series:
+    """Rows whose :data:`DUPLICATE_KEY` an earlier row has (``DataFrame.duplicated``, first kept).
+
+    Only rows that share subject and start with another row can be duplicates: those few are
+    found first on two integer columns, and the full key is compared among them alone.
+    """
+    if not len(segments):
+        return pd.Series(False, index=segments.index)
+    pair = pd.DataFrame({"subject": pd.factorize(segments["subject_id"])[0],
+                         "start": segments["start"].astype("datetime64[us, UTC]").array.asi8})
+    maybe = pair.duplicated(keep=False).to_numpy()
+    out = np.zeros(len(segments), dtype=bool)
+    if maybe.any():
+        out[maybe] = segments.loc[maybe, list(DUPLICATE_KEY)].duplicated(keep="first").to_numpy()
+    return pd.Series(out, index=segments.index)
+
+
+def sort_segments(segments: pd.DataFrame) -> pd.DataFrame:
+    """Rows by subject, start, source and source row (stable); no copy when already in order."""
+    subject, _ = pd.factorize(segments["subject_id"], sort=True)
+    source, _ = pd.factorize(segments["source"], sort=True)
+    keys = [subject, segments["start"].astype("datetime64[us, UTC]").array.asi8, source,
+            segments["source_row"].to_numpy(dtype="int64")]
+    if len(segments) > 1:
+        ahead = np.zeros(len(segments) - 1, dtype=bool)  # decided: the pair is in order
+        for key in keys:
+            step = np.diff(key)
+            if (step[~ahead] < 0).any():
+                order = np.lexsort(keys[::-1])
+                return segments.take(order).reset_index(drop=True)
+            ahead |= step > 0
+    return segments.reset_index(drop=True)
+
+
 def unknown_labels(segments: pd.DataFrame) -> dict[str, int]:
     """Region labels no alias knows (read as ``other``) with their counts among kept segments.
 
@@ -256,6 +295,6 @@ def unknown_labels(segments: pd.DataFrame) -> dict[str, int]:
     {'Toes': 1, 'toes': 1}
     """
     other = segments.loc[segments["region"] == "other", "region_label"].dropna()
-    known = normalise_label(other).isin(list(ALIASES))
+    known = per_value(other, lambda labels: normalise_label(labels).isin(list(ALIASES)))
     counts = other[~known.to_numpy()].value_counts()
     return {str(k): int(v) for k, v in sorted(counts.items())}

@@ -91,7 +91,15 @@ class Mapping:
 
     @classmethod
     def from_dict(cls, data: dict, where: str = "mapping") -> "Mapping":
-        """Check the parsed TOML ``data``; errors name ``where`` and the key."""
+        """Check the parsed TOML ``data``; errors name ``where`` and the key.
+
+        >>> Mapping.from_dict({"columns": {"start": "When", "duration_s": "Secs"},
+        ...                    "constants": {"subject_id": "me"}}).constants
+        {'subject_id': 'me'}
+        >>> Mapping.from_dict({"columns": {"strat": "When"}})
+        Traceback (most recent call last):
+        rollstats.io.mapping_check.MappingError: mapping: unknown key in [columns] 'strat' (did you mean 'start'?)
+        """
         known_keys(data, tuple(_SECTIONS), where, "section")
         sec = {}
         for name, allowed in _SECTIONS.items():
@@ -166,7 +174,9 @@ class Mapping:
                                "or region columns in [wide.columns]")
 
     def read(self, path: str | Path) -> tuple[pd.DataFrame, np.ndarray, str]:
-        """The export's own cells, each row's 1-based ``source_row``, and its decimal mark."""
+        """The export's own cells, each row's 1-based ``source_row``, and its decimal mark
+        (``[file]`` settings first, else sniffed). CSV and other text by :mod:`.text`; XLSX,
+        JSON and Parquet by their native readers."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix in (".xlsx", ".json", ".jsonl", ".ndjson", ".parquet", ".pq"):
@@ -185,7 +195,18 @@ class Mapping:
 
     def apply(self, frame: pd.DataFrame, source_row: np.ndarray, decimal: str = ".",
               source: str = "export") -> "Mapped":
-        """The native frame of ``frame`` (one row per record), with where each record came from."""
+        """The native frame of ``frame`` (one row per record), with where each record came from.
+
+        Durations become seconds, times ISO 8601 text; a cell that cannot be read keeps its
+        text for :func:`~rollstats.io.base.canonicalise` to refuse.
+
+        >>> m = Mapping.from_dict({"columns": {"subject_id": "u", "start": "t", "duration_s": "min"},
+        ...                        "units": {"duration": "min"}, "time": {"format": "%d.%m.%Y %H:%M"}})
+        >>> raw = m.apply(pd.DataFrame({"u": ["a"], "t": ["03.03.2024 21:30"], "min": ["2,5"]}),
+        ...               np.array([1]), decimal=",").raw
+        >>> raw.iloc[0].tolist()
+        ['a', '2024-03-03T21:30:00.000000', 150.0]
+        """
         frame = frame.reset_index(drop=True)
         found = {str(c): c for c in frame.columns}
         folded = {str(c).strip().casefold(): c for c in frame.columns}
@@ -196,7 +217,9 @@ class Mapping:
                 shown = ", ".join(map(str, frame.columns)) or "none"
                 raise IngestError(f"{source}: no column {header!r}, which the mapping names "
                                   f"(columns found: {shown})")
-            return frame[key]
+            values = frame[key]
+            # a header written twice: the first of them, as the file's reader would show it
+            return values.iloc[:, 0] if isinstance(values, pd.DataFrame) else values
 
         def joined(headers: tuple[str, ...]) -> pd.Series:
             if len(headers) == 1:
@@ -258,7 +281,9 @@ class Mapping:
     def canonical(self, path: str | Path, program: Program | None = None,
                   tz: str | None = None) -> tuple[Canonical, dict[str, int]]:
         """Read one export through the mapping: canonical segments and rejects, and what was
-        passed over. ``tz`` (the command line's ``--tz``) wins over ``[time] zone``."""
+        passed over. ``tz`` (the command line's ``--tz``) wins over ``[time] zone``.
+        ``rollstats.load(path, mapping=...)`` calls this for each file.
+        """
         frame, rows, decimal = self.read(path)
         mapped = self.apply(frame, rows, decimal, source=str(path))
         return mapped.canonical(str(path), program or Program.default(), tz or self.zone,
@@ -304,7 +329,12 @@ class Mapped:
 
 
 def load_mapping(mapping: "str | Path | Mapping") -> Mapping:
-    """A :class:`Mapping` from a TOML path (or the mapping itself, unchanged)."""
+    """A :class:`Mapping` from a TOML path (or the mapping itself, unchanged).
+
+    >>> m = Mapping.from_dict({"columns": {"subject_id": "u", "start": "t", "end": "e"}})
+    >>> load_mapping(m) is m
+    True
+    """
     return mapping if isinstance(mapping, Mapping) else Mapping.from_toml(mapping)
 
 

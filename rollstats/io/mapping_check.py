@@ -25,6 +25,13 @@ class WideColumn:
 
 
 def known_keys(table: dict, allowed: tuple[str, ...], where: str, what: str) -> None:
+    """Refuse a key not in ``allowed``, suggesting the closest one.
+
+    >>> known_keys({"zone": 1}, ("zone",), "m.toml", "key in [time]")
+    >>> known_keys({"zon": 1}, ("zone",), "m.toml", "key in [time]")
+    Traceback (most recent call last):
+    rollstats.io.mapping_check.MappingError: m.toml: unknown key in [time] 'zon' (did you mean 'zone'?)
+    """
     for key in table:
         if key not in allowed:
             near = difflib.get_close_matches(str(key), allowed, n=1)
@@ -33,6 +40,7 @@ def known_keys(table: dict, allowed: tuple[str, ...], where: str, what: str) -> 
 
 
 def choice(table: dict, key: str, default, where: str, section: str, allowed: tuple | None = None):
+    """``table[key]`` (text, one of ``allowed`` when given), or ``default`` when absent."""
     value = table.get(key, default)
     if value is default:
         return value
@@ -43,6 +51,7 @@ def choice(table: dict, key: str, default, where: str, section: str, allowed: tu
 
 
 def column_names(native: str, value, where: str) -> tuple[str, ...]:
+    """The export's column(s) for a native column: one name, or a list for ``start``/``end``."""
     several = native in ("start", "end")
     if isinstance(value, str) and value.strip():
         return (value,)
@@ -53,6 +62,7 @@ def column_names(native: str, value, where: str) -> tuple[str, ...]:
 
 
 def constant(native: str, value, where: str) -> str:
+    """A ``[constants]`` value as text (``true``/``false`` for booleans)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):
@@ -61,6 +71,7 @@ def constant(native: str, value, where: str) -> str:
 
 
 def region_value(key: str, value, where: str) -> str:
+    """A region label of the mapping: a canonical region, an alias, or ``thigh``."""
     if not isinstance(value, str) or normalise_label(pd.Series([value]))[0] not in (*ALIASES, "thigh"):
         raise MappingError(f"{where}: {key} = {value!r} is not a region or a known alias "
                            "(e.g. thigh_front, quads, calf, hip, thigh, other)")
@@ -68,6 +79,7 @@ def region_value(key: str, value, where: str) -> str:
 
 
 def wide_columns(table, where: str) -> tuple[WideColumn, ...]:
+    """The ``[wide.columns]`` table, in its order: header = region or {region, side}."""
     if not isinstance(table, dict):
         raise MappingError(f"{where}: [wide.columns] must be a table: column = \"region\"")
     out = []
@@ -85,6 +97,7 @@ def wide_columns(table, where: str) -> tuple[WideColumn, ...]:
 
 
 def check_format(fmt, where: str) -> None:
+    """Refuse a time format that does not read back what it writes (``%Q``, no ``%`` at all)."""
     sample = dt.datetime(2024, 3, 3, 21, 30, 15, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     try:
         ok = isinstance(fmt, str) and "%" in fmt and dt.datetime.strptime(sample.strftime(fmt), fmt) is not None

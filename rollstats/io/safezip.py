@@ -23,7 +23,9 @@ than 1 GB of XML) and are module constants, overridable per call. Every refusal 
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Callable
 
@@ -172,8 +174,9 @@ class _Spending(CountingStream):
         before = self.count
         try:
             data = super().read(size)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
-            # a CRC error, a truncated member, a lying header that zipfile caught itself
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error,
+                lzma.LZMAError) as exc:
+            # a CRC error, a truncated member, a lying header that zipfile caught itself, bad deflate data
             raise IngestError(f"{self.what}: the archive is damaged ({exc})") from None
         self._owner._left -= self.count - before
         return data

@@ -163,6 +163,13 @@ def sniff(path: str | Path, encoding: str | None = None, delimiter: str | None =
 
     ``names`` are header names to expect (see :func:`sniff_delimiter`). The decimal mark is
     guessed from the first rows (see :func:`sniff_decimal`).
+
+    >>> import tempfile, os
+    >>> f = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)
+    >>> _ = f.write("Datum;Dauer\\n03.03.2024;5,5\\n".encode("utf-8-sig")); f.close()
+    >>> sniff(f.name)
+    Dialect(encoding='utf-8-sig', delimiter=';', decimal=',')
+    >>> os.remove(f.name)
     """
     encoding = encoding or detect_encoding(path)
     with open(path, "rb") as handle:

@@ -11,13 +11,14 @@ from ..program import Program
 from ..regions import REGIONS
 
 
-def sessions(segments: pd.DataFrame, program: Program | None = None) -> pd.DataFrame:
+def sessions(segments: pd.DataFrame, program: Program | None = None, pain: bool = False) -> pd.DataFrame:
     """One row per session: segments of one subject with gaps of at most ``night.session_gap_s``.
 
     The gap is the next segment's start minus the latest end so far (seconds, absolute time).
     ``rolled_s`` is hips-and-legs rolling (s); ``mean_hold_s`` is total held seconds over holds
     for rolling segments that log both ``hold_count > 0`` and ``hold_s``; ``too_fast`` is
-    NA without hold data.
+    NA without hold data. With ``pain``, two more columns: the first ``pain_before`` and the
+    last ``pain_after`` logged in the session (by segment start; NaN where none).
 
     >>> from rollstats.io import canonicalise
     >>> raw = pd.DataFrame({"subject_id": ["a", "a"], "region": ["quads", "calves"],
@@ -38,6 +39,7 @@ def sessions(segments: pd.DataFrame, program: Program | None = None) -> pd.DataF
             order = np.lexsort((start_ns, codes))
             codes, start_ns = codes[order], start_ns[order]
     columns = ["start", "night", "duration_s", "activity", "region", "hold_count", "hold_s", "trigger"]
+    columns += ["pain_before", "pain_after"] if pain else []
     seg = segments[columns] if order is None else segments[columns].take(order)
     duration = seg["duration_s"].to_numpy(dtype="float64")
     end_ns = start_ns + np.round(duration * 1e9).astype("int64")
@@ -77,6 +79,14 @@ def sessions(segments: pd.DataFrame, program: Program | None = None) -> pd.DataF
     too_fast[~has_holds.to_numpy()] = pd.NA
     out["too_fast"] = too_fast
     out["hold_count"] = out["hold_count"].astype("int64")
+    if pain:  # first pain_before and last pain_after logged in each session, by start
+        place = np.arange(len(seg))
+        before = seg["pain_before"].to_numpy(dtype="float64", na_value=np.nan)
+        after = seg["pain_after"].to_numpy(dtype="float64", na_value=np.nan)
+        first = np.minimum.reduceat(np.where(np.isnan(before), len(seg), place), starts) if len(starts) else place
+        last = np.maximum.reduceat(np.where(np.isnan(after), -1, place), starts) if len(starts) else place
+        out["pain_before"] = np.where(first < len(seg), before[np.minimum(first, max(len(seg) - 1, 0))], np.nan)
+        out["pain_after"] = np.where(last >= 0, after[np.maximum(last, 0)], np.nan)
     return out
 
 

@@ -39,8 +39,9 @@ def _grid(first: pd.Series, end: pd.Timestamp) -> pd.DataFrame:
     starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     night_index = np.arange(total) - starts
     first_nights = np.repeat(first.to_numpy(dtype="datetime64[us]"), lengths)
+    subjects = pd.Series(first.index, dtype="str").array
     return pd.DataFrame({
-        "subject_id": pd.Series(np.repeat(first.index.to_numpy(dtype=object), lengths), dtype="str"),
+        "subject_id": subjects.take(np.repeat(np.arange(len(lengths)), lengths)),
         "night": first_nights + night_index.astype("timedelta64[D]").astype("timedelta64[us]"),
         "night_index": night_index.astype("int64"),
     })
@@ -67,52 +68,89 @@ def nights(segments: pd.DataFrame, program: Program | None = None,
     """
     program = program or Program.default()
     segments, end = observed(segments, until)
-    first = segments.groupby("subject_id", sort=True)["night"].min()
+    # integer subject codes in the order of the sorted ids: one hash of the ids, then numpy
+    codes, ids = pd.factorize(segments["subject_id"], sort=True)
+    first = pd.Series(segments["night"].to_numpy(dtype="datetime64[us]")).groupby(codes).min()
+    first.index = pd.Index(ids, name="subject_id")
     if enrolment is not None:  # observation windows set by the study, not by the export
         from .enrolment import observation_windows, within_windows
         windows = observation_windows(segments, enrolment, until)
         segments = within_windows(segments, windows)
         first, end = windows["first_night"], windows["last_night"]
-    grid = _grid(first, end) if len(first) else _grid(pd.Series(dtype="datetime64[us]"), pd.Timestamp(0))
-    key = pd.MultiIndex.from_frame(grid[["subject_id", "night"]])
+    if not len(first):
+        first, end = pd.Series(dtype="datetime64[us]"), pd.Timestamp(0)
+    grid = _grid(first, end)
+    # vectorised on positions: each segment's row in the grid is its subject's first row plus
+    # its night's index; sums per (row, region) by one group-by on integer keys, in input order
+    # (pandas' compensated sums, as a group-by on the labels gives)
+    lengths = ((end - first).dt.days + 1).clip(lower=0).to_numpy()
+    size = int(lengths.sum())
+    subject_row = np.cumsum(lengths) - lengths
+    grid_subject = np.repeat(np.arange(len(lengths)), lengths)
+    if enrolment is None:
+        which = codes
+    else:
+        codes, ids = pd.factorize(segments["subject_id"])
+        which = np.where(codes >= 0, first.index.get_indexer(ids)[np.maximum(codes, 0)] if len(ids) else -1, -1)
+    row = np.zeros(len(segments), dtype="int64")
+    inside = np.zeros(len(segments), dtype=bool)
+    if len(first):
+        which_ = np.maximum(which, 0)
+        offset = ((segments["night"].to_numpy(dtype="datetime64[us]") - first.to_numpy(dtype="datetime64[us]")[which_])
+                  // np.timedelta64(1, "D"))
+        inside = (which >= 0) & (offset >= 0) & (offset < lengths[which_])
+        row = np.where(inside, subject_row[which_] + offset, 0)
+    activity = segments["activity"]
+    rolling = (activity == "rolling").to_numpy(dtype=bool) & inside
+    region = pd.Categorical(segments["region"], categories=list(REGIONS)).codes.astype("int64")
+    duration = segments["duration_s"].to_numpy(dtype="float64")
 
-    rolling = segments.loc[segments["activity"] == "rolling"]
-    by_region = (rolling.groupby(["subject_id", "night", "region"], observed=False)["duration_s"].sum()
-                 .unstack("region", fill_value=0.0))
-    by_region = by_region.reindex(index=key, columns=list(REGIONS), fill_value=0.0).fillna(0.0)
-    table = grid.copy()
-    seconds = by_region.to_numpy(dtype="float64")
-    for i, region in enumerate(REGIONS):
-        table[f"seconds_{region}"] = seconds[:, i]
+    def total(mask: np.ndarray, key: np.ndarray, length: int) -> np.ndarray:
+        out = np.zeros(length)
+        sums = pd.Series(duration[mask]).groupby(key[mask], sort=False).sum()
+        out[sums.index.to_numpy()] = sums.to_numpy()
+        return out
+
+    counted = rolling & (region >= 0)
+    # one column per region, each contiguous (region-major keys)
+    seconds = total(counted, region * size + row, size * len(REGIONS)).reshape(len(REGIONS), size).T
+    columns = {"subject_id": grid["subject_id"], "night": grid["night"], "night_index": grid["night_index"]}
+    for i, name in enumerate(REGIONS):
+        columns[f"seconds_{name}"] = seconds[:, i]
 
     def region_sum(regions) -> np.ndarray:
-        cols = [REGIONS.index(r) for r in regions]
-        return seconds[:, cols].sum(axis=1) if cols else np.zeros(len(table))
+        out = np.zeros(size)
+        for r in regions:
+            out += seconds[:, REGIONS.index(r)]
+        return out
 
-    table["rolled_s"] = region_sum(program.hips_and_legs)
-    strength = segments.loc[segments["activity"] == "strengthening"]
-    table["strengthening_s"] = (strength.groupby(["subject_id", "night"])["duration_s"].sum()
-                                .reindex(key, fill_value=0.0).to_numpy())
-    table["segments"] = (rolling.groupby(["subject_id", "night"]).size()
-                         .reindex(key, fill_value=0).to_numpy().astype("int64"))
-    table["compliant"] = table["rolled_s"] >= program.daily.minimum_s
-    table["cumulative_s"] = table.groupby("subject_id", sort=False)["rolled_s"].cumsum()
+    rolled = region_sum(program.hips_and_legs)
+    columns["rolled_s"] = rolled
+    columns["strengthening_s"] = total((activity == "strengthening").to_numpy(dtype=bool) & inside, row, size)
+    columns["segments"] = np.bincount(row[rolling], minlength=size).astype("int64")
+    columns["compliant"] = rolled >= program.daily.minimum_s
+    cumulative = pd.Series(rolled).groupby(grid_subject, sort=False).cumsum().to_numpy()
+    columns["cumulative_s"] = cumulative
 
-    reached_on = (table["cumulative_s"] if program.progression.mode == "cumulative"
-                  else table["rolled_s"]) >= program.progression.total_s
-    progression_index = table.loc[reached_on].groupby("subject_id")["night_index"].min()
-    p_index = table["subject_id"].map(progression_index).astype("float64")
-    table["progression"] = (table["night_index"] == p_index).to_numpy(dtype=bool, na_value=False)
-    maintenance = table["night_index"] > p_index
-    table["phase"] = np.where(maintenance, "maintenance", "daily")
-    window = (table["night_index"] - p_index - 1) // program.maintenance.window_nights
-    table["maintenance_window"] = window.where(maintenance).astype("Int64")
-    table["check_window"] = table["night_index"] // program.mistakes.window_nights
-    table["lateral_s"] = region_sum(program.mistakes.lateral_regions)
-    table["thigh_s"] = region_sum(program.mistakes.thigh_regions)
+    reached_on = (cumulative if program.progression.mode == "cumulative" else rolled) >= program.progression.total_s
+    hits = np.flatnonzero(reached_on)
+    hit_subjects, first_hit = np.unique(grid_subject[hits], return_index=True)
+    progression_index = np.full(len(lengths), np.nan)
+    progression_index[hit_subjects] = grid["night_index"].to_numpy()[hits[first_hit]]
+    p_index = progression_index[grid_subject]
+    index = grid["night_index"].to_numpy()
+    columns["progression"] = index == p_index
+    maintenance = index > p_index
+    columns["phase"] = np.where(maintenance, "maintenance", "daily")
+    window = pd.Series((index - p_index - 1) // program.maintenance.window_nights)
+    columns["maintenance_window"] = window.where(maintenance).astype("Int64").array
+    columns["check_window"] = index // program.mistakes.window_nights
+    lateral, thigh = region_sum(program.mistakes.lateral_regions), region_sum(program.mistakes.thigh_regions)
+    columns["lateral_s"] = lateral
+    columns["thigh_s"] = thigh
     with np.errstate(invalid="ignore", divide="ignore"):
-        table["lateral_share"] = np.where(table["thigh_s"] > 0, table["lateral_s"] / table["thigh_s"], np.nan)
-    return table
+        columns["lateral_share"] = np.where(thigh > 0, lateral / thigh, np.nan)
+    return pd.DataFrame(columns, copy=False)
 
 
 def progression_nights(nights_table: pd.DataFrame) -> pd.DataFrame:

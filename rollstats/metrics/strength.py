@@ -52,10 +52,13 @@ def _goal(times: int, nights: int) -> tuple[int, int]:
 def _window_sum(share: np.ndarray, subject_start: np.ndarray, window: np.ndarray) -> np.ndarray:
     """Per row: the sum of ``share`` over the last ``window`` rows of the same subject."""
     n = len(share)
-    csum = np.concatenate([[0.0], np.cumsum(share)])
+    # running sums restart with each subject: a subject's figures do not depend on the rows
+    # of the subjects before it (the same to the last bit on a part of the table, as on Dask)
+    csum = pd.Series(share).groupby(subject_start, sort=False).cumsum().to_numpy()
     pos = np.arange(n)
     begin = np.maximum(pos - window + 1, subject_start)
-    return csum[pos + 1] - csum[begin]
+    before = np.where(begin > subject_start, csum[np.maximum(begin - 1, 0)], 0.0)
+    return csum - before
 
 
 def smooth(completion: np.ndarray, m: np.ndarray, new_series: np.ndarray, block: int = _BLOCK) -> np.ndarray:
@@ -153,7 +156,7 @@ def strength(nights_table: pd.DataFrame, program: Program | None = None) -> pd.D
     """
     program = program or Program.default()
     t = nights_table.sort_values(["subject_id", "night"], kind="stable")
-    subject = t["subject_id"].to_numpy()
+    subject = pd.factorize(t["subject_id"])[0]  # integer codes: no Python string per row
     n = len(t)
     new = np.r_[True, subject[1:] != subject[:-1]] if n else np.zeros(0, dtype=bool)
     pos = np.arange(n)
@@ -169,8 +172,8 @@ def strength(nights_table: pd.DataFrame, program: Program | None = None) -> pd.D
     completion = np.minimum(_window_sum(share, subject_start, window) / reps, 1.0)
     m = np.where(maintenance, multiplier(rules.min_per_window, rules.window_nights), multiplier(1, 1))
     return pd.DataFrame({
-        "subject_id": t["subject_id"].to_numpy(), "night": t["night"].to_numpy(),
-        "phase": t["phase"].to_numpy(), "goal_times": times.astype("int64"),
+        "subject_id": t["subject_id"].array, "night": t["night"].to_numpy(),
+        "phase": t["phase"].array, "goal_times": times.astype("int64"),
         "goal_nights": per.astype("int64"), "completion": completion,
         "strength": smooth(completion, m, new),
     })

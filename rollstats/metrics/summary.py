@@ -16,7 +16,8 @@ FLAG_COLUMNS: tuple[str, ...] = ("flag_lateral_thigh", "flag_too_fast", "flag_st
 
 
 def summarize(segments: pd.DataFrame, program: Program | None = None,
-              until: str | dt.date | None = None, enrolment: pd.DataFrame | None = None) -> pd.DataFrame:
+              until: str | dt.date | None = None, enrolment: pd.DataFrame | None = None,
+              exercises_logged: bool | None = None) -> pd.DataFrame:
     """One row per subject with rolling in observation: adherence, progression, flags.
 
     With an ``enrolment`` table (:func:`rollstats.metrics.enrolment.enrolment_table`), one row
@@ -26,6 +27,11 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
     Seconds are rolling seconds; adherence figures are shares from 0 to 1; dates are
     midnight Timestamps (NaT where there is none). Columns are listed in
     ``docs/definitions.md``.
+
+    ``exercises_logged`` says whether the whole loaded table has a segment other than rolling
+    (the standalone check needs it); None: read from ``segments``. A part of a bigger table
+    (some of its subjects, as :mod:`rollstats.distributed` summarises) gives the same rows as
+    the whole when it is passed with ``until`` set to the whole table's last night.
 
     >>> from rollstats.io import canonicalise
     >>> raw = pd.DataFrame({"subject_id": ["a"] * 3, "region": ["quads", "IT band", "calves"],
@@ -79,7 +85,8 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
     out["too_fast_sessions"] = (by_subject["too_fast"].sum().reindex(out.index, fill_value=0)
                                 .astype("int64"))
 
-    exercises_logged = bool((inside["activity"] != "rolling").any())
+    if exercises_logged is None:  # given when ``segments`` is a part of a bigger table (Dask)
+        exercises_logged = bool((inside["activity"] != "rolling").any())
     checks = check_windows(table, program, exercises_logged)
     by_window = checks.groupby("subject_id")
     out["standalone_windows"] = (by_window["standalone"].sum().reindex(out.index, fill_value=0)

@@ -32,25 +32,15 @@ def session_pain(segments: pd.DataFrame, program: Program | None = None) -> pd.D
     [[True, 6.0, 3.0, -3.0]]
     """
     program = program or Program.default()
-    sess = sessions(segments, program)
+    sess = sessions(segments, program, pain=True)
     columns = ["subject_id", "session", "night", "first_start", "symptom", "pain_before", "pain_after"]
     if not len(sess):
         empty = {c: pd.Series(dtype="float64") for c in columns + ["pain_change"]}
         empty.update(subject_id=pd.Series(dtype="str"), night=pd.Series(dtype="datetime64[us]"),
                      symptom=pd.Series(dtype="bool"), session=pd.Series(dtype="int64"))
         return pd.DataFrame(empty)
-    seg = segments[["subject_id", "start", "pain_before", "pain_after"]].astype(
-        {"pain_before": "float64", "pain_after": "float64"})
-    seg = seg.sort_values("start", kind="stable")
-    starts = sess[["subject_id", "session", "first_start"]].sort_values("first_start", kind="stable")
-    # each segment belongs to the session of its subject that started last at or before it
-    seg = pd.merge_asof(seg, starts, left_on="start", right_on="first_start", by="subject_id",
-                        direction="backward")
-    seg = seg.sort_values(["subject_id", "session", "start"], kind="stable")
-    grouped = seg.groupby(["subject_id", "session"], sort=True)
-    pain = pd.DataFrame({"pain_before": grouped["pain_before"].first(),  # first non-missing
-                         "pain_after": grouped["pain_after"].last()})   # last non-missing
-    out = sess.loc[sess["segments"] > 0, columns[:5]].join(pain, on=["subject_id", "session"])
+    # pain_before: the first logged in the session, pain_after: the last (sessions(pain=True))
+    out = sess.loc[sess["segments"] > 0, columns].copy()
     out["pain_change"] = out["pain_after"] - out["pain_before"]
     return out.reset_index(drop=True)
 

@@ -1,0 +1,373 @@
+"""Benchmarks of rollstats at cohort scale. Run by hand, not by the test suite:
+
+    python benchmarks/run.py                      # 1 M and 10 M segments, 3 repetitions
+    python benchmarks/run.py --sizes 1e6 --repeat 5
+    python benchmarks/run.py --quick              # 100,000 segments: a smoke run of everything
+    python benchmarks/run.py --dask               # also: a dataset bigger than the Dask workers' memory
+
+For each size, in one run on one machine:
+
+1. the generator writes the cohort as a Parquet dataset (timed) and as one CSV export;
+2. the three summaries are computed and **compared first** (the run stops on any difference):
+   ``rollstats.summarize``, the same figures in SQL by DuckDB (``duckdb_summary.py``), and a
+   plain per-subject pandas loop (``loop_summary.py``, on a sample of subjects at large sizes);
+3. timings, interleaved (a, b, c, a, b, c ...) so that a busy machine slows all alike; medians
+   and ratios: summary vs DuckDB and vs the loop, ``rollstats.load`` of the CSV (reading and
+   checking every cell) vs ``pyarrow.csv.read_csv`` of the same file;
+4. peak memory of each step, each in a fresh process: the peak resident set size during the
+   step (Linux ``VmHWM``, reset just before the step), against the Arrow size of the step's
+   input (``Table.nbytes``: the canonical table for the summaries, the table pyarrow reads
+   from the CSV for the ingest).
+
+The results are printed and written as JSON to ``benchmarks/results/`` (not committed).
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+NIGHTS = 365
+SEGMENTS_PER_NIGHT = 2.3
+
+
+# --- memory: one step in a fresh process ---------------------------------------------------------
+
+def _status() -> dict[str, int]:
+    out = {}
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(("VmHWM:", "VmRSS:")):
+                key, value = line.split(":")
+                out[key] = int(value.split()[0]) * 1024
+    return out
+
+
+def _reset_peak() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def measure(step: str, dataset: str, csv: str, seed: int) -> dict:
+    """Run one step in this (fresh) process; its seconds and memory, as a dict."""
+    import pandas as pd
+    import pyarrow.csv as pacsv
+
+    import rollstats
+    from rollstats.engines import read_dataset
+
+    inputs = None
+    if step in ("summarize", "duckdb", "summarize_in_parts"):
+        inputs = read_dataset(dataset).segments
+    gc.collect()
+    before = _status()["VmRSS"]
+    exact = _reset_peak()
+    began = time.perf_counter()
+    if step == "summarize":
+        out = rollstats.summarize(inputs)
+    elif step == "summarize_in_parts":
+        from rollstats.engines import summarize_in_parts
+        out = summarize_in_parts(inputs)
+    elif step == "duckdb":
+        from duckdb_summary import summarize_duckdb
+        out = summarize_duckdb(inputs)
+    elif step == "ingest":
+        out = rollstats.load(csv).segments
+    elif step == "pyarrow_read":
+        out = pacsv.read_csv(csv)
+    else:
+        raise SystemExit(f"unknown step {step}")
+    seconds = time.perf_counter() - began
+    after = _status()
+    return {"step": step, "seconds": seconds, "rss_before": before, "peak": after["VmHWM"],
+            "peak_exact": exact, "rows_out": len(out), "pandas": pd.__version__}
+
+
+def measured(step: str, dataset: Path, csv: Path, seed: int) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "--measure", step, "--dataset", str(dataset),
+               "--csv", str(csv), "--seed", str(seed)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"step": step, "error": done.stderr.strip().splitlines()[-1:] or ["failed"]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- the machine ----------------------------------------------------------------------------------
+
+def machine() -> dict:
+    import duckdb
+    import numpy
+    import pandas
+    import pyarrow
+
+    cpu = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = 0
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                memory = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory / 2**30, 1),
+            "system": platform.platform(), "python": platform.python_version(), "pandas": pandas.__version__,
+            "numpy": numpy.__version__, "pyarrow": pyarrow.__version__, "duckdb": duckdb.__version__,
+            "load_average": os.getloadavg()}
+
+
+# --- one size ---------------------------------------------------------------------------------------
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def run_size(size: int, args, log) -> dict:
+    import numpy as np
+    import pandas as pd
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    import rollstats
+    from duckdb_summary import COLUMNS, differences, summarize_duckdb
+    from loop_summary import loop_summary
+    from rollstats.datasets.scale import write_cohort_csv, write_cohort_parquet
+    from rollstats.engines import read_dataset
+
+    subjects = max(2, round(size / (SEGMENTS_PER_NIGHT * NIGHTS)))
+    work = Path(args.workdir) / f"n{size}"
+    dataset, csv = work / "dataset", work / "export.csv"
+    work.mkdir(parents=True, exist_ok=True)
+    result: dict = {"size": size, "subjects": subjects, "nights": NIGHTS}
+
+    log(f"== {size:,} segments: {subjects:,} subjects x {NIGHTS} nights")
+    written = write_cohort_parquet(dataset, subjects, NIGHTS, seed=args.seed)
+    result["generator"] = {"segments": written["segments"], "files": written["parts"],
+                           "seconds": written["seconds"]}
+    log(f"generator: {written['segments']:,} segments in {written['parts']} Parquet files, "
+        f"{written['seconds']:.1f} s")
+    exported = write_cohort_csv(csv, subjects, NIGHTS, seed=args.seed)
+    if exported:
+        log(f"CSV export: {exported['rows']:,} rows, {csv.stat().st_size / 2**20:,.0f} MiB, {exported['seconds']:.1f} s")
+    segments = read_dataset(dataset).segments
+    n = len(segments)
+    result["segments"] = n
+    arrow_segments = pq.read_table(dataset).nbytes
+    arrow_csv = pacsv.read_csv(csv).nbytes
+    result["arrow_bytes"] = {"segments": arrow_segments, "csv": arrow_csv}
+
+    # 1. the same figures, three ways: checked before anything is timed
+    ours = rollstats.summarize(segments)
+    duck = summarize_duckdb(segments)
+    ids = ours["subject_id"].to_numpy()
+    every = max(1, int(np.ceil(n / args.loop_segments)))
+    sample = list(ids[::every])
+    in_sample = segments["subject_id"].isin(sample)
+    sample_segments = int(in_sample.sum())
+    began = time.perf_counter()
+    loop = loop_summary(segments, subjects=sample)
+    loop_first = time.perf_counter() - began
+    check = {
+        "columns": list(COLUMNS),
+        "duckdb_vs_rollstats": differences(ours, duck),
+        "loop_vs_rollstats": differences(ours.loc[ours["subject_id"].isin(sample)], loop),
+        "subjects": len(ours), "loop_subjects": len(sample), "loop_segments": sample_segments,
+    }
+    loaded = rollstats.load(csv).segments
+    same_cols = [c for c in segments.columns if c not in ("source", "source_row")]
+    if len(loaded) == len(segments) and loaded[same_cols].equals(segments[same_cols]):
+        check["ingest_vs_dataset"] = {}
+    else:
+        differ = [c for c in same_cols if len(loaded) != len(segments) or not loaded[c].equals(segments[c])]
+        check["ingest_vs_dataset"] = {"columns": differ, "rows": [len(loaded), len(segments)]}
+    del loaded
+    result["check"] = check
+    ok = not (check["duckdb_vs_rollstats"] or check["loop_vs_rollstats"] or check["ingest_vs_dataset"])
+    log(f"check: {len(ours):,} subjects, {len(COLUMNS) - 1} figures each: "
+        f"DuckDB {'identical' if not check['duckdb_vs_rollstats'] else check['duckdb_vs_rollstats']}, "
+        f"loop ({len(sample):,} subjects) {'identical' if not check['loop_vs_rollstats'] else check['loop_vs_rollstats']}, "
+        f"ingested CSV = dataset: {'yes' if not check['ingest_vs_dataset'] else check['ingest_vs_dataset']}")
+    if not ok and not args.keep_going:
+        raise SystemExit("the engines disagree: fix that before timing anything")
+    del ours, duck, loop
+
+    # 2. timings, interleaved
+    times: dict[str, list[float]] = {k: [] for k in ("summarize", "duckdb", "loop", "ingest", "pyarrow_read")}
+    for r in range(args.repeat):
+        for name, fn in (("summarize", lambda: rollstats.summarize(segments)),
+                         ("duckdb", lambda: summarize_duckdb(segments)),
+                         ("loop", lambda: loop_summary(segments, subjects=sample)),
+                         ("ingest", lambda: rollstats.load(csv)),
+                         ("pyarrow_read", lambda: pacsv.read_csv(csv))):
+            if name == "loop" and r >= args.loop_repeat:
+                continue
+            gc.collect()
+            began = time.perf_counter()
+            out = fn()
+            times[name].append(time.perf_counter() - began)
+            del out
+        log(f"repetition {r + 1}/{args.repeat}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if v))
+    extrapolated = len(sample) < len(ids)
+    loop_scale = n / max(sample_segments, 1) if extrapolated else 1.0
+    med = {k: _median(v) for k, v in times.items()}
+    med["loop_whole"] = med["loop"] * loop_scale
+    result["seconds"] = {"runs": times, "median": med, "loop_first_run": loop_first,
+                         "loop_extrapolated": extrapolated, "loop_scale": loop_scale}
+    result["ratios"] = {
+        "summary_vs_duckdb": med["summarize"] / med["duckdb"],
+        "loop_vs_summary": med["loop_whole"] / med["summarize"],
+        "ingest_vs_pyarrow": med["ingest"] / med["pyarrow_read"],
+    }
+    segments = None
+    gc.collect()
+
+    # 3. memory, one step per fresh process
+    memory = {}
+    for step in ("summarize", "duckdb", "ingest", "pyarrow_read"):
+        got = measured(step, dataset, csv, args.seed)
+        if "error" not in got:
+            arrow = arrow_segments if step in ("summarize", "duckdb", "summarize_in_parts") else arrow_csv
+            got["arrow"] = arrow
+            got["peak_vs_arrow"] = got["peak"] / arrow
+            got["step_vs_arrow"] = (got["peak"] - got["rss_before"]) / arrow
+        memory[step] = got
+        log(f"memory {step}: " + (f"peak {got['peak'] / 2**20:,.0f} MiB = {got['peak_vs_arrow']:.2f}x Arrow "
+                                  f"({(got['peak'] - got['rss_before']) / 2**20:,.0f} MiB above the input)"
+                                  if "error" not in got else str(got["error"])))
+    result["memory"] = memory
+    return result
+
+
+def dask_demo(size: int, args, log) -> dict:
+    """A dataset bigger than the workers' memory, summarised on two workers with a memory limit."""
+    import pyarrow.parquet as pq
+    from distributed import Client, LocalCluster
+
+    import rollstats
+    from rollstats.distributed import summarize_dask
+    from rollstats.engines import read_dataset
+
+    subjects = max(2, round(size / (SEGMENTS_PER_NIGHT * NIGHTS)))
+    dataset = Path(args.workdir) / f"n{size}" / "dataset"
+    if not dataset.exists():
+        from rollstats.datasets.scale import write_cohort_parquet
+        write_cohort_parquet(dataset, subjects, NIGHTS, seed=args.seed)
+    arrow = pq.read_table(dataset).nbytes
+    limit = args.dask_memory
+    log(f"== Dask: {arrow / 2**20:,.0f} MiB of canonical segments (Arrow) on 2 workers "
+        f"with memory_limit={limit} each")
+    began = time.perf_counter()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit=limit,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        got = summarize_dask(dataset, client=client)
+        seconds = time.perf_counter() - began
+    expected = rollstats.summarize(read_dataset(dataset).segments)
+    import pandas as pd
+    try:
+        pd.testing.assert_frame_equal(got, expected)
+        same = True
+    except AssertionError:
+        same = False
+    log(f"Dask: {len(got):,} subjects in {seconds:.1f} s, identical to pandas: {same}")
+    return {"size": size, "arrow_bytes": arrow, "memory_limit_per_worker": limit, "workers": 2,
+            "seconds": seconds, "subjects": len(got), "identical_to_pandas": same}
+
+
+def table(results: list[dict]) -> str:
+    """The results as a Markdown table (medians of the repetitions)."""
+    lines = ["| segments | summarize | DuckDB | summarize / DuckDB (target <= 1.5) | loop | loop / summarize "
+             "(target >= 20) | load CSV | pyarrow read | load / read (target <= 1.3) "
+             "| memory summarize / Arrow | memory load / Arrow (target <= 2.5) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        m, q, mem = r["seconds"]["median"], r["ratios"], r["memory"]
+        loop = f"{m['loop_whole']:.1f} s" + ("*" if r["seconds"]["loop_extrapolated"] else "")
+
+        def peak(step: str) -> str:
+            got = mem.get(step, {})
+            if "peak_vs_arrow" not in got:
+                return "n/a"
+            return f"{got['step_vs_arrow']:.2f}x ({got['peak_vs_arrow']:.2f}x)"
+
+        lines.append(f"| {r['segments']:,} | {m['summarize']:.2f} s | {m['duckdb']:.2f} s | "
+                     f"{q['summary_vs_duckdb']:.2f}x | {loop} | {q['loop_vs_summary']:.0f}x | {m['ingest']:.2f} s | "
+                     f"{m['pyarrow_read']:.2f} s | {q['ingest_vs_pyarrow']:.2f}x | {peak('summarize')} | {peak('ingest')} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1e6,1e7", help="segments per cohort, comma-separated (1e6,1e7)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed repetitions of each step")
+    parser.add_argument("--quick", action="store_true", help="100,000 segments, 2 repetitions: a smoke run")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", default=os.environ.get("ROLLSTATS_BENCH_DIR", "/tmp/rollstats-bench"),
+                        help="where the generated data goes (several GB at 10 M)")
+    parser.add_argument("--loop-segments", type=float, default=250_000,
+                        help="the loop runs on a sample of subjects holding about this many segments; "
+                        "its time is scaled up to the whole cohort by segments")
+    parser.add_argument("--loop-repeat", type=int, default=2, help="timed repetitions of the (slow) loop")
+    parser.add_argument("--dask", action="store_true", help="also summarise the largest size on Dask workers "
+                        "with a memory limit smaller than the data")
+    parser.add_argument("--dask-memory", default="300MB", help="memory limit of each of the 2 Dask workers")
+    parser.add_argument("--keep-going", action="store_true", help="time even when the engines disagree")
+    parser.add_argument("--out", help="JSON file (default: benchmarks/results/results-DATE.json)")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--dataset", help=argparse.SUPPRESS)
+    parser.add_argument("--csv", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.dataset, args.csv, args.seed)))
+        return 0
+    if args.quick:
+        args.sizes, args.repeat = "1e5", min(args.repeat, 2)
+    sizes = [int(float(s)) for s in args.sizes.split(",") if s.strip()]
+
+    def log(text: str) -> None:
+        print(text, flush=True)
+
+    began = time.perf_counter()
+    info = machine()
+    log(f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB; Python {info['python']}, "
+        f"pandas {info['pandas']}, pyarrow {info['pyarrow']}, DuckDB {info['duckdb']}; "
+        f"load average {', '.join(f'{x:.1f}' for x in info['load_average'])}")
+    results = [run_size(size, args, log) for size in sizes]
+    report = {"machine": info, "arguments": {k: v for k, v in vars(args).items() if k not in ("measure",)},
+              "results": results}
+    if args.dask:
+        report["dask"] = dask_demo(max(sizes), args, log)
+    report["machine"]["load_average_end"] = os.getloadavg()
+    report["seconds"] = time.perf_counter() - began
+    log("")
+    log(table(results))
+    log("* the loop ran on a sample of subjects; its time is scaled to the whole cohort by segments")
+    log("memory: the step's peak above what the process held before it (the input, the libraries), "
+        "over the input's Arrow size; in brackets the whole process's peak over the same")
+    out = Path(args.out) if args.out else HERE / "results" / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1, default=str))
+    log(f"written: {out} ({report['seconds']:.0f} s in all)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""Pseudonyms for sharing a research data set: keyed HMAC-SHA256 of each subject id.
+
+A plain or salted hash of a short id can be reversed by trying every id; an HMAC with a secret
+key cannot, without the key. The key lives in a file of its own (``rollstats keygen KEYFILE``
+writes 32 random bytes as hex, readable by its owner only) that is kept outside the repository
+and never written into an output. The same key gives the same pseudonyms, so exports made at
+different times can be joined; another key gives unrelated ones.
+
+A pseudonym is the first ``length`` hex digits of the HMAC (16 by default: 64 bits). Two of
+``n`` subjects share one with a chance of about n^2 / 2^65: 3 in 10^10 for 100,000 subjects,
+3 in 10^8 for a million. :func:`pseudonymise` checks and refuses a collision all the same.
+
+What else an export changes: ``notes`` (free text, which may hold names) are emptied unless
+kept on purpose; ``source`` (a path, which may hold a name) keeps the file name only.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import string
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import RollstatsError
+
+#: Shortest key accepted (bytes).
+MIN_KEY_BYTES = 16
+#: Bytes of key ``keygen`` writes.
+KEY_BYTES = 32
+
+
+class PrivacyError(RollstatsError):
+    """A key file that is missing, too short, or would be overwritten; or a pseudonym collision."""
+
+
+def keygen(path: str | Path) -> Path:
+    """Write a new random key (32 bytes as 64 hex digits) to ``path``, readable by its owner only.
+
+    Refuses to overwrite a file: a lost key cannot be made again, and a replaced one changes
+    every pseudonym.
+
+    >>> import tempfile, os, stat
+    >>> path = keygen(os.path.join(tempfile.mkdtemp(), "study.key"))
+    >>> oct(stat.S_IMODE(os.stat(path).st_mode)), len(read_key(path))
+    ('0o600', 32)
+    """
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise PrivacyError(f"{path}: exists already; rollstats never overwrites a key") from None
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, (secrets.token_hex(KEY_BYTES) + "\n").encode("ascii"))
+    finally:
+        os.close(fd)
+    return path
+
+
+def read_key(path: str | Path) -> bytes:
+    """The key in ``path``: hex text (as ``keygen`` writes it) is decoded, other content is
+    taken as raw bytes. Refuses keys shorter than 16 bytes.
+
+    >>> import tempfile, os
+    >>> f = tempfile.NamedTemporaryFile("w", delete=False); _ = f.write("00" * 16 + "\\n"); f.close()
+    >>> read_key(f.name) == bytes(16)
+    True
+    >>> os.remove(f.name)
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise PrivacyError(f"{path}: cannot read the key file ({exc.strerror or exc})") from None
+    stripped = data.strip()
+    text = stripped.decode("ascii", errors="replace")
+    key = bytes.fromhex(text) if text and len(text) % 2 == 0 and set(text) <= set(string.hexdigits) else stripped
+    if len(key) < MIN_KEY_BYTES:
+        raise PrivacyError(f"{path}: a key of {len(key)} bytes is too short (at least {MIN_KEY_BYTES}; "
+                           "`rollstats keygen KEYFILE` writes a good one)")
+    return key
+
+
+def pseudonym(subjects: pd.Series, key: bytes, length: int = 16) -> pd.Series:
+    """HMAC-SHA256(key, subject id as UTF-8) in hex, cut to ``length`` digits (4 to 64).
+
+    >>> pseudonym(pd.Series(["P001", "P001"]), b"k" * 16).tolist()
+    ['fb14ebea2a8064ab', 'fb14ebea2a8064ab']
+    """
+    if not 4 <= length <= 64:
+        raise PrivacyError(f"pseudonym length {length} must be from 4 to 64 hex digits")
+    text = subjects.astype("string")
+    names = {s: hmac.new(key, str(s).encode("utf-8"), hashlib.sha256).hexdigest()[:length]
+             for s in text.dropna().unique()}
+    return text.map(names).astype("string")
+
+
+def pseudonymise(segments: pd.DataFrame, key: bytes, keep_notes: bool = False,
+                 length: int = 16) -> pd.DataFrame:
+    """A copy of a canonical segment table fit to share: pseudonymous subject ids, notes emptied
+    (unless ``keep_notes``), ``source`` reduced to the file name.
+
+    >>> t = pd.DataFrame({"subject_id": ["Ann"], "notes": ["Ann's knee"], "source": ["/home/ann/log.csv"]})
+    >>> pseudonymise(t, b"k" * 16).iloc[0].tolist()
+    ['feb4ed1afb4a90da', nan, 'log.csv']
+    """
+    out = segments.copy()
+    out["subject_id"] = pseudonym(segments["subject_id"], key, length).astype(segments["subject_id"].dtype)
+    pairs = pd.DataFrame({"id": segments["subject_id"], "p": out["subject_id"]}).dropna().drop_duplicates()
+    clash = pairs.loc[pairs["p"].duplicated(keep=False)]
+    if len(clash):
+        raise PrivacyError(f"{clash['id'].nunique()} subjects share the pseudonym {clash['p'].iloc[0]}: "
+                           "use a longer pseudonym length")
+    if "notes" in out and not keep_notes:
+        out["notes"] = pd.Series(pd.NA, index=out.index, dtype=segments["notes"].dtype)
+    if "source" in out:
+        names = {s: Path(str(s).replace("\\", "/")).name for s in segments["source"].dropna().unique()}
+        out["source"] = segments["source"].map(names).astype(segments["source"].dtype)
+    return out
+
+
+def offset_times(segments: pd.DataFrame) -> pd.Series:
+    """``start`` as ISO 8601 text with each segment's own UTC offset (its wall clock), so that an
+    exported CSV reads back with the same nights.
+
+    >>> t = pd.DataFrame({"start": pd.to_datetime(["2026-03-03 20:30"]).tz_localize("UTC"),
+    ...                   "local_start": pd.to_datetime(["2026-03-03 21:30"])})
+    >>> offset_times(t).tolist()
+    ['2026-03-03T21:30:00+01:00']
+    """
+    utc = segments["start"].dt.tz_convert("UTC").dt.tz_localize(None)
+    minutes = ((segments["local_start"] - utc).dt.total_seconds() // 60).astype("Int64")
+    sign = minutes.map(lambda m: "-" if m < 0 else "+", na_action="ignore")
+    hours = (minutes.abs() // 60).astype("string").str.zfill(2)
+    rest = (minutes.abs() % 60).astype("string").str.zfill(2)
+    wall = segments["local_start"].dt.strftime("%Y-%m-%dT%H:%M:%S").astype("string")
+    return (wall + sign.astype("string") + hours + ":" + rest).astype("string")
+
+
+def write_export(segments: pd.DataFrame, path: str | Path, key: bytes, keep_notes: bool = False,
+                 length: int = 16) -> pd.DataFrame:
+    """Write a canonical segment table, pseudonymised (:func:`pseudonymise`), to share.
+
+    By the suffix of ``path``: ``.csv`` and ``.xlsx`` (formulas neutralised; ``start`` as ISO
+    text with each segment's own offset, so the file reads back into rollstats with the same
+    nights), or ``.parquet`` (the canonical dtypes, for pandas). Returns the table written.
+
+    >>> import tempfile, os, rollstats
+    >>> from rollstats.datasets import sample_path
+    >>> out = os.path.join(tempfile.mkdtemp(), "shared.csv")
+    >>> shared = write_export(rollstats.load(sample_path("patient")).segments, out, b"k" * 16)
+    >>> shared["subject_id"].str.len().unique().tolist(), shared["notes"].isna().all()
+    ([16], np.True_)
+    """
+    from .output import to_csv, to_xlsx
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".parquet"):
+        raise PrivacyError(f"{path}: an export is .csv, .xlsx or .parquet")
+    shared = pseudonymise(segments, key, keep_notes, length)
+    if suffix == ".parquet":
+        shared.to_parquet(path, index=False)
+        return shared
+    table = shared.assign(start=offset_times(shared))
+    (to_csv if suffix == ".csv" else to_xlsx)(table, path)
+    return shared

@@ -1,0 +1,142 @@
+"""The one-file HTML report of a subject under review: figures embedded, every text escaped."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .patient import FIGURE_TITLES, RULE_WORDS, Review, SubjectTables
+from .patient_figures import review_images
+from .patient_words import Mistake, day, key_figure_lines, mistakes, night_audit, night_notes
+
+
+
+
+# ----------------------------------------------------------------- the one-file report
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 1100px; }
+table { border-collapse: collapse; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; }
+img { max-width: 100%; display: block; margin: 0.5em 0 1.5em; }
+.seen { color: #b2182b; } .fine { color: #1a9850; } .unknown { color: #636363; }
+.note { color: #555; font-size: 0.9em; }
+"""
+_VERDICT_CLASS = {True: "seen", False: "fine", None: "unknown"}
+
+
+def _e(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def data_uri(png_bytes: bytes) -> str:
+    """A ``data:image/png;base64,...`` URI of PNG bytes (to embed an image in one HTML file)."""
+    return "data:image/png;base64," + base64.b64encode(png_bytes).decode("ascii")
+
+
+def report_file_name(subject: str, first, last) -> str:
+    """``rollstats-review-<subject>-<first>-<last>.html``, the subject reduced to characters safe in file names.
+
+    >>> report_file_name("P1", "2026-01-12", "2026-04-11")
+    'rollstats-review-P1-2026-01-12-2026-04-11.html'
+    >>> report_file_name("<script>/../x", "2026-01-12", "2026-01-12")
+    'rollstats-review-script_.._x-2026-01-12-2026-01-12.html'
+    """
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", str(subject)).strip("._") or "subject"
+    return f"rollstats-review-{safe}-{pd.Timestamp(first):%Y-%m-%d}-{pd.Timestamp(last):%Y-%m-%d}.html"
+
+
+def mistakes_html(items: list[Mistake]) -> str:
+    """The mistakes as an HTML list: title, verdict, finding and advice (all text escaped)."""
+    lines = "".join(
+        f"<li><b>{_e(m.title)}</b>: <span class='{_VERDICT_CLASS[m.status]}'>{_e(m.verdict)}</span>. "
+        f"{_e(m.finding)}<br><span class='note'>{_e(m.advice)}</span></li>" for m in items)
+    return f"<ul class='rs-mistakes'>{lines}</ul>"
+
+
+def key_figures_html(view: Review) -> str:
+    """The key figures as a two-column HTML table (all text escaped)."""
+    rows = "".join(f"<tr><th>{_e(label)}</th><td>{_e(text)}</td></tr>" for label, text in key_figure_lines(view))
+    return f"<table class='rs-key-figures'>{rows}</table>"
+
+
+def night_audit_html(tables: SubjectTables, night) -> str:
+    """Every rule checked on ``night`` and the notes logged that night, as HTML (all text escaped)."""
+    rows = night_audit(tables, night)
+    if rows.empty:
+        return f"<p>{_e(day(night))}: not a night of this subject's observation.</p>"
+    items = "".join(
+        f"<li class='{'fine' if bool(p) else 'seen'}'>{'&#10003;' if bool(p) else '&#10007;'} {_e(m)}</li>"
+        for p, m in zip(rows["passed"].fillna(False), rows["message"]))
+    notes = night_notes(tables, night)
+    noted = ("<p class='note'>Notes: " + "; ".join(_e(n) for n in notes) + "</p>") if notes else ""
+    return f"<p><b>Audit of the night of {_e(day(night))}</b></p><ul>{items}</ul>{noted}"
+
+
+def patient_report_html(view: Review, images: dict[str, bytes] | None = None, title: str | None = None,
+                        made: dt.datetime | None = None, source: str | None = None, dpi: float = 100) -> str:
+    """The review of one subject over a range as one HTML page a clinician can attach to a record.
+
+    Key figures, the card's common mistakes with its advice, the figures (``images``: PNG bytes
+    by name, rendered at ``dpi`` when not given) embedded as ``data:image/png;base64`` URIs,
+    the failed rules night by night, the notes logged, and the rules in force. Every text,
+    subject id and note included, is HTML-escaped; the page loads nothing from elsewhere.
+    ``made`` (default: now) and ``source`` (the file read, if any) are printed in the header.
+    """
+    images = images if images is not None else review_images(view, dpi)
+    made = made or dt.datetime.now()
+    program = view.program
+    title = title or f"Rolling review of {view.subject}"
+    figures = "".join(
+        f"<h3>{_e(FIGURE_TITLES.get(name, name))}</h3>"
+        f"<img alt='{_e(FIGURE_TITLES.get(name, name))} of {_e(view.subject)}' src='{data_uri(data)}'>"
+        for name, data in images.items())
+    failed = view.audit.loc[~view.audit["passed"].fillna(True).astype(bool)]
+    failed_rows = "".join(f"<tr><td>{_e(day(n))}</td><td>{_e(RULE_WORDS.get(r, r))}</td><td>{_e(m)}</td></tr>"
+                          for n, r, m in zip(failed["night"], failed["rule"], failed["message"]))
+    failed_html = (f"<table><tr><th>night</th><th>rule</th><th>what the log shows</th></tr>{failed_rows}</table>"
+                   if failed_rows else "<p>No rule failed in this range.</p>")
+    notes = view.notes
+    note_rows = "".join(f"<tr><td>{_e(day(n))}</td><td>{_e(f'{pd.Timestamp(s):%H:%M}')}</td><td>{_e(t)}</td></tr>"
+                        for n, s, t in zip(notes["night"], notes["start"], notes["notes"]))
+    notes_html = (f"<table><tr><th>night</th><th>time</th><th>note</th></tr>{note_rows}</table>"
+                  if note_rows else "<p>No notes logged in this range.</p>")
+    read = f" from <code>{_e(source)}</code>" if source else ""
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src data:; "
+        "style-src 'unsafe-inline'\">",
+        f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{_e(title)}</h1>",
+        f"<p class='note'>Nights {_e(day(view.first))} to {_e(day(view.last))}{read}. Made "
+        f"{_e(f'{made:%Y-%m-%d %H:%M}')} with rollstats and the program <b>{_e(program.name)}</b>: "
+        f"{_e(program.card)}</p>",
+        "<h2>Key figures</h2>", key_figures_html(view),
+        "<h2>Common mistakes</h2>", mistakes_html(mistakes(view)),
+        "<h2>Figures</h2>", figures,
+        "<h2>Rules not met, night by night</h2>", failed_html,
+        "<h2>Notes logged</h2>", notes_html,
+        "<h2>Rules in force</h2>", f"<pre>{_e(program.describe())}</pre>",
+        "<p class='note'>Definitions of every figure: docs/definitions.md of rollstats. A night runs from "
+        f"{_e(f'{program.night.day_start:%H:%M}')} to {_e(f'{program.night.day_start:%H:%M}')} the next day "
+        "(a session after midnight counts for the evening before).</p>",
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def write_patient_report(view: Review, folder: str | Path = ".", images: dict[str, bytes] | None = None,
+                         **options) -> Path:
+    """Write :func:`patient_report_html` to ``<folder>/rollstats-review-<subject>-<first>-<last>.html``.
+
+    The folder is created if needed; ``options`` go to :func:`patient_report_html`. Returns the path.
+    """
+    folder = Path(folder).expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / report_file_name(view.subject, view.first, view.last)
+    path.write_text(patient_report_html(view, images, **options), encoding="utf-8")
+    return path

@@ -1,0 +1,202 @@
+"""Helpers shared by the review and cohort widgets: reading a file with progress, uploads, HTML bits.
+
+Nothing here computes a figure of the card: these helpers move files and bytes between the
+controls and the pure functions of the package.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
+
+import ipywidgets as W
+import pandas as pd
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+from ..io import LoadResult, load
+from ..program import Program
+
+#: File types the readers take (for FileUpload's ``accept``).
+LOG_TYPES = ".csv,.json,.jsonl,.ndjson,.parquet,.pq,.xlsx,.xml,.zip"
+
+
+def error_html(text: str) -> str:
+    """An error line for an HTML widget (text escaped).
+
+    >>> error_html("no <file>")
+    "<span class='rs-error' style='color:#b2182b'>no &lt;file&gt;</span>"
+    """
+    return f"<span class='rs-error' style='color:#b2182b'>{html.escape(str(text))}</span>"
+
+
+def table_html(frame: pd.DataFrame, classes: str = "rollstats-table") -> str:
+    """A table as HTML, every cell escaped, missing values empty.
+
+    >>> "<td>&lt;b&gt;</td>" in table_html(pd.DataFrame({"a": ["<b>"]}))
+    True
+    """
+    return frame.to_html(index=False, border=0, classes=classes, na_rep="", escape=True,
+                         float_format="{:g}".format)
+
+
+def data_link(name: str, data: bytes, mime: str, text: str | None = None) -> str:
+    """An HTML link that downloads ``data`` as the file ``name`` (a ``data:`` URI, no server needed).
+
+    >>> data_link("a.csv", b"x,y", "text/csv")
+    "<a download='a.csv' href='data:text/csv;base64,eCx5' target='_blank'>a.csv</a>"
+    """
+    uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return (f"<a download='{html.escape(name, quote=True)}' href='{uri}' target='_blank'>"
+            f"{html.escape(text or name)}</a>")
+
+
+def chosen_range(slider: W.SelectionRangeSlider) -> tuple:
+    """The (first, last) values a range slider points at, read through its index (its ``value`` can
+    lag behind when new options keep the old index)."""
+    values = [option[1] for option in slider.options]
+    lo, hi = slider.index
+    return values[lo], values[hi]
+
+
+def set_range_options(slider: W.SelectionRangeSlider, values: list, label) -> None:
+    """Give a range slider new options (``label(value)`` shown) and select all of them."""
+    slider.options = [(label(v), v) for v in values]
+    slider.index = (0, len(values) - 1)
+    slider.value = (values[0], values[-1])
+
+
+def figure_image() -> W.Image:
+    """An Image for a figure's PNG, shown at its own size (not stretched by the box around it;
+    narrowed to fit a smaller screen)."""
+    return W.Image(format="png", layout=W.Layout(max_width="100%", height="auto", align_self="flex-start"))
+
+
+def progress_bar(css: str) -> W.IntProgress:
+    """A progress bar, hidden until :class:`Progress` shows it."""
+    bar = W.IntProgress(value=0, min=0, max=100, description="", layout=W.Layout(visibility="hidden"))
+    bar.add_class(css)
+    return bar
+
+
+class Progress:
+    """Show a bar while long work runs: ``with Progress(bar) as p: p.step(40, "reading")``."""
+
+    def __init__(self, bar: W.IntProgress):
+        self.bar = bar
+
+    def __enter__(self) -> Progress:
+        self.bar.bar_style = "info"
+        self.bar.value = 0
+        self.bar.layout.visibility = "visible"
+        return self
+
+    def step(self, value: int, what: str = "") -> None:
+        self.bar.value = max(0, min(100, int(value)))
+        if what:
+            self.bar.description = what
+
+    def __exit__(self, kind, exc, tb) -> None:
+        self.bar.value = 100
+        self.bar.description = "done" if kind is None else "failed"
+        self.bar.bar_style = "success" if kind is None else "danger"
+        self.bar.layout.visibility = "hidden"
+
+
+def read_with_progress(paths, progress: Progress, tz: str | None, program: Program,
+                       share: float = 80.0) -> LoadResult:
+    """:func:`rollstats.load` with the bar moving from 0 to ``share`` percent as files (or bytes) are read."""
+    def per_file(done: int, total: int, path: Path) -> None:
+        progress.step(share * done / max(total, 1), f"read {done}/{total}")
+
+    def per_byte(done: int, total: int) -> None:  # Apple Health exports report their bytes
+        if total:
+            progress.step(share * done / total, "reading")
+
+    progress.step(1, "reading")
+    return load(paths, tz=tz, program=program, progress=per_file, on_progress=per_byte)
+
+
+def read_upload(upload: W.FileUpload, progress: Progress, tz: str | None, program: Program) -> tuple[LoadResult, str]:
+    """Read the files of a FileUpload (written to a temporary folder first); returns the load and their names."""
+    items = list(upload.value)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for item in items:
+            path = Path(folder) / (Path(str(item["name"])).name or "upload")
+            path.write_bytes(bytes(item["content"]))
+            paths.append(path)
+        result = read_with_progress(paths, progress, tz, program)
+    return result, ", ".join(Path(str(item["name"])).name for item in items)
+
+
+class LRU(OrderedDict):
+    """A small least-recently-used cache (``maxsize`` entries)."""
+
+    def __init__(self, maxsize: int = 48):
+        super().__init__()
+        self.maxsize = maxsize
+
+    def get(self, key, default=None):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+    def put(self, key, value) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.maxsize:
+            self.popitem(last=False)
+
+
+def _shape(fig) -> tuple:
+    """What a figure's constrained layout depends on, as far as a redraw of new data goes: its size,
+    and per axes the number of texts, legend entries and title lines."""
+    def axes_shape(ax):
+        legend = ax.get_legend()
+        titles = tuple(ax.get_title(loc=loc).count("\n") + bool(ax.get_title(loc=loc))
+                       for loc in ("left", "center", "right"))
+        return (len(ax.texts), len(legend.legend_handles) if legend is not None else 0, titles)
+    suptitle = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    return (tuple(fig.get_size_inches().round(3)), suptitle.count("\n") + bool(suptitle),
+            tuple(axes_shape(ax) for ax in fig.axes))
+
+
+def _super_texts(fig) -> list:
+    """The figure's suptitle and super labels, which a constrained layout moves too."""
+    return [t for t in (fig._suptitle, fig._supxlabel, fig._supylabel) if t is not None]
+
+
+class Renderer:
+    """Figures to PNG bytes, fast: the constrained layout of a figure is computed once per shape
+    (size, texts, legend entries, title lines) and reused for later figures of the same shape."""
+
+    def __init__(self, dpi: float = 100, layouts: int = 64):
+        self.dpi = dpi
+        self._layouts = LRU(layouts)
+
+    def png(self, fig, keep: bool = False) -> bytes:
+        """PNG bytes of ``fig``; cleared afterwards unless ``keep``."""
+        from ..views import png
+
+        key = _shape(fig)
+        layout = self._layouts.get(key)
+        if layout is not None and len(layout[0]) == len(fig.axes):
+            fig.set_layout_engine("none")
+            for ax, position in zip(fig.axes, layout[0]):
+                ax.set_position(position)
+            for text, xy in zip(_super_texts(fig), layout[1]):
+                text.set_position(xy)
+            return png(fig, self.dpi, keep)
+        data = png(fig, self.dpi, keep=True)
+        engine = fig.get_layout_engine()
+        if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):  # reuse what it just computed
+            self._layouts.put(key, ([ax.get_position() for ax in fig.axes],
+                                    [text.get_position() for text in _super_texts(fig)]))
+        if keep:
+            fig.set_layout_engine("none")
+        else:
+            fig.clear()
+        return data

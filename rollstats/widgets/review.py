@@ -1,0 +1,335 @@
+"""The Patient review: pick a file and a subject, a date range; see the figures, the mistakes, any night's audit.
+
+The widget only wires controls to the pure functions of :mod:`rollstats.views`. A file
+is read once (:meth:`PatientReview.load`, with a progress bar); each subject's tables (nights,
+windows, sessions, audit) are computed once, on the first visit, and kept; moving the date
+range slices those tables and redraws only the figures whose inputs changed (the PNGs of
+ranges already seen are kept too). Everything shown is kept in attributes (``summary_view.value``,
+``mistakes.value``, ``calendar.value`` ...), so it works and tests without a browser.
+
+>>> from rollstats.datasets import sample_path
+>>> review = PatientReview(sample_path("patient"), figures=False)
+>>> review.subject.value, review.dates.value
+('P1', (datetime.date(2026, 1, 12), datetime.date(2026, 4, 11)))
+>>> import datetime as dt
+>>> review.dates.value = (dt.date(2026, 1, 12), dt.date(2026, 1, 18))
+>>> print(review.summary.splitlines()[2])
+compliant nights: 5 of 7 (71%)
+>>> review.close()
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from contextlib import contextmanager
+from pathlib import Path
+
+import ipywidgets as W
+import pandas as pd
+
+from ..errors import RollstatsError
+from ..io import IngestReport
+from ..views import (FIGURE_TITLES, FIGURES, Review, SubjectTables, day, figure_key, key_figures_html,
+                              mistakes, mistakes_html, night_audit_html, report_file_name, review,
+                              review_figure, review_images, show_range, subject_tables, subjects, summary_text,
+                              timeline_figure, write_patient_report)
+from ..program import Program
+from ._common import (LOG_TYPES, LRU, Progress, Renderer, chosen_range, data_link, error_html, figure_image,
+                      progress_bar, read_upload, read_with_progress, set_range_options)
+
+_WIDE = {"description_width": "90px"}
+
+
+def _date_label(night: dt.date) -> str:
+    return f"{night.day} {night:%b %Y}"
+
+
+class PatientReview:
+    """Review one subject's log against the card: controls in, figures, words and a report out.
+
+    ``path`` (a file, a folder or a list) is read at once, or ``segments`` (a canonical table
+    already loaded) is used as is; ``program`` sets the rules (default: the card), ``tz`` the
+    zone of times without an offset, ``folder`` where the report button writes (default: the
+    current directory). ``dpi`` is the resolution of the figures on screen, ``report_dpi`` in
+    the report; ``figures=False`` leaves the images empty (faster, for text-only use).
+    Display it in a notebook as the last expression of a cell; ``review.view`` is the current
+    :class:`~rollstats.views.Review`.
+    """
+
+    def __init__(self, path=None, segments: pd.DataFrame | None = None, program: Program | None = None,
+                 tz: str | None = None, folder: str | Path = ".", dpi: float = 100, report_dpi: float = 100,
+                 figures: bool = True):
+        self.program = program or Program.default()
+        self.dpi, self.report_dpi, self.figures = dpi, report_dpi, figures
+        self.segments: pd.DataFrame | None = None  #: the canonical segments of the file read
+        self.rejects: pd.DataFrame | None = None   #: its refused rows
+        self.ingest: IngestReport | None = None    #: what happened to every row
+        self.source: str | None = None             #: names of the files read (no folders)
+        self.tables: SubjectTables | None = None   #: the current subject's tables
+        self.view: Review | None = None            #: the current subject over the current range
+        self.redrawn: list[str] = []               #: figures redrawn by the last change (for benchmarks)
+        self._tables: dict[str, SubjectTables] = {}
+        self._images = LRU(96)          # PNG bytes by (figure, what it shows): about 10 MB at most
+        self._timelines = LRU(4)        # whole-observation timelines of the last subjects seen
+        self._renderer = Renderer(dpi)
+        self._shown: dict[str, tuple] = {}
+        self._paused = False
+
+        # what to read
+        self.path = W.Text(description="File", placeholder="path to an export (CSV, JSON, XLSX, zip...)",
+                           style=_WIDE, layout=W.Layout(width="420px"))
+        self.load_button = W.Button(description="Load", icon="folder-open", button_style="primary")
+        self.upload = W.FileUpload(accept=LOG_TYPES, multiple=True, description="Upload")
+        self.tz = W.Text(value=tz or "", description="Time zone", placeholder="e.g. Europe/Berlin", style=_WIDE,
+                         tooltip="zone of times without a UTC offset")
+        self.progress = progress_bar("rs-progress")
+        self.status = W.HTML()
+        # what to look at
+        self.subject = W.Dropdown(description="Subject", options=[], style=_WIDE)
+        self.dates = W.SelectionRangeSlider(options=[("no file loaded", None)], index=(0, 0), description="Nights",
+                                            continuous_update=False, disabled=True, style=_WIDE,
+                                            layout=W.Layout(width="620px"))
+        self.night = W.Dropdown(description="Night", options=[], style=_WIDE, layout=W.Layout(width="360px"))
+        # what is shown
+        self.summary_view = W.HTML()
+        self.mistakes = W.HTML()
+        self.audit_view = W.HTML()
+        self.calendar = figure_image()
+        self.timeline = figure_image()
+        self.bodymap = figure_image()
+        # the report
+        self.report_folder = W.Text(value=str(folder), description="Folder", style=_WIDE)
+        self.report_button = W.Button(description="Write report", icon="file",
+                                      tooltip="one HTML file, figures included")
+        self.report_status = W.HTML()
+
+        for control, css in ((self.path, "rs-path"), (self.load_button, "rs-load"), (self.upload, "rs-upload"),
+                             (self.tz, "rs-tz"), (self.status, "rs-status"), (self.subject, "rs-subject"),
+                             (self.dates, "rs-dates"), (self.night, "rs-night"), (self.summary_view, "rs-summary"),
+                             (self.mistakes, "rs-mistakes"), (self.audit_view, "rs-audit"),
+                             (self.calendar, "rs-figure-calendar"), (self.timeline, "rs-figure-timeline"),
+                             (self.bodymap, "rs-figure-bodymap"), (self.report_folder, "rs-report-folder"),
+                             (self.report_button, "rs-report-button"), (self.report_status, "rs-report-status")):
+            control.add_class(css)
+
+        self.load_button.on_click(self._load_clicked)
+        self.upload.observe(self._uploaded, names="value")
+        self.subject.observe(self._subject_changed, names="value")
+        self.dates.observe(self._dates_changed, names="value")
+        self.night.observe(self._night_changed, names="value")
+        self.report_button.on_click(self.write_report)
+        self.widget = self._layout()
+
+        if segments is not None:
+            self.set_segments(segments)
+        elif path is not None:
+            self.load(path)
+
+    # ----- reading
+    @property
+    def _zone(self) -> str | None:
+        return self.tz.value.strip() or None
+
+    def load(self, path) -> bool:
+        """Read ``path`` (a file, a folder or a list of them) and show its first subject; True when read."""
+        if isinstance(path, (str, Path)):
+            self.path.value = str(path)
+            paths = Path(path).expanduser()
+        else:
+            paths = [Path(p).expanduser() for p in path]
+        names = ", ".join(p.name for p in ([paths] if isinstance(paths, Path) else paths))
+        return self._read(lambda progress: (read_with_progress(paths, progress, self._zone, self.program), names))
+
+    def _load_clicked(self, _button=None) -> None:
+        if self.path.value.strip():
+            self.load(self.path.value.strip())
+        elif self.upload.value:
+            self._uploaded()
+        else:
+            self.status.value = error_html("Choose a file: type its path or upload it.")
+
+    def _uploaded(self, change=None) -> None:
+        if self.upload.value:
+            self._read(lambda progress: read_upload(self.upload, progress, self._zone, self.program))
+
+    def _read(self, read) -> bool:
+        """Run ``read(progress)`` -> (LoadResult, file names) with the progress bar shown; show what it gave."""
+        try:
+            with Progress(self.progress) as progress:
+                result, names = read(progress)
+                progress.step(85, "computing")
+                self.set_segments(result.segments, result.rejects, result.report, source=names)
+        except (OSError, RollstatsError, ValueError) as exc:
+            self.status.value = error_html(f"Not read: {exc}")
+            return False
+        return True
+
+    def set_segments(self, segments: pd.DataFrame, rejects: pd.DataFrame | None = None,
+                     report: IngestReport | None = None, source: str | None = None) -> None:
+        """Use ``segments`` (a canonical table) and show its first subject."""
+        self.segments, self.rejects, self.ingest, self.source = segments, rejects, report, source
+        self._tables.clear()
+        self._images.clear()
+        self._timelines.clear()
+        self._shown.clear()
+        ids = subjects(segments) if len(segments) else []
+        read = f"{html.escape(str(report))}. " if report is not None else ""
+        what = f"<b>{html.escape(source)}</b>: " if source else ""
+        self.status.value = (f"{what}{read}{len(ids)} subject{'s' if len(ids) != 1 else ''}."
+                             if ids else error_html(f"{source or 'The table'}: no accepted rows to review. "
+                                                    f"{report or ''}"))
+        with self._hold():
+            self.subject.options = ids
+            self.subject.value = ids[0] if ids else None
+        self._subject_changed()
+
+    # ----- choosing
+    @contextmanager
+    def _hold(self):
+        paused, self._paused = self._paused, True
+        try:
+            yield
+        finally:
+            self._paused = paused
+
+    def subject_tables(self, subject: str) -> SubjectTables:
+        """The tables of ``subject``, computed on the first call and kept."""
+        if subject not in self._tables:
+            self._tables[subject] = subject_tables(self.segments, subject, self.program)
+        return self._tables[subject]
+
+    def _subject_changed(self, change=None) -> None:
+        if self._paused:
+            return
+        if self.segments is None or not self.subject.value:
+            self._clear()
+            return
+        self.tables = self.subject_tables(self.subject.value)
+        with self._hold():
+            set_range_options(self.dates, [n.date() for n in self.tables.nights["night"]], _date_label)
+            self.dates.disabled = False
+        self.refresh()
+
+    def _dates_changed(self, change=None) -> None:
+        if not self._paused and self.tables is not None:
+            self.refresh()
+
+    def _night_changed(self, change=None) -> None:
+        if not self._paused and self.tables is not None and self.night.value is not None:
+            self.audit_view.value = night_audit_html(self.tables, self.night.value)
+
+    def _clear(self) -> None:
+        self.tables = self.view = None
+        with self._hold():
+            self.dates.options = [("no file loaded", None)]
+            self.dates.disabled = True
+            self.night.options = []
+        for view in (self.summary_view, self.mistakes, self.audit_view):
+            view.value = ""
+        for image in (self.calendar, self.timeline, self.bodymap):
+            image.value = b""
+
+    # ----- showing
+    def refresh(self) -> None:
+        """Slice the current subject's tables to the chosen nights and show them (no file is read)."""
+        first, last = chosen_range(self.dates)
+        self.view = view = review(self.tables, first, last)
+        self.summary_view.value = key_figures_html(view)
+        self.mistakes.value = "<b>The card's common mistakes</b>" + mistakes_html(mistakes(view))
+        rows = view.nights
+        options = [(f"{day(n)}: {s:.0f} s", n.date()) for n, s in zip(rows["night"], rows["rolled_s"])]
+        keep = self.night.value if self.night.value in {v for _, v in options} else options[-1][1]
+        with self._hold():
+            self.night.options = options
+            self.night.value = keep
+        self.audit_view.value = night_audit_html(self.tables, keep)
+        self._draw(view)
+
+    def _draw(self, view: Review) -> None:
+        """Show the figures of ``view``, drawing only those whose inputs changed since they were shown."""
+        self.redrawn = []
+        if not self.figures:
+            return
+        for name in FIGURES:
+            key = figure_key(view, name)
+            if self._shown.get(name) == key:
+                continue
+            data = self._images.get((name, key))
+            if data is None:
+                data = self._render(view, name)
+                self._images.put((name, key), data)
+                self.redrawn.append(name)
+            getattr(self, name).value = data
+            self._shown[name] = key
+
+    def _render(self, view: Review, name: str) -> bytes:
+        if name != "timeline":
+            return self._renderer.png(review_figure(view, name))
+        # the timeline of the whole observation is built once per subject, then narrowed to each range
+        fig = self._timelines.get(view.subject)
+        if fig is None:
+            fig = timeline_figure(view.tables)
+            self._timelines.put(view.subject, fig)
+        return self._renderer.png(show_range(fig, view), keep=True)
+
+    @property
+    def summary(self) -> str:
+        """The current subject over the current range in plain text (key figures, then the mistakes)."""
+        return summary_text(self.view) if self.view is not None else "no subject chosen"
+
+    # ----- the report
+    def write_report(self, _button=None) -> Path | None:
+        """Write the one-file HTML report of the current subject and range into ``report_folder``."""
+        if self.view is None:
+            self.report_status.value = error_html("Load a file and choose a subject first.")
+            return None
+        view = self.view
+        try:
+            with Progress(self.progress) as progress:
+                progress.step(10, "figures")
+                images = self._report_images(view)
+                progress.step(80, "writing")
+                path = write_patient_report(view, self.report_folder.value.strip() or ".", images,
+                                            source=self.source)
+        except (OSError, ValueError) as exc:
+            self.report_status.value = error_html(f"Report not written: {exc}")
+            return None
+        link = data_link(report_file_name(view.subject, view.first, view.last), path.read_bytes(), "text/html",
+                         "download it")
+        self.report_status.value = (f"Report written to <code class='rs-report-path'>{html.escape(str(path))}</code>"
+                                    f" ({link}).")
+        return path
+
+    def _report_images(self, view: Review) -> dict[str, bytes]:
+        """The figures for the report: those on screen when they are drawn at the report's resolution."""
+        shown = {name: self._images.get((name, figure_key(view, name))) for name in FIGURES}
+        if self.figures and self.report_dpi == self.dpi and all(data is not None for data in shown.values()):
+            return shown
+        return review_images(view, self.report_dpi)
+
+    # ----- layout and display
+    def _layout(self) -> W.Widget:
+        def titled(name: str, image: W.Image) -> W.Widget:
+            return W.VBox([W.HTML(f"<b>{html.escape(FIGURE_TITLES[name])}</b>"), image])
+
+        return W.VBox([
+            W.HTML("<h3>Patient review</h3>"),
+            W.HBox([self.path, self.load_button, self.upload]), self.tz, self.progress, self.status,
+            W.HBox([self.subject, self.dates]),
+            W.HBox([W.VBox([W.HTML("<b>Key figures</b>"), self.summary_view], layout=W.Layout(width="45%")),
+                    W.VBox([self.mistakes], layout=W.Layout(width="55%"))]),
+            titled("calendar", self.calendar), titled("timeline", self.timeline), titled("bodymap", self.bodymap),
+            W.HTML("<b>Audit of one night</b>"), self.night, self.audit_view,
+            W.HTML("<b>Report</b>"), W.HBox([self.report_folder, self.report_button]), self.report_status,
+        ])
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def close(self) -> None:
+        """Close the widget and all its controls."""
+        def close(widget):
+            for child in getattr(widget, "children", ()):
+                close(child)
+            widget.close()
+        close(self.widget)

@@ -1,0 +1,57 @@
+"""Write ``docs/img/review.png``: the page ``rollstats dashboard sample_data/patient.csv`` shows.
+
+    python3 tests/browser/screenshot_review.py [OUT.png]
+
+Starts the dashboard exactly as the README says, opens it in Debian's headless Chromium, waits
+for the three figures, makes the window as tall as the review and saves the whole page.
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser_harness import Dashboard, PageErrors, launch, wait_for_review  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+
+#: bottom of the lowest widget of the review, in CSS pixels
+_BOTTOM = """() => Math.ceil(Math.max(...[...document.querySelectorAll('.jupyter-widgets, .jp-RenderedHTMLCommon')]
+                                     .map(e => e.getBoundingClientRect().bottom + window.scrollY)))"""
+
+
+def screenshot(out: Path, width: int = 1280) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    reports = Path(tempfile.gettempdir()) / "rollstats-reports"  # shown in the picture: a short, stable name
+    reports.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        server = Dashboard(str(REPO / "sample_data" / "patient.csv"), "--reports", str(reports), workdir=work)
+        try:
+            with sync_playwright() as pw:
+                browser = launch(pw)
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                errors = PageErrors()
+                errors.watch(page)
+                started = time.monotonic()
+                page.goto(server.url)
+                wait_for_review(page)
+                drawn = time.monotonic() - started
+                page.set_viewport_size({"width": width, "height": page.evaluate(_BOTTOM) + 24})
+                page.wait_for_timeout(300)
+                out.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(out), full_page=True)
+                browser.close()
+        finally:
+            server.stop()
+    if errors.errors:
+        raise SystemExit("JavaScript errors in the page:\n" + "\n".join(errors.errors))
+    return {"server_ready_s": round(server.ready_s, 1), "review_drawn_s": round(drawn, 1)}
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "img" / "review.png"
+    timings = screenshot(target)
+    print(f"wrote {target} ({timings})")

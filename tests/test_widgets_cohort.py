@@ -1,0 +1,171 @@
+"""The Cohort explorer without a browser: filters in, the per-subject table and CSV files out.
+
+The hand-made cohort (60 s of quads at 21:00 +01:00 a night unless said; 2026; the export ends
+on 15 March, the last night in the table), with an enrolment giving each an ``arm``:
+
+| subject | arm | enrolled | rolls | progression | nights | compliant |
+|---|---|---|---|---|---|---|
+| a | A | 2 Mar | 2-8 Mar, 10 Mar | 6 Mar (300 s, 5th night) | 14 | 8 (5 daily, 3 maintenance) |
+| b | B | 2 Mar | 2, 4, 6, 15 Mar | never (240 s) | 14 | 4 |
+| c | A | 4 Mar | 30 s on 4 and 5 Mar, 200 s on 9 Mar | never (260 s) | 12 | 1 |
+| =1+1 | B | 2 Mar | 100 s on 2, 3, 4 Mar, 60 s on 8 Mar | 4 Mar (3rd night) | 14 | 4 (3 daily) |
+
+Maintenance windows: a 7-13 Mar (7, 8, 10: met), 14-15 partial; =1+1 5-11 Mar (8: not met),
+12-15 partial. Adherence over everything: a 8/14, b 4/14, c 1/12, =1+1 4/14.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import ipywidgets as W
+import pandas as pd
+import pytest
+
+from rollstats.datasets import sample_path
+from rollstats.widgets import CohortExplorer
+from rollstats.widgets.cohort import cohort_tables, filter_nights, progression_times, subject_table
+
+D = dt.date
+
+
+def _rows(subject: str, days, seconds=60) -> list[dict]:
+    return [{"subject_id": subject, "start": f"2026-03-{d:02d}T21:00:00+01:00", "region": "quads",
+             "duration_s": seconds} for d in days]
+
+
+ROWS = (_rows("a", [2, 3, 4, 5, 6, 7, 8, 10]) + _rows("b", [2, 4, 6, 15]) + _rows("c", [4, 5], 30)
+        + _rows("c", [9], 200) + _rows("=1+1", [2, 3, 4], 100) + _rows("=1+1", [8]))
+ENROLMENT = "subject_id,start,end,arm\na,2026-03-02,,A\nb,2026-03-02,,B\nc,2026-03-04,,A\n=1+1,2026-03-02,,B\n"
+
+
+@pytest.fixture
+def files(tmp_path):
+    export = tmp_path / "cohort.csv"
+    pd.DataFrame(ROWS).to_csv(export, index=False)
+    enrolment = tmp_path / "enrolment.csv"
+    enrolment.write_text(ENROLMENT, encoding="utf-8")
+    return export, enrolment
+
+
+@pytest.fixture
+def explorer(files, tmp_path):
+    export, enrolment = files
+    widget = CohortExplorer(export, enrolment=enrolment, folder=tmp_path / "csv", figures=False)
+    yield widget
+    W.Widget.close_all()
+
+
+def table(explorer) -> dict[str, tuple]:
+    """subject -> (nights, compliant nights) of the per-subject table as shown."""
+    t = explorer.subjects
+    return {s: (n, c) for s, n, c in zip(t["subject_id"], t["nights"], t["compliant_nights"])}
+
+
+def order(explorer) -> list[str]:
+    html = explorer.table_view.value
+    return [cell.split("</td>")[0] for cell in html.split("<tr>\n      <td>")[1:]]
+
+
+def test_the_whole_cohort_sorted_by_adherence(explorer):
+    assert table(explorer) == {"a": (14, 8), "b": (14, 4), "c": (12, 1), "=1+1": (14, 4)}
+    assert explorer.dates.value == (D(2026, 3, 2), D(2026, 3, 15))
+    assert list(explorer.groups) == ["arm"] and explorer.groups["arm"].options == (("all", "all"), ("A", "A"),
+                                                                                    ("B", "B"))
+    # lowest first: c 1/12, then the tie at 4/14 by subject ('=' sorts before 'b'), then a 8/14
+    assert order(explorer) == ["c", "=1+1", "b", "a"]
+    explorer.sort.value = "adherence_desc"
+    assert order(explorer) == ["a", "=1+1", "b", "c"]
+    s = explorer.subjects.set_index("subject_id")
+    assert s.loc["a", "maintenance_windows_met"] == 1 and s.loc["=1+1", "maintenance_windows_complete"] == 1
+    assert s.loc["=1+1", "maintenance_windows_met"] == 0 and s.loc["a", "nights_to_progression"] == 5
+    assert explorer.summary.splitlines() == [
+        "4 of 4 subjects; nights 2 Mar 2026 to 15 Mar 2026; all nights",
+        "compliant nights: 17 of 54; adherence per subject: median 29%, from 8% to 57%",
+        "progressed by the end of the range: 2 of 4",
+        "maintenance windows met: 1 of 2"]
+
+
+def test_subgroup_phase_and_dates_filter_the_table(explorer):
+    explorer.groups["arm"].value = "A"
+    assert table(explorer) == {"a": (14, 8), "c": (12, 1)}
+    explorer.phase.value = "daily"  # a: 2-6 Mar; c: never progresses, all 12 nights
+    assert table(explorer) == {"a": (5, 5), "c": (12, 1)}
+    explorer.groups["arm"].value = "all"
+    assert table(explorer) == {"a": (5, 5), "b": (14, 4), "c": (12, 1), "=1+1": (3, 3)}
+    explorer.phase.value = "maintenance"  # only those who progressed
+    assert table(explorer) == {"a": (9, 3), "=1+1": (11, 1)}
+    explorer.phase.value = "all"
+    explorer.dates.value = (D(2026, 3, 2), D(2026, 3, 8))
+    assert table(explorer) == {"a": (7, 7), "b": (7, 3), "c": (5, 0), "=1+1": (7, 4)}
+    s = explorer.subjects.set_index("subject_id")
+    assert s["maintenance_windows_complete"].sum() == 0  # no window lies wholly in 2-8 Mar
+    assert "nights 2 Mar 2026 to 8 Mar 2026" in explorer.summary_view.value
+
+
+def test_time_to_progression_is_censored_at_the_end_of_the_range(files):
+    export, enrolment = files
+    from rollstats import load, read_enrolment
+
+    tables = cohort_tables(load(export).segments, enrolment=read_enrolment(enrolment))
+    times = progression_times(tables, filter_nights(tables, "2026-03-02", "2026-03-05"))
+    # a progresses on its 5th night (6 Mar), after the range: censored at 4 nights; =1+1 on its 3rd
+    assert times.set_index("subject_id").loc[["a", "=1+1", "b", "c"]].values.tolist() == [
+        [4, False], [3, True], [4, False], [2, False]]
+    rows = filter_nights(tables, groups={"arm": "B"})
+    assert sorted(subject_table(tables, rows)["subject_id"]) == ["=1+1", "b"]
+
+
+def test_csv_files_hold_the_filtered_tidy_tables(explorer, tmp_path):
+    explorer.groups["arm"].value = "B"
+    written = explorer.write_csv()
+    assert [p.name for p in written] == ["rollstats-cohort-subjects-2026-03-02-2026-03-15.csv",
+                                         "rollstats-cohort-nights-2026-03-02-2026-03-15.csv",
+                                         "rollstats-cohort-weeks-2026-03-02-2026-03-15.csv"]
+    subjects = pd.read_csv(written[0], dtype={"subject_id": str})
+    assert subjects["subject_id"].tolist() == ["'=1+1", "b"]  # the formula neutralised; sorted by adherence
+    assert subjects["compliant_nights"].tolist() == [4, 4] and subjects["arm"].tolist() == ["B", "B"]
+    nights = pd.read_csv(written[1])
+    assert len(nights) == 28 and set(nights["subject_id"]) == {"'=1+1", "b"}
+    weeks = pd.read_csv(written[2])
+    assert weeks["week"].tolist() == [0, 1] and weeks["subjects"].tolist() == [2, 2]
+    assert all(str(p) in explorer.csv_status.value for p in written)
+    assert explorer.downloads.value.count("href='data:text/csv;base64,") == 3
+
+    explorer.phase.value = "daily"
+    nights = pd.read_csv(explorer.write_csv()[1])
+    assert len(nights) == 14 + 3  # b: all 14 nights; =1+1: 2-4 Mar
+
+
+def test_css_classes_and_layout(explorer):
+    for name, css in {"path": "rs-path", "load_button": "rs-load", "dates": "rs-dates", "phase": "rs-phase",
+                      "sort": "rs-sort", "table_view": "rs-subject-table", "csv_button": "rs-csv-button",
+                      "progress": "rs-progress", "distribution": "rs-figure-distribution"}.items():
+        assert css in getattr(explorer, name)._dom_classes, name
+    assert "rs-group-arm" in explorer.groups["arm"]._dom_classes
+    assert explorer.groups_box.children == (explorer.groups["arm"],)
+
+
+def test_figures_follow_the_filters(files, tmp_path):
+    export, enrolment = files
+    explorer = CohortExplorer(export, enrolment=enrolment, dpi=40)
+    try:
+        before = [explorer.distribution.value, explorer.by_week_image.value, explorer.progression.value]
+        assert all(data[:4] == b"\x89PNG" for data in before)
+        explorer.phase.value = "daily"
+        after = [explorer.distribution.value, explorer.by_week_image.value, explorer.progression.value]
+        assert after[0] != before[0] and after[1] != before[1]
+        assert after[2] == before[2]  # time to progression does not depend on the phase filter
+    finally:
+        W.Widget.close_all()
+
+
+def test_the_shipped_cohort_has_no_group_filter_and_errors_are_shown(tmp_path):
+    explorer = CohortExplorer(sample_path("cohort"), figures=False)
+    try:
+        assert explorer.groups == {} and len(explorer.subjects) == 30
+        explorer.enrolment.value = str(tmp_path / "missing.csv")
+        explorer.load_button.click()
+        assert "Not read" in explorer.status.value
+        assert len(explorer.subjects) == 30  # what was shown stays
+    finally:
+        W.Widget.close_all()
