@@ -185,7 +185,7 @@ def test_the_calendar_figure_is_redrawn_on_change(plan, tmp_path):
 def test_the_planner_displays_as_a_widget(planner):
     bundle = planner._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert [t for t in planner.widget.children[1].titles] == ["Plan", "Export", "Compare with my log"]
+    assert [t for t in planner.widget.children[1].titles] == ["Plan", "Export", "Compare"]
     assert len(planner.sliders) == 8 * 3 and [b.description for b in planner.night_boxes] == list(WEEKDAYS)
     assert planner.summary.splitlines()[1].startswith("progression night: Fri 6 Mar 2026")
 

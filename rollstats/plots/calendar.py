@@ -114,7 +114,9 @@ def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, progra
         _phase_boundary(ax, int(col[i]), int(row[i]), n_weeks)
         handles.append(Line2D([], [], color=COLOURS["progression"], linewidth=2.5,
                               label=f"progression night ({day(rows['night'].iloc[i])}); maintenance after"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3, fontsize=7.5,
+    # a narrow calendar (a few weeks) stacks its legend in two columns so it stays inside the figure
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3 if width >= 6 else 2,
+              fontsize=7.5,
               frameon=False, title="seconds rolled on hips and legs per night", title_fontsize=8)
 
     n_daily = int((~maintenance).sum())

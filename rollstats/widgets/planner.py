@@ -91,7 +91,7 @@ class Planner:
         self.maintenance_label = W.HTML()
         self.maintenance_html = W.HTML()
         self.warnings_html = W.HTML()
-        self.calendar = W.Image(format="png", layout=W.Layout(max_width="100%"))
+        self.calendar = W.Image(format="png", layout=W.Layout(max_width="100%", align_self="flex-start"))
         self.calendar_html = W.HTML()
         # files
         self.folder = W.Text(value=str(folder), description="Folder", style=wide)
@@ -195,7 +195,7 @@ class Planner:
         if self.figure:
             fig = plot_calendar(nights, program=self.program)
             buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=80)
+            fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
             fig.clear()  # object-API figure: no pyplot state to close, free its artists now
             self.calendar.value = buffer.getvalue()
             return
@@ -304,7 +304,7 @@ class Planner:
         header = [W.Label("", layout=W.Layout(width="190px"))] + [
             W.Label(_SIDE_TITLES[s], layout=W.Layout(width="210px")) for s in PLAN_SIDES]
         grid = [W.HBox(header)] + [
-            W.HBox([W.Label(f"{words} (s a night)", layout=W.Layout(width="190px"))]
+            W.HBox([W.Label(f"{words} (s a night)", layout=W.Layout(width="250px"))]
                    + [self.sliders[(region, side)] for side in PLAN_SIDES])
             for region, words in REGION_WORDS.items()]
         plan_tab = W.VBox([W.HBox([self.start, self.time, self.weeks]), row("Roll on", self.night_boxes),
@@ -315,7 +315,8 @@ class Planner:
         compare_tab = W.VBox([W.HBox([self.plan_path, self.load_button]), W.HBox([self.log_path, self.log_upload]),
                               self.tz, W.HBox([self.subject, self.compare_button]), self.comparison_html])
         tabs = W.Tab(children=[plan_tab, files_tab, compare_tab],
-                     titles=("Plan", "Export", "Compare with my log"))
+                     titles=("Plan", "Export", "Compare"))
+        tabs.add_class("rs-planner-tabs")
         shown = self.calendar if self.figure else self.calendar_html
         return W.VBox([W.HTML("<h3>Plan my rolling nights</h3>"), tabs, self.progression_label, self.warnings_html,
                        shown, self.maintenance_label, self.maintenance_html])

@@ -1,5 +1,6 @@
-"""What the browser tests and the screenshot script share: start ``rollstats dashboard`` as a user
-would, open Debian's Chromium with Playwright, and record every JavaScript error of the page.
+"""What the browser tests and the screenshot scripts share: start ``rollstats dashboard`` as a user
+would (or Voila on one of the notebooks), open Debian's Chromium with Playwright, record every
+JavaScript error of the page, wait for a widget's figures and save the page as a PNG.
 
 Chromium is Debian's (``apt-get install chromium``; ``bash .ci/run`` installs it), never a
 browser downloaded by ``playwright install``. ``ROLLSTATS_CHROMIUM`` names another binary.
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from rollstats.dashboard import free_port, wait_ready
+from rollstats.dashboard import free_port, voila_command, wait_ready
 
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -46,47 +47,44 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
 
 
-class Dashboard:
-    """``python -m rollstats dashboard ARGS...`` in its own process group, until :meth:`stop`.
-
-    ``url`` is the address the command printed; ``log`` holds Voila's output (stderr).
+class Server:
+    """A command that serves on ``127.0.0.1:port``, in its own session (it and the kernels it
+    starts), its stderr in ``log``, until :meth:`stop`. Subclasses start it and call :meth:`_wait_ready`.
     """
 
-    def __init__(self, *args: str, workdir: str | os.PathLike, timeout: float = 90.0):
-        self.port = free_port()
-        self.log_path = Path(workdir) / f"dashboard-{self.port}.log"
+    name = "the server"  #: in messages
+    log_name = "server"  #: the log is ``<logdir>/<log_name>-<port>.log``
+
+    def __init__(self, command: list[str], port: int, *, cwd, logdir, stdout=None):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}/"
+        self.log_path = Path(logdir) / f"{self.log_name}-{port}.log"
         self._log = open(self.log_path, "w", encoding="utf-8")
-        command = [sys.executable, "-m", "rollstats", "dashboard", *args, "--port", str(self.port)]
         self.started = time.monotonic()
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self._log, text=True,
-                                        start_new_session=True, cwd=workdir)
-        self.lines: list[str] = []
-        self._printed = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
+        self.process = subprocess.Popen(command, stdout=stdout, stderr=self._log, text=True,
+                                        start_new_session=True, cwd=cwd)
+
+    def _wait_ready(self, timeout: float, *checks) -> None:
+        """Wait until Voila serves its static ``voila.js`` (a GET of the page would start a kernel)
+        and each of ``checks`` (callables) returns; stop the server and raise, with its log, if not."""
         try:
-            wait_ready(f"http://127.0.0.1:{self.port}/", timeout, self.process)
-            if not self._printed.wait(timeout):
-                raise RuntimeError("rollstats dashboard printed no address")
+            wait_ready(self.url, timeout, self.process)
+            for check in checks:
+                check()
         except Exception as exc:
             self.stop()
-            raise RuntimeError(f"rollstats dashboard did not start: {exc}\n{self.log}") from exc
-        self.url = re.search(r"https?://\S+", "".join(self.lines)).group(0)
+            raise RuntimeError(f"{self.name} did not start: {exc}\n{self.log}") from exc
         self.ready_s = time.monotonic() - self.started
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.append(line)
-            if "http://" in line:
-                self._printed.set()
 
     @property
     def log(self) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def stop(self, timeout: float = 15.0) -> int | None:
-        """SIGTERM for the command (it stops Voila and its kernels, and exits 0); kill the group
-        if it hangs. (Not SIGINT: a background job, as under some CI runners, ignores it.)"""
+        """SIGTERM (Voila, and ``rollstats dashboard`` with it, shut their kernels down and exit);
+        kill the group if it hangs. (Not SIGINT: a background job, as under some CI runners, ignores it.)"""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -96,6 +94,49 @@ class Dashboard:
                 self.process.wait()
         self._log.close()
         return self.process.returncode
+
+
+class Dashboard(Server):
+    """``python -m rollstats dashboard ARGS...``, run in ``workdir``, until :meth:`stop`.
+
+    ``url`` is the address the command printed; ``log`` holds Voila's output (stderr).
+    """
+
+    name, log_name = "rollstats dashboard", "dashboard"
+
+    def __init__(self, *args: str, workdir: str | os.PathLike, timeout: float = 90.0):
+        port = free_port()
+        super().__init__([sys.executable, "-m", "rollstats", "dashboard", *args, "--port", str(port)], port,
+                         cwd=workdir, logdir=workdir, stdout=subprocess.PIPE)
+        self.lines: list[str] = []
+        self._printed = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+        self._wait_ready(timeout, lambda: self._address_printed(timeout))
+        self.url = re.search(r"https?://\S+", "".join(self.lines)).group(0)
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+            if "http://" in line:
+                self._printed.set()
+
+    def _address_printed(self, timeout: float) -> None:
+        if not self._printed.wait(timeout):
+            raise RuntimeError("rollstats dashboard printed no address")
+
+
+class VoilaNotebook(Server):
+    """``python -m voila NOTEBOOK --no-browser --port=N --Voila.ip=127.0.0.1 ...`` (the command
+    :func:`rollstats.dashboard.voila_command` builds) on a free loopback port, run in ``cwd``
+    (a relative ``notebook`` is relative to it); the log goes to ``logdir``."""
+
+    name, log_name = "Voila", "voila"
+
+    def __init__(self, notebook: str | os.PathLike, *, cwd: str | os.PathLike, logdir: str | os.PathLike,
+                 timeout: float = 90.0):
+        port = free_port()
+        super().__init__(voila_command(notebook, port), port, cwd=cwd, logdir=logdir)
+        self._wait_ready(timeout)
 
 
 @dataclass
@@ -135,21 +176,58 @@ def figure_sources(page) -> dict[str, str]:
     return {name: page.locator(f"img.{name}").get_attribute("src") for name in FIGURES}
 
 
-def wait_for_review(page, timeout_ms: float = 90_000) -> None:
-    """Wait until the review shows its three figures, decoded, and a chosen subject; fail at once,
+def _wait_until(page, ready: str, arg, what: str, timeout_ms: float) -> None:
+    """Wait until the JavaScript expression ``ready`` (of ``arg``) is true in the page; fail at once,
     with the traceback, if the notebook raised (Voila shows it as a stderr output)."""
     handle = page.wait_for_function(
-        """(names) => {
+        """(arg) => {
                const failed = document.querySelector('[data-mime-type="application/vnd.jupyter.stderr"]');
                if (failed && /Error|Traceback/.test(failed.innerText)) return 'error: ' + failed.innerText;
-               return names.every(n => { const img = document.querySelector('img.' + n);
-                          return img && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0; })
-                      && document.querySelector('.rs-subject select')?.value && 'ok';
-           }""",
-        arg=list(FIGURES), timeout=timeout_ms)
+               return (READY) && 'ok';
+           }""".replace("READY", ready),
+        arg=arg, timeout=timeout_ms)
     outcome = handle.json_value()
     if outcome != "ok":
-        raise AssertionError(f"the dashboard notebook failed:\n{outcome}")
+        raise AssertionError(f"the {what} notebook failed:\n{outcome}")
+
+
+#: an <img> whose image value is shown (a blob URL) and decoded
+_DECODED = "(img => img && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0)"
+
+
+def wait_for_review(page, timeout_ms: float = 90_000) -> None:
+    """Wait until the review shows its three figures, decoded, and a chosen subject."""
+    _wait_until(page, f"arg.every(n => {_DECODED}(document.querySelector('img.' + n)))"
+                      " && document.querySelector('.rs-subject select')?.value",
+                list(FIGURES), "dashboard", timeout_ms)
+
+
+#: the Planner's widget: the box holding its tabs and its projected calendar (the only <img>)
+PLANNER = ".widget-vbox:has(> .widget-tab):has(> img.widget-image)"
+
+
+def wait_for_planner(page, timeout_ms: float = 90_000) -> None:
+    """Wait until the Planner shows its projected calendar, decoded, and its progression night."""
+    _wait_until(page, f"{_DECODED}(document.querySelector(arg + ' > img.widget-image'))"
+                      " && /Projected progression night/.test(document.querySelector(arg).innerText)",
+                PLANNER, "planner", timeout_ms)
+
+
+#: bottom of the lowest widget or markdown text of the page, in CSS pixels
+_BOTTOM = """() => Math.ceil(Math.max(...[...document.querySelectorAll('.jupyter-widgets, .jp-RenderedHTMLCommon')]
+                                     .map(e => e.getBoundingClientRect().bottom + window.scrollY)))"""
+
+
+def save_page(page, out: Path, width: int, selector: str | None = None) -> None:
+    """Make the window as tall as the page's widgets and save it as the PNG ``out``: the whole
+    page, or only the element ``selector`` matches."""
+    page.set_viewport_size({"width": width, "height": page.evaluate(_BOTTOM) + 24})
+    page.wait_for_timeout(300)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if selector is None:
+        page.screenshot(path=str(out), full_page=True)
+    else:
+        page.locator(selector).screenshot(path=str(out))
 
 
 def wait_for_new_figures(page, before: dict[str, str], timeout_ms: float = 30_000) -> dict[str, str]:

@@ -13,13 +13,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_harness import Dashboard, PageErrors, launch, wait_for_review  # noqa: E402
+from browser_harness import Dashboard, PageErrors, launch, save_page, wait_for_review  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-
-#: bottom of the lowest widget of the review, in CSS pixels
-_BOTTOM = """() => Math.ceil(Math.max(...[...document.querySelectorAll('.jupyter-widgets, .jp-RenderedHTMLCommon')]
-                                     .map(e => e.getBoundingClientRect().bottom + window.scrollY)))"""
 
 
 def screenshot(out: Path, width: int = 1280) -> dict:
@@ -39,10 +35,7 @@ def screenshot(out: Path, width: int = 1280) -> dict:
                 page.goto(server.url)
                 wait_for_review(page)
                 drawn = time.monotonic() - started
-                page.set_viewport_size({"width": width, "height": page.evaluate(_BOTTOM) + 24})
-                page.wait_for_timeout(300)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(out), full_page=True)
+                save_page(page, out, width)
                 browser.close()
         finally:
             server.stop()
