@@ -1,0 +1,191 @@
+"""What the commands share: loading with progress, reader options, enrolment, writing tables."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import RollstatsError
+from ..io.enrolment import read_enrolment
+from ..metrics import nights, observation_windows, summarize
+from ..output import plain, to_csv, to_json, to_xlsx
+from ..program import load_program
+from ..report import key_columns
+
+
+#: ``--progress``: draw progress on stderr even when it is not a terminal.
+
+SHOW_PROGRESS = False
+
+
+def _showing(stream=None) -> bool:
+    """Progress is drawn when asked for, or when stderr is a terminal."""
+    stream = stream or sys.stderr
+    return SHOW_PROGRESS or (hasattr(stream, "isatty") and stream.isatty())
+
+
+def _progress(done: int, total: int, path: Path) -> None:
+    if total > 1 and _showing():
+        print(f"\rreading {done}/{total}: {path.name[:40]:<40}", end="" if done < total else "\n",
+              file=sys.stderr, flush=True)
+
+
+class _ByteBar:
+    """A one-line progress bar on stderr while a big export streams (on a terminal only)."""
+
+    min_bytes = 8 * 2**20  #: files smaller than this (bytes) show no bar
+
+    def __init__(self, stream=None):
+        self.stream = stream
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        stream = self.stream or sys.stderr
+        if total < self.min_bytes or not _showing(stream):
+            return
+        percent = min(100, done * 100 // total)
+        if percent == self.shown:
+            return
+        self.shown = -1 if percent >= 100 else percent
+        bar = "#" * (percent // 4)
+        print(f"\rreading {done / 2**20:,.0f} of {total / 2**20:,.0f} MiB [{bar:<25}] {percent:3d}%",
+              end="\n" if percent >= 100 else "", file=stream, flush=True)
+
+
+def _reader_options(args: argparse.Namespace) -> dict:
+    """Options for the readers of app exports: subject, habit, and the progress bar."""
+    options = {"on_progress": _ByteBar()}
+    if getattr(args, "subject", None):
+        options["subject"] = args.subject
+    if getattr(args, "habit", None):
+        options["habit"] = args.habit
+    return options
+
+
+def _load(args: argparse.Namespace):
+    import time
+
+    from ..engines import is_dataset, read_dataset
+    from ..store import load_or_read
+
+    program = load_program(args.program)
+    began = time.perf_counter()
+    if is_dataset(args.paths):  # Parquet files of canonical segments: read, not parsed again
+        result = read_dataset(args.paths, progress=_progress)
+    else:
+        if _showing():
+            print("reading and checking the exports ...", file=sys.stderr, flush=True)
+        mapping = {"mapping": args.mapping} if getattr(args, "mapping", None) else {}
+        result = load_or_read(args.paths, tz=args.tz, program=program, progress=_progress, **mapping,
+                              **_reader_options(args))
+    if _showing():
+        print(f"read {result.report.rows_read:,} rows in {time.perf_counter() - began:.1f} s",
+              file=sys.stderr, flush=True)
+    return program, result
+
+
+def _summarize(args: argparse.Namespace, segments: pd.DataFrame, program, enrolment) -> pd.DataFrame:
+    """The summary; by groups of subjects with a progress bar when progress is shown."""
+    if not _showing() or enrolment is not None or len(segments) < 100_000:
+        return summarize(segments, program, until=args.until, enrolment=enrolment)
+    from ..engines import summarize_in_parts
+    from ..progress import Progress
+
+    bar = Progress("summary", show=True, unit="groups of subjects")
+    out = summarize_in_parts(segments, program, until=args.until,
+                             progress=lambda done, total: bar.update(done, total))
+    bar.done(f"{len(out):,} subjects")
+    return out
+
+
+def _summary_dask(args: argparse.Namespace) -> int:
+    """``summary --engine dask``: a cohort store or a dataset summarised on a Dask cluster."""
+    for option in ("enrolment", "report"):
+        if getattr(args, option, None):
+            raise RollstatsError(f"--{option} is not available with --engine dask")
+    try:
+        from ..distributed import summarize_dask
+    except ImportError:
+        raise RollstatsError("--engine dask needs dask and distributed: "
+                             "pip install 'rollstats[dask]'") from None
+    from ..progress import Progress
+
+    program = load_program(args.program)
+    bar = Progress("summary on dask", show=_showing(), unit="partitions")
+    try:
+        summary = summarize_dask(args.paths, program, until=args.until, scheduler=args.scheduler,
+                                 progress=lambda done, total: bar.update(done, total))
+    except ValueError as exc:
+        raise RollstatsError(str(exc)) from None
+    bar.done(f"{len(summary):,} subjects")
+    _emit(summary, args.format, args.output, key_columns(summary))
+    return 0
+
+
+def _emit(table: pd.DataFrame, fmt: str, out: str | None, table_view: pd.DataFrame | None = None) -> None:
+    if fmt == "json":
+        text = to_json(table) + "\n"
+    elif fmt == "csv":
+        text = to_csv(table)
+    else:
+        view = plain(table if table_view is None else table_view)
+        for col in view.columns:
+            view[col] = view[col].where(view[col].notna(), "unknown" if col.startswith("flag_") else "")
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
+            text = (view.to_string(index=False) if len(view) else "(no rows)") + "\n"
+    if out and out.lower().endswith(".xlsx"):
+        to_xlsx(table, out)
+    elif out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _is_store_target(output: str) -> bool:
+    """``-o`` names a cohort store: an existing folder, a trailing slash, or no .parquet suffix."""
+    path = Path(output)
+    if path.is_dir() or output.endswith(("/", "\\")) or not path.suffix:
+        return True
+    if path.suffix.lower() not in (".parquet", ".pq"):
+        raise RollstatsError(f"-o {output}: ingest writes a Parquet file (.parquet) or a store folder "
+                             "(a name without a suffix, or ending in /)")
+    return False
+
+
+
+def _enrolment(args: argparse.Namespace, segments: pd.DataFrame) -> pd.DataFrame | None:
+    """The enrolment of ``--enrolment`` (None without), with a note on what it leaves out."""
+    if not getattr(args, "enrolment", None):
+        return None
+    enrolment = read_enrolment(args.enrolment)
+    windows = observation_windows(segments, enrolment, args.until)
+    first = segments["subject_id"].map(windows["first_night"])
+    last = segments["subject_id"].map(windows["last_night"])
+    outside = ~((segments["night"] >= first) & (segments["night"] <= last)).fillna(False)
+    others = sorted(set(segments["subject_id"]) - set(windows.index))
+    if outside.any():
+        print(f"note: {int(outside.sum())} segments outside the enrolment windows are ignored"
+              + (f" ({len(others)} subjects not enrolled, e.g. {others[0]})" if others else ""),
+              file=sys.stderr)
+    return enrolment
+
+
+def _research(args: argparse.Namespace):
+    """Program and nights table (enrolment applied, one subject if asked) for alerts and datadays."""
+    program, result = _load(args)
+    enrolment = _enrolment(args, result.segments)
+    segments, until = result.segments, args.until
+    if args.subject is not None:
+        known = set(segments["subject_id"]) | (set(enrolment["subject_id"]) if enrolment is not None else set())
+        if args.subject not in known:
+            some = ", ".join(sorted(known)[:10])
+            raise RollstatsError(f"no subject {args.subject!r} in these files (some there are: {some})")
+        # one export, one end: a single subject keeps the end of the whole table
+        if until is None and len(segments):
+            until = segments["night"].max()
+        segments = segments.loc[segments["subject_id"] == args.subject]
+        if enrolment is not None:
+            enrolment = enrolment.loc[enrolment["subject_id"] == args.subject]
+    return program, nights(segments, program, until, enrolment=enrolment)
