@@ -328,7 +328,7 @@ def main(argv=None) -> int:
     parser.add_argument("--loop-repeat", type=int, default=2, help="timed repetitions of the (slow) loop")
     parser.add_argument("--dask", action="store_true", help="also summarise the largest size on Dask workers "
                         "with a memory limit smaller than the data")
-    parser.add_argument("--dask-memory", default="300MB", help="memory limit of each of the 2 Dask workers")
+    parser.add_argument("--dask-memory", default="600MB", help="memory limit of each of the 2 Dask workers")
     parser.add_argument("--keep-going", action="store_true", help="time even when the engines disagree")
     parser.add_argument("--out", help="JSON file (default: benchmarks/results/results-DATE.json)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)

@@ -86,8 +86,8 @@ def _partitions(data) -> tuple[list[list[str]], bool]:
     paths = [data] if isinstance(data, (str, Path)) else list(data)
     if len(paths) == 1 and cohort_store.is_store(paths[0]):
         buckets: dict[int, list[str]] = {}
-        for part in cohort_store._committed(Path(paths[0])):
-            buckets.setdefault(cohort_store._bucket_of_part(part), []).append(str(part))
+        for part in cohort_store.committed_parts(Path(paths[0])):
+            buckets.setdefault(cohort_store.bucket_of_part(part), []).append(str(part))
         return [buckets[b] for b in sorted(buckets)], True
     files = dataset_files(paths)
     if not files or not is_dataset(files):

@@ -127,7 +127,7 @@ def read_store(store: str | Path, subjects: Iterable[str] | None = None,
     root = _open(Path(store), create=False)
     wanted = None if subjects is None else pd.Series(sorted(set(map(str, subjects))), dtype="string")
     buckets = None if wanted is None else set(bucket_of(wanted, _buckets(root)))
-    parts = [p for p in _committed(root) if buckets is None or _bucket_of_part(p) in buckets]
+    parts = [p for p in committed_parts(root) if buckets is None or bucket_of_part(p) in buckets]
     if not parts:
         return empty_segments()
     table = ds.dataset([str(p) for p in parts], format="parquet", schema=_arrow_schema())
@@ -161,14 +161,16 @@ def _buckets(root: Path) -> int:
     return int(json.loads((root / STORE_FILE).read_text(encoding="utf-8")).get("buckets", BUCKETS))
 
 
-def _committed(root: Path) -> list[Path]:
+def committed_parts(root: Path) -> list[Path]:
+    """The Parquet part files of a store that a finished append committed, oldest first."""
     parts: list[Path] = []
     for record in sorted((root / "_commits").glob("[!.]*.json")):
         parts += [root / p for p in json.loads(record.read_text(encoding="utf-8"))["parts"]]
     return parts
 
 
-def _bucket_of_part(part: Path) -> int:
+def bucket_of_part(part: Path) -> int:
+    """The subject bucket (0-63) a part file belongs to, from its ``bucket=N`` folder."""
     return int(part.parent.name.split("=", 1)[1])
 
 
@@ -214,7 +216,7 @@ def _write(root: Path, segments: pd.DataFrame) -> None:
 
 def _clean(root: Path) -> None:
     """Remove what a failed append left: temporary files and parts that no commit lists."""
-    committed = {p.resolve() for p in _committed(root)}
+    committed = {p.resolve() for p in committed_parts(root)}
     for folder in root.glob(f"{PARTITION}=*"):
         for item in folder.iterdir():
             if item.name.startswith(".tmp-") or (item.suffix == ".parquet" and item.resolve() not in committed):

@@ -150,7 +150,7 @@ def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | Non
     if "end" not in raw and "duration_s" not in raw:
         missing.append("end or duration_s")
     if missing:
-        found = ", ".join(map(str, raw.columns)) or "none"
+        found = ", ".join(map(str, raw.columns)).replace("\r", "\\r").replace("\n", "\\n") or "none"  # one line
         raise IngestError(f"{source}: missing column {missing[0]!r} (columns found: {found})")
     twice = sorted({str(c) for c in raw.columns[raw.columns.duplicated()] if c in NATIVE_COLUMNS})
     if twice:  # e.g. "start" and "Start": which one holds the times is anyone's guess

@@ -6,6 +6,7 @@ delimiter (``,`` ``;`` tab ``|``) and a decimal comma (``60,5``) are sniffed by
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -31,8 +32,15 @@ def read(path: str | Path) -> RawTable:
         # pyarrow's parser where it gives the same cells (UTF-8 files), else pandas'
         frame = read_csv_text(path, dialect.encoding, dialect.delimiter)
         if frame is None:
-            frame = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""],
-                                encoding=dialect.encoding, sep=dialect.delimiter, skip_blank_lines=True)
+            # index_col=False: a row with one cell more than the header (a trailing delimiter) is
+            # read as it stands, not as an index column that shifts every cell one column right;
+            # pandas warns where that drops a cell that holds something, and that refuses the file
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""], index_col=False,
+                                    encoding=dialect.encoding, sep=dialect.delimiter, skip_blank_lines=True)
+    except pd.errors.ParserWarning:
+        raise IngestError(f"{path}: not a readable CSV file (a row has more cells than the header row)") from None
     except pd.errors.EmptyDataError:
         raise IngestError(f"{path}: the file is empty (no header row)") from None
     except (pd.errors.ParserError, UnicodeError, ValueError) as exc:

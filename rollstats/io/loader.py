@@ -53,7 +53,7 @@ def read_zip(path: Path, **options) -> RawTable:
     elif loop.habits_member(names) is not None:
         reader = loop.read
     else:
-        shown = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+        shown = ", ".join(map(repr, names[:5])) + (" ..." if len(names) > 5 else "")  # repr: one line
         raise IngestError(f"{path}: a zip that is neither an Apple Health export (export.xml) "
                           f"nor a Loop Habit Tracker export (Habits.csv); it holds: {shown or 'nothing'}")
     return reader(path, **_taken(reader, options))

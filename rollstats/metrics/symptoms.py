@@ -125,7 +125,8 @@ def resolution(segments: pd.DataFrame, nights_table: pd.DataFrame,
 
     subjects = pd.Index(nights_table["subject_id"].unique(), name="subject_id").sort_values()
     resolved = resolved.astype("datetime64[us]")
-    cut = resolved.reindex(nights_table["subject_id"].to_numpy()).to_numpy()
+    where = resolved.index.get_indexer(nights_table["subject_id"])  # -1: not resolved -> NaT
+    cut = np.append(resolved.to_numpy(dtype="datetime64[us]"), np.datetime64("NaT", "us"))[where]
     after = nights_table.loc[(nights_table["night"].to_numpy() > cut)]
     per = after.groupby("subject_id")
     out = pd.DataFrame({"resolved_night": resolved.reindex(subjects).astype("datetime64[us]")})
