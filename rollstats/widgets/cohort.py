@@ -32,7 +32,6 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
-from ..errors import RollstatsError
 from ..io import IngestReport
 from ..io.enrolment import read_enrolment
 from ..metrics.cohort import adherence_by_week_since_start, kaplan_meier
@@ -40,8 +39,9 @@ from ..output import to_csv
 from ..program import Program
 from ..views.cohort import (FIGURE_TITLES, FIGURES, PHASES, SORTS, CohortTables, cohort_summary, cohort_tables,
                              filter_nights, progression_times, shown_table, sort_subjects, subject_table)
-from ._common import (LOG_TYPES, LRU, Progress, Renderer, chosen_range, data_link, error_html, figure_image,
-                      progress_bar, read_upload, read_with_progress, set_range_options, table_html)
+from .loader import FileLoader
+from ._common import (LRU, Renderer, chosen_range, data_link, error_html, figure_image,
+                      set_range_options, table_html)
 
 # ----------------------------------------------------------------- the widget
 _WIDE = {"description_width": "90px"}
@@ -79,15 +79,12 @@ class CohortExplorer:
         self._images = LRU(24)
         self._paused = False
 
-        self.path = W.Text(description="File", placeholder="path to a cohort export or folder", style=_WIDE,
-                           layout=W.Layout(width="420px"))
-        self.load_button = W.Button(description="Load", icon="folder-open", button_style="primary")
-        self.upload = W.FileUpload(accept=LOG_TYPES, multiple=True, description="Upload")
+        self.files = FileLoader(self.program, self._loaded, tz=tz, placeholder="path to a cohort export or folder",
+                                progress_at=80)
+        self.path, self.load_button, self.upload = self.files.path, self.files.load_button, self.files.upload
+        self.tz, self.progress, self.status = self.files.tz, self.files.progress, self.files.status
         self.enrolment = W.Text(description="Enrolment", placeholder="optional: subject_id,start,end,group...",
                                 style=_WIDE, layout=W.Layout(width="420px"))
-        self.tz = W.Text(value=tz or "", description="Time zone", placeholder="e.g. Europe/Berlin", style=_WIDE)
-        self.progress = progress_bar("rs-progress")
-        self.status = W.HTML()
         self.dates = W.SelectionRangeSlider(options=[("no file loaded", None)], index=(0, 0), description="Nights",
                                             continuous_update=False, disabled=True, style=_WIDE,
                                             layout=W.Layout(width="620px"))
@@ -107,8 +104,7 @@ class CohortExplorer:
         self.csv_status = W.HTML()
         self.downloads = W.HTML()
 
-        for control, css in ((self.path, "rs-path"), (self.load_button, "rs-load"), (self.upload, "rs-upload"),
-                             (self.enrolment, "rs-enrolment"), (self.tz, "rs-tz"), (self.status, "rs-status"),
+        for control, css in ((self.enrolment, "rs-enrolment"),
                              (self.dates, "rs-dates"), (self.phase, "rs-phase"), (self.groups_box, "rs-groups"),
                              (self.sort, "rs-sort"), (self.summary_view, "rs-summary"),
                              (self.table_view, "rs-subject-table"), (self.distribution, "rs-figure-distribution"),
@@ -117,8 +113,6 @@ class CohortExplorer:
                              (self.csv_status, "rs-csv-status"), (self.downloads, "rs-downloads")):
             control.add_class(css)
 
-        self.load_button.on_click(self._load_clicked)
-        self.upload.observe(self._uploaded, names="value")
         for control in (self.dates, self.phase):
             control.observe(self._changed, names="value")
         self.sort.observe(self._sorted, names="value")
@@ -136,42 +130,12 @@ class CohortExplorer:
             self.load(path)
 
     # ----- reading
-    @property
-    def _zone(self) -> str | None:
-        return self.tz.value.strip() or None
-
     def load(self, path) -> bool:
         """Read ``path`` (a file, a folder or a list of them) and show the cohort; True when read."""
-        if isinstance(path, (str, Path)):
-            self.path.value = str(path)
-            paths = Path(path).expanduser()
-        else:
-            paths = [Path(p).expanduser() for p in path]
-        names = ", ".join(p.name for p in ([paths] if isinstance(paths, Path) else paths))
-        return self._read(lambda progress: (read_with_progress(paths, progress, self._zone, self.program), names))
+        return self.files.load(path)
 
-    def _load_clicked(self, _button=None) -> None:
-        if self.path.value.strip():
-            self.load(self.path.value.strip())
-        elif self.upload.value:
-            self._uploaded()
-        else:
-            self.status.value = error_html("Choose a file: type its path or upload it.")
-
-    def _uploaded(self, change=None) -> None:
-        if self.upload.value:
-            self._read(lambda progress: read_upload(self.upload, progress, self._zone, self.program))
-
-    def _read(self, read) -> bool:
-        try:
-            with Progress(self.progress) as progress:
-                result, names = read(progress)
-                progress.step(80, "computing")
-                self.set_segments(result.segments, result.report, source=names)
-        except (OSError, RollstatsError, ValueError) as exc:
-            self.status.value = error_html(f"Not read: {exc}")
-            return False
-        return True
+    def _loaded(self, result, names: str) -> None:
+        self.set_segments(result.segments, result.report, source=names)
 
     def set_segments(self, segments: pd.DataFrame, report: IngestReport | None = None,
                      source: str | None = None) -> None:

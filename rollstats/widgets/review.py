@@ -27,15 +27,15 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
-from ..errors import RollstatsError
 from ..io import IngestReport
 from ..views import (FIGURE_TITLES, FIGURES, Review, SubjectTables, day, figure_key, key_figures_html,
                               mistakes, mistakes_html, night_audit_html, report_file_name, review,
                               review_figure, review_images, show_range, subject_tables, subjects, summary_text,
                               timeline_figure, write_patient_report)
 from ..program import Program
-from ._common import (LOG_TYPES, LRU, Progress, Renderer, chosen_range, data_link, error_html, figure_image,
-                      progress_bar, read_upload, read_with_progress, set_range_options)
+from .loader import FileLoader
+from ._common import (LRU, Progress, Renderer, chosen_range, data_link, error_html, figure_image,
+                      set_range_options)
 
 _WIDE = {"description_width": "90px"}
 
@@ -76,14 +76,9 @@ class PatientReview:
         self._paused = False
 
         # what to read
-        self.path = W.Text(description="File", placeholder="path to an export (CSV, JSON, XLSX, zip...)",
-                           style=_WIDE, layout=W.Layout(width="420px"))
-        self.load_button = W.Button(description="Load", icon="folder-open", button_style="primary")
-        self.upload = W.FileUpload(accept=LOG_TYPES, multiple=True, description="Upload")
-        self.tz = W.Text(value=tz or "", description="Time zone", placeholder="e.g. Europe/Berlin", style=_WIDE,
-                         tooltip="zone of times without a UTC offset")
-        self.progress = progress_bar("rs-progress")
-        self.status = W.HTML()
+        self.files = FileLoader(self.program, self._loaded, tz=tz)
+        self.path, self.load_button, self.upload = self.files.path, self.files.load_button, self.files.upload
+        self.tz, self.progress, self.status = self.files.tz, self.files.progress, self.files.status
         # what to look at
         self.subject = W.Dropdown(description="Subject", options=[], style=_WIDE)
         self.dates = W.SelectionRangeSlider(options=[("no file loaded", None)], index=(0, 0), description="Nights",
@@ -103,8 +98,7 @@ class PatientReview:
                                       tooltip="one HTML file, figures included")
         self.report_status = W.HTML()
 
-        for control, css in ((self.path, "rs-path"), (self.load_button, "rs-load"), (self.upload, "rs-upload"),
-                             (self.tz, "rs-tz"), (self.status, "rs-status"), (self.subject, "rs-subject"),
+        for control, css in ((self.subject, "rs-subject"),
                              (self.dates, "rs-dates"), (self.night, "rs-night"), (self.summary_view, "rs-summary"),
                              (self.mistakes, "rs-mistakes"), (self.audit_view, "rs-audit"),
                              (self.calendar, "rs-figure-calendar"), (self.timeline, "rs-figure-timeline"),
@@ -112,8 +106,6 @@ class PatientReview:
                              (self.report_button, "rs-report-button"), (self.report_status, "rs-report-status")):
             control.add_class(css)
 
-        self.load_button.on_click(self._load_clicked)
-        self.upload.observe(self._uploaded, names="value")
         self.subject.observe(self._subject_changed, names="value")
         self.dates.observe(self._dates_changed, names="value")
         self.night.observe(self._night_changed, names="value")
@@ -126,43 +118,12 @@ class PatientReview:
             self.load(path)
 
     # ----- reading
-    @property
-    def _zone(self) -> str | None:
-        return self.tz.value.strip() or None
-
     def load(self, path) -> bool:
         """Read ``path`` (a file, a folder or a list of them) and show its first subject; True when read."""
-        if isinstance(path, (str, Path)):
-            self.path.value = str(path)
-            paths = Path(path).expanduser()
-        else:
-            paths = [Path(p).expanduser() for p in path]
-        names = ", ".join(p.name for p in ([paths] if isinstance(paths, Path) else paths))
-        return self._read(lambda progress: (read_with_progress(paths, progress, self._zone, self.program), names))
+        return self.files.load(path)
 
-    def _load_clicked(self, _button=None) -> None:
-        if self.path.value.strip():
-            self.load(self.path.value.strip())
-        elif self.upload.value:
-            self._uploaded()
-        else:
-            self.status.value = error_html("Choose a file: type its path or upload it.")
-
-    def _uploaded(self, change=None) -> None:
-        if self.upload.value:
-            self._read(lambda progress: read_upload(self.upload, progress, self._zone, self.program))
-
-    def _read(self, read) -> bool:
-        """Run ``read(progress)`` -> (LoadResult, file names) with the progress bar shown; show what it gave."""
-        try:
-            with Progress(self.progress) as progress:
-                result, names = read(progress)
-                progress.step(85, "computing")
-                self.set_segments(result.segments, result.rejects, result.report, source=names)
-        except (OSError, RollstatsError, ValueError) as exc:
-            self.status.value = error_html(f"Not read: {exc}")
-            return False
-        return True
+    def _loaded(self, result, names: str) -> None:
+        self.set_segments(result.segments, result.rejects, result.report, source=names)
 
     def set_segments(self, segments: pd.DataFrame, rejects: pd.DataFrame | None = None,
                      report: IngestReport | None = None, source: str | None = None) -> None:
