@@ -19,6 +19,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,8 +203,15 @@ def read_table(path: str | Path, dialect: Dialect | None = None, nrows: int | No
 
 def _read(path: str | Path, dialect: Dialect, nrows: int | None = None) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""], nrows=nrows,
-                            encoding=dialect.encoding, sep=dialect.delimiter, skip_blank_lines=True)
+        # index_col=False: a trailing delimiter does not make the first column an index (which
+        # shifts every cell one column right); a cell past the header that holds something refuses
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""], nrows=nrows, index_col=False,
+                                encoding=dialect.encoding, sep=dialect.delimiter, skip_blank_lines=True)
+    except pd.errors.ParserWarning:
+        raise IngestError(f"{path}: not a readable delimited text file (a row has more cells than the header "
+                          "row)") from None
     except pd.errors.EmptyDataError:
         raise IngestError(f"{path}: the file is empty (no header row)") from None
     except (pd.errors.ParserError, UnicodeError, ValueError, LookupError) as exc:
