@@ -71,7 +71,7 @@ def test_warnings_follow_the_controls(planner):
     planner.hold.value = 0  # no holds planned: nothing to judge
     assert "Holds" not in planner.warnings_html.value
     before = list(planner.warnings)
-    with planner._hold():
+    with planner._pause.hold():
         planner.sliders[("thigh_lateral", "right")].value = 0
         planner.sliders[("thigh_front", "both")].value = 0
         planner.sliders[("calf", "both")].value = 30

@@ -9,6 +9,7 @@ import base64
 import html
 import tempfile
 from collections import OrderedDict
+from contextlib import contextmanager
 from pathlib import Path
 
 import ipywidgets as W
@@ -200,3 +201,26 @@ class Renderer:
         else:
             fig.clear()
         return data
+
+
+class Pause:
+    """A switch that keeps observers quiet while a widget sets several controls at once.
+
+    >>> pause = Pause()
+    >>> with pause.hold():
+    ...     inside = pause.on
+    >>> inside, pause.on
+    (True, False)
+    """
+
+    def __init__(self) -> None:
+        self.on = False
+
+    @contextmanager
+    def hold(self):
+        """Pause observers inside the ``with`` block (nesting keeps the outer state)."""
+        before, self.on = self.on, True
+        try:
+            yield
+        finally:
+            self.on = before

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from contextlib import contextmanager
 from pathlib import Path
 
 import ipywidgets as W
@@ -37,11 +36,32 @@ from ..io.enrolment import read_enrolment
 from ..metrics.cohort import adherence_by_week_since_start, kaplan_meier
 from ..output import to_csv
 from ..program import Program
-from ..views.cohort import (FIGURE_TITLES, FIGURES, PHASES, SORTS, CohortTables, cohort_summary, cohort_tables,
-                             filter_nights, progression_times, shown_table, sort_subjects, subject_table)
+from ..views.cohort import (
+    FIGURE_TITLES,
+    FIGURES,
+    PHASES,
+    SORTS,
+    CohortTables,
+    cohort_summary,
+    cohort_tables,
+    filter_nights,
+    progression_times,
+    shown_table,
+    sort_subjects,
+    subject_table,
+)
+from ._common import (
+    LRU,
+    Pause,
+    Renderer,
+    chosen_range,
+    data_link,
+    error_html,
+    figure_image,
+    set_range_options,
+    table_html,
+)
 from .loader import FileLoader
-from ._common import (LRU, Renderer, chosen_range, data_link, error_html, figure_image,
-                      set_range_options, table_html)
 
 # ----------------------------------------------------------------- the widget
 _WIDE = {"description_width": "90px"}
@@ -77,7 +97,7 @@ class CohortExplorer:
         self.enrolment_table: pd.DataFrame | None = None
         self._renderer = Renderer(dpi)
         self._images = LRU(24)
-        self._paused = False
+        self._pause = Pause()
 
         self.files = FileLoader(self.program, self._loaded, tz=tz, placeholder="path to a cohort export or folder",
                                 progress_at=80)
@@ -153,7 +173,7 @@ class CohortExplorer:
         self.status.value = f"{what}{read}{n} subjects."
         first, last = self.tables.nights["night"].min(), self.tables.nights["night"].max()
         days = [d.date() for d in pd.date_range(first, last, freq="D")]
-        with self._hold():
+        with self._pause.hold():
             set_range_options(self.dates, days, _date_label)
             self.dates.disabled = False
             self.groups = {}
@@ -169,20 +189,12 @@ class CohortExplorer:
         self.refresh()
 
     # ----- filtering
-    @contextmanager
-    def _hold(self):
-        paused, self._paused = self._paused, True
-        try:
-            yield
-        finally:
-            self._paused = paused
-
     def _changed(self, change=None) -> None:
-        if not self._paused and self.tables is not None:
+        if not self._pause.on and self.tables is not None:
             self.refresh()
 
     def _sorted(self, change=None) -> None:
-        if not self._paused and self.subjects is not None:
+        if not self._pause.on and self.subjects is not None:
             self.subjects = sort_subjects(self.subjects, self.sort.value)
             self.table_view.value = table_html(shown_table(self.subjects))
 
@@ -217,7 +229,11 @@ class CohortExplorer:
         """Show the cohort figures of the filters, drawing only those not drawn for them before."""
         if not self.figures:
             return
-        from ..plots import plot_adherence_by_week, plot_adherence_distribution, plot_time_to_progression
+        from ..plots import (
+            plot_adherence_by_week,
+            plot_adherence_distribution,
+            plot_time_to_progression,
+        )
 
         groups = tuple(sorted(chosen.items()))
         builders = {

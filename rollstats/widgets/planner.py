@@ -20,7 +20,6 @@ import datetime as dt
 import html
 import io
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import ipywidgets as W
@@ -28,10 +27,27 @@ import pandas as pd
 
 from ..errors import RollstatsError
 from ..io import load
-from ..plan import (PLAN_SIDES, REGION_WORDS, WEEKDAYS, Plan, PlanError, default_plan, load_plan,
-                    maintenance_schedule, maintenance_text, plan_summary, plan_to_csv, plan_vs_actual, plan_warnings,
-                    progression_text, project, save_plan, to_ics)
+from ..plan import (
+    PLAN_SIDES,
+    REGION_WORDS,
+    WEEKDAYS,
+    Plan,
+    PlanError,
+    default_plan,
+    load_plan,
+    maintenance_schedule,
+    maintenance_text,
+    plan_summary,
+    plan_to_csv,
+    plan_vs_actual,
+    plan_warnings,
+    progression_text,
+    project,
+    save_plan,
+    to_ics,
+)
 from ..program import Program
+from ._common import Pause
 
 try:  # the figures, where rollstats.plots is installed; else a small table of seconds
     from ..plots import plot_calendar
@@ -68,7 +84,7 @@ class Planner:
                  figure: bool = True):
         self.program = program or Program.default()
         self.figure = figure and plot_calendar is not None
-        self._paused = False
+        self._pause = Pause()
         self.projection = None  #: the :class:`~rollstats.plan.Projection` of the current plan
         self.warnings: list[str] = []  #: the current plan's warnings, plain sentences
         self.log: pd.DataFrame | None = None  #: segments of the last log read (kept for re-comparing)
@@ -137,7 +153,7 @@ class Planner:
 
     def set_plan(self, plan: Plan) -> None:
         """Set every control from ``plan`` and show its projection once."""
-        with self._hold():
+        with self._pause.hold():
             self._strengthening_s = plan.strengthening_s  # no control of its own: kept as the plan says
             self.weeks.max, self.hold.max = max(52, plan.weeks), max(60, round(plan.hold_s or 0))
             self.start.value, self.time.value, self.weeks.value = plan.start, plan.time, plan.weeks
@@ -154,16 +170,8 @@ class Planner:
                 slider.value = value
         self.refresh()
 
-    @contextmanager
-    def _hold(self):
-        paused, self._paused = self._paused, True
-        try:
-            yield
-        finally:
-            self._paused = paused
-
     def _changed(self, change=None) -> None:
-        if not self._paused:
+        if not self._pause.on:
             self.refresh()
 
     # ----- what the plan gives
@@ -263,7 +271,7 @@ class Planner:
             raise PlanError("choose a log file: a path or an upload")
         self.log = segments
         ids = sorted(pd.unique(segments["subject_id"].astype("str")))
-        with self._hold():
+        with self._pause.hold():
             self.subject.options = ids
             self.subject.value = ids[0] if ids else None
         return segments
@@ -278,7 +286,7 @@ class Planner:
         self._compare_loaded()
 
     def _subject_changed(self, change=None) -> None:
-        if not self._paused and self.log is not None:
+        if not self._pause.on and self.log is not None:
             self._compare_loaded()
 
     def _compare_loaded(self) -> None:

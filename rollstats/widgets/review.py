@@ -21,21 +21,47 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from contextlib import contextmanager
 from pathlib import Path
 
 import ipywidgets as W
 import pandas as pd
 
 from ..io import IngestReport
-from ..views import (FIGURE_TITLES, FIGURES, Review, SubjectTables, day, figure_key, key_figures_html,
-                              mistakes, mistakes_html, night_audit_html, report_file_name, review,
-                              review_figure, review_images, show_range, subject_tables, subjects, summary_text,
-                              timeline_figure, write_patient_report)
 from ..program import Program
+from ..views import (
+    FIGURE_TITLES,
+    FIGURES,
+    Review,
+    SubjectTables,
+    day,
+    figure_key,
+    key_figures_html,
+    mistakes,
+    mistakes_html,
+    night_audit_html,
+    report_file_name,
+    review,
+    review_figure,
+    review_images,
+    show_range,
+    subject_tables,
+    subjects,
+    summary_text,
+    timeline_figure,
+    write_patient_report,
+)
+from ._common import (
+    LRU,
+    Pause,
+    Progress,
+    Renderer,
+    chosen_range,
+    data_link,
+    error_html,
+    figure_image,
+    set_range_options,
+)
 from .loader import FileLoader
-from ._common import (LRU, Progress, Renderer, chosen_range, data_link, error_html, figure_image,
-                      set_range_options)
 
 _WIDE = {"description_width": "90px"}
 
@@ -73,7 +99,7 @@ class PatientReview:
         self._timelines = LRU(4)        # whole-observation timelines of the last subjects seen
         self._renderer = Renderer(dpi)
         self._shown: dict[str, tuple] = {}
-        self._paused = False
+        self._pause = Pause()
 
         # what to read
         self.files = FileLoader(self.program, self._loaded, tz=tz)
@@ -139,20 +165,12 @@ class PatientReview:
         self.status.value = (f"{what}{read}{len(ids)} subject{'s' if len(ids) != 1 else ''}."
                              if ids else error_html(f"{source or 'The table'}: no accepted rows to review. "
                                                     f"{report or ''}"))
-        with self._hold():
+        with self._pause.hold():
             self.subject.options = ids
             self.subject.value = ids[0] if ids else None
         self._subject_changed()
 
     # ----- choosing
-    @contextmanager
-    def _hold(self):
-        paused, self._paused = self._paused, True
-        try:
-            yield
-        finally:
-            self._paused = paused
-
     def subject_tables(self, subject: str) -> SubjectTables:
         """The tables of ``subject``, computed on the first call and kept."""
         if subject not in self._tables:
@@ -160,28 +178,28 @@ class PatientReview:
         return self._tables[subject]
 
     def _subject_changed(self, change=None) -> None:
-        if self._paused:
+        if self._pause.on:
             return
         if self.segments is None or not self.subject.value:
             self._clear()
             return
         self.tables = self.subject_tables(self.subject.value)
-        with self._hold():
+        with self._pause.hold():
             set_range_options(self.dates, [n.date() for n in self.tables.nights["night"]], _date_label)
             self.dates.disabled = False
         self.refresh()
 
     def _dates_changed(self, change=None) -> None:
-        if not self._paused and self.tables is not None:
+        if not self._pause.on and self.tables is not None:
             self.refresh()
 
     def _night_changed(self, change=None) -> None:
-        if not self._paused and self.tables is not None and self.night.value is not None:
+        if not self._pause.on and self.tables is not None and self.night.value is not None:
             self.audit_view.value = night_audit_html(self.tables, self.night.value)
 
     def _clear(self) -> None:
         self.tables = self.view = None
-        with self._hold():
+        with self._pause.hold():
             self.dates.options = [("no file loaded", None)]
             self.dates.disabled = True
             self.night.options = []
@@ -200,7 +218,7 @@ class PatientReview:
         rows = view.nights
         options = [(f"{day(n)}: {s:.0f} s", n.date()) for n, s in zip(rows["night"], rows["rolled_s"])]
         keep = self.night.value if self.night.value in {v for _, v in options} else options[-1][1]
-        with self._hold():
+        with self._pause.hold():
             self.night.options = options
             self.night.value = keep
         self.audit_view.value = night_audit_html(self.tables, keep)
