@@ -9,15 +9,11 @@ import pandas as pd
 
 from .core import REGION_WORDS, WEEKDAYS, Plan, Projection, project
 from ..program import Program
+from ..words import weekday_text as _day
 
 
 def _s(seconds: float) -> str:
     return f"{seconds:g} s"
-
-
-def _day(ts) -> str:
-    ts = pd.Timestamp(ts)
-    return f"{ts:%a} {ts.day} {ts:%b %Y}"
 
 
 def _ordinal(n: int) -> str:

@@ -1,10 +1,11 @@
 """Shared helpers of the figures: picking one subject, making a figure or using an axes, colours."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+from ..words import date_text as day, seconds_text  # noqa: F401  (the figures import them from here)
 
 #: Colours with a meaning, used the same way in every figure.
 COLOURS: dict[str, str] = {
@@ -43,21 +44,3 @@ def one_subject(table: pd.DataFrame, subject: str | None) -> tuple[str, pd.DataF
     if rows.empty:
         raise ValueError(f"no rows for subject {subject!r}")
     return str(subject), rows
-
-
-def day(ts) -> str:
-    """A date as '3 Mar 2026'."""
-    ts = pd.Timestamp(ts)
-    return f"{ts.day} {ts:%b %Y}"
-
-
-def seconds_text(value: float) -> str:
-    """Seconds for people: '45 s', '4 min 10 s', '1 h 05 min'."""
-    value = float(np.round(value))
-    if value < 60:
-        return f"{value:.0f} s"
-    minutes, secs = divmod(int(value), 60)
-    if minutes < 60:
-        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"

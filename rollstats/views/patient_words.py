@@ -7,32 +7,12 @@ import numpy as np
 import pandas as pd
 
 from .patient import Review, SubjectTables, _night
+from ..words import seconds_text, weekday_text as day
 
 
 
 
 # ----------------------------------------------------------------- in numbers and words
-def day(value) -> str:
-    """A night as 'Tue 3 Mar 2026'.
-
-    >>> day("2026-03-03")
-    'Tue 3 Mar 2026'
-    """
-    ts = pd.Timestamp(value)
-    return f"{ts:%a} {ts.day} {ts:%b %Y}"
-
-
-def _seconds(value: float) -> str:
-    value = float(round(value))
-    if value < 60:
-        return f"{value:.0f} s"
-    minutes, secs = divmod(int(value), 60)
-    if minutes < 60:
-        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
-
-
 def _longest_run(flags: np.ndarray) -> int:
     """The longest run of true values.
 
@@ -113,7 +93,7 @@ def key_figure_lines(view: Review) -> list[tuple[str, str]]:
     p = k["progression_night"]
     if pd.isna(p):
         reached = float(view.tables.nights["cumulative_s"].iloc[-1])
-        lines.append(("progression night", f"not reached ({_seconds(reached)} of {_seconds(total)} by the end "
+        lines.append(("progression night", f"not reached ({seconds_text(reached)} of {seconds_text(total)} by the end "
                                            "of observation)"))
     else:
         where = "" if k["progression_in_range"] else (" (before this range)" if p < view.first
@@ -125,12 +105,12 @@ def key_figure_lines(view: Review) -> list[tuple[str, str]]:
                       + f"; each asks at least {program.maintenance.min_per_window} compliant nights of "
                       f"{program.maintenance.window_nights}"))
     lines += [("longest streak", f"{_n(k['longest_streak'], 'compliant night')} in a row"),
-              ("rolled on hips and legs", f"{_seconds(k['rolled_s'])} on {_n(k['nights_with_rolling'], 'night')}, "
+              ("rolled on hips and legs", f"{seconds_text(k['rolled_s'])} on {_n(k['nights_with_rolling'], 'night')}, "
                                           f"{_n(k['sessions'], 'session')} ({k['symptom_sessions']} for symptoms)")]
     if k["lateral_thigh_s"] > 0:
-        lines.append(("on the side of the thigh", f"{_seconds(k['lateral_thigh_s'])} "
+        lines.append(("on the side of the thigh", f"{seconds_text(k['lateral_thigh_s'])} "
                                                   f"({k['lateral_thigh_share']:.0%} of thigh time)"))
-    lines.append(("strengthening", _seconds(k["strengthening_s"]) if k["strengthening_s"] > 0 else "none logged"))
+    lines.append(("strengthening", seconds_text(k["strengthening_s"]) if k["strengthening_s"] > 0 else "none logged"))
     return lines
 
 
@@ -178,7 +158,7 @@ def mistakes(view: Review) -> list[Mistake]:
         on = int((n["lateral_s"] > 0).sum())
         share = f" ({lateral / thigh:.0%} of the time on the thighs)" if thigh > 0 else ""
         out.append(Mistake("lateral_thigh", "Rolling directly on the side of the thigh", True,
-                           f"{_seconds(lateral)} on the side of the thigh (IT band){share}, on "
+                           f"{seconds_text(lateral)} on the side of the thigh (IT band){share}, on "
                            f"{_n(on, 'night')}.", advice))
     elif named > 0:
         out.append(Mistake("lateral_thigh", "Rolling directly on the side of the thigh", False,
