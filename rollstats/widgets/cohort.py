@@ -24,7 +24,6 @@ Filters, and what they change:
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 from pathlib import Path
 
@@ -61,15 +60,9 @@ from ._common import (
     set_range_options,
     table_html,
 )
+from ..words import date_text as _date_label
+from .loader import WIDE as _WIDE
 from .loader import FileLoader
-
-# ----------------------------------------------------------------- the widget
-_WIDE = {"description_width": "90px"}
-
-
-def _date_label(night: dt.date) -> str:
-    return f"{night.day} {night:%b %Y}"
-
 
 class CohortExplorer:
     """Explore a cohort's adherence: filters in, the cohort figures, a per-subject table and CSV files out.

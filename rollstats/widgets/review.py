@@ -19,7 +19,6 @@ compliant nights: 5 of 7 (71%)
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 from pathlib import Path
 
@@ -61,14 +60,9 @@ from ._common import (
     figure_image,
     set_range_options,
 )
+from ..words import date_text as _date_label
+from .loader import WIDE as _WIDE
 from .loader import FileLoader
-
-_WIDE = {"description_width": "90px"}
-
-
-def _date_label(night: dt.date) -> str:
-    return f"{night.day} {night:%b %Y}"
-
 
 class PatientReview:
     """Review one subject's log against the card: controls in, figures, words and a report out.

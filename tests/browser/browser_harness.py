@@ -238,3 +238,34 @@ def wait_for_new_figures(page, before: dict[str, str], timeout_ms: float = 30_00
                return img && img.src !== src && img.complete && img.naturalWidth > 0; })""",
         arg=before, timeout=timeout_ms)
     return figure_sources(page)
+
+
+def capture(server, out: Path, wait, width: int = 1280, selector: str | None = None) -> float:
+    """Open ``server.url`` in headless Chromium, ``wait(page)``, save the screenshot to ``out``.
+
+    Stops the server in any case; returns the seconds from opening the page to it being drawn.
+    A page that raised JavaScript errors ends the script with them.
+    """
+    from playwright.sync_api import sync_playwright
+
+    errors = PageErrors()
+    try:
+        with sync_playwright() as pw:
+            browser = launch(pw)
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            errors.watch(page)
+            started = time.monotonic()
+            page.goto(server.url)
+            try:
+                wait(page)
+            except Exception:
+                print(server.log, file=sys.stderr)
+                raise
+            drawn = time.monotonic() - started
+            save_page(page, out, width, selector)
+            browser.close()
+    finally:
+        server.stop()
+    if errors.errors:
+        raise SystemExit("JavaScript errors in the page:\n" + "\n".join(errors.errors))
+    return drawn

@@ -9,38 +9,20 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_harness import Dashboard, PageErrors, launch, save_page, wait_for_review  # noqa: E402
+from browser_harness import Dashboard, capture, wait_for_review  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def screenshot(out: Path, width: int = 1280) -> dict:
-    from playwright.sync_api import sync_playwright
-
     reports = Path(tempfile.gettempdir()) / "rollstats-reports"  # shown in the picture: a short, stable name
     reports.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         server = Dashboard(str(REPO / "sample_data" / "patient.csv"), "--reports", str(reports), workdir=work)
-        try:
-            with sync_playwright() as pw:
-                browser = launch(pw)
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                errors = PageErrors()
-                errors.watch(page)
-                started = time.monotonic()
-                page.goto(server.url)
-                wait_for_review(page)
-                drawn = time.monotonic() - started
-                save_page(page, out, width)
-                browser.close()
-        finally:
-            server.stop()
-    if errors.errors:
-        raise SystemExit("JavaScript errors in the page:\n" + "\n".join(errors.errors))
+        drawn = capture(server, out, wait_for_review, width)
     return {"server_ready_s": round(server.ready_s, 1), "review_drawn_s": round(drawn, 1)}
 
 
