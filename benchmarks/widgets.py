@@ -8,14 +8,17 @@ setting the control's value to the moment every view and image shows the new sta
 observers run synchronously, so the setter returns when they are done):
 
 - ``dates``: a new date range (random, 4 weeks to a year, never seen before): slice the
-  subject's tables, key figures, mistakes, night list and audit, and the three figures;
+  subject's tables, key figures, mistakes, night list and audit, and the three figures (kept
+  drawn by :class:`rollstats.views.LiveReviewFigures`: only what changes is drawn again);
 - ``dates, text only``: the same changes on a review without figures (``figures=False``);
 - ``dates, seen before``: ranges shown before (the PNGs are kept);
 - ``night``: another night for the audit (no figure depends on it);
-- ``subject, first visit`` / ``subject, again``: switching subject (tables computed once);
+- ``subject, first visit`` / ``subject, again``: switching subject (tables computed and figures
+  drawn in full once);
 - ``naive redraw``: what a widget without caching would do for a date change: recompute the
-  nights table from the segments, build the three figures anew, render each with its own
-  constrained layout at the default PNG compression (the reference for the ratios).
+  nights table from the segments, build the three figures anew with the plotting functions,
+  render each with its own constrained layout at the default PNG compression (the reference
+  for the ratios).
 
 Wall-clock medians are printed with the CPU time of this process (steadier on a busy
 machine), the wall median's ratio to the 100 ms target and the CPU median's ratio to the naive
@@ -78,8 +81,8 @@ def naive_redraw(review: PatientReview, first, last, dpi: float) -> None:
     table = nights_table(segments, review.program, until=review.segments["night"].max())
     rows = table.loc[(table["night"].dt.date >= first) & (table["night"].dt.date <= last)]
     inside = segments.loc[(segments["night"].dt.date >= first) & (segments["night"].dt.date <= last)]
-    for fig in (plot_calendar(rows, program=review.program), plot_timeline(rows, program=review.program),
-                plot_body_map(region_side_seconds(inside))):
+    for fig in (plot_calendar(table, program=review.program, shown=(first, last)),
+                plot_timeline(rows, program=review.program), plot_body_map(region_side_seconds(inside))):
         fig.savefig(io.BytesIO(), format="png", dpi=dpi)
         fig.clear()
 

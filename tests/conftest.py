@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from matplotlib.figure import Figure
 
 
 @pytest.fixture
@@ -17,3 +18,12 @@ def write_text(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture
+def figures():
+    """Collect figures made in a test (``figures(fig)``) and clear them at its end."""
+    made: list[Figure] = []
+    yield made.append
+    for fig in made:
+        fig.clear()

@@ -39,15 +39,6 @@ def no_pyplot_state():
     plt.close("all")
 
 
-@pytest.fixture
-def figures():
-    """Collect figures made in a test and clear them at the end."""
-    made: list[Figure] = []
-    yield made.append
-    for fig in made:
-        fig.clear()
-
-
 def luminance(rgba) -> float:
     r, g, b = rgba[:3]
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
@@ -118,7 +109,7 @@ def test_calendar_draws_into_a_given_axes(figures):
     fig = Figure()
     ax = fig.subplots()
     assert plot_calendar(nights_frame([70, 0, 80]), ax=ax) is fig
-    assert len(ax.images) == 1
+    assert [image.get_gid() for image in ax.images] == ["calendar"]
     figures(fig)
 
 

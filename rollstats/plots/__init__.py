@@ -3,7 +3,8 @@
 Each function takes tables (the nights table, maintenance windows, the summary, or the small
 display tables of :mod:`rollstats.metrics.cohort`) and returns a :class:`matplotlib.figure.Figure`
 built with the object API (no pyplot state), so it works headless, in reports and in widgets.
-Functions with one axes accept ``ax=`` to draw into an existing one.
+Functions with one axes accept ``ax=`` to draw into an existing one. A widget that shows
+the same figure again and again keeps it drawn with :class:`rollstats.plots.live.LiveFigure`.
 
 One subject: :func:`plot_calendar`, :func:`plot_timeline`, :func:`plot_body_map`,
 :func:`plot_region_seconds`, :func:`plot_weekly_adherence`. A cohort:

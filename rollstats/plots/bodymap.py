@@ -6,13 +6,17 @@ right thigh and 9 o'clock on the left.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
+from matplotlib.colorbar import Colorbar
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib.patches import Ellipse, Polygon, Wedge
+from matplotlib.patches import Ellipse, Patch, Polygon, Wedge
+from matplotlib.text import Text
 
 from ..regions import REGIONS, RIGHT_THIGH_CLOCK
 from ._common import COLOURS, seconds_text
@@ -28,6 +32,9 @@ _FRONT_BANDS = (("thigh_lateral", 0.0, 0.12), ("thigh_outer_front", 0.12, 0.32),
 _BACK_BANDS = (("thigh_lateral", 0.0, 0.12), ("thigh_outer_back", 0.12, 0.32), ("thigh_back", 0.32, 0.8),
                ("thigh_inner", 0.8, 1.0))
 _OUTLINE = "#636363"
+# labels that never overlap a shaded region are painted under them: a new shading then redraws
+# only the regions and their numbers (rollstats.plots.live), not every label drawn after them
+_UNDER = 0.5
 
 
 def clock_hours(region: str, side: str) -> list[int]:
@@ -69,13 +76,35 @@ def leg_seconds(data: pd.DataFrame, subject: str | None = None) -> tuple[pd.Data
         totals = data[cols].sum()
         long = pd.DataFrame({"region": [c.removeprefix("seconds_") for c in cols], "side": "",
                              "seconds": totals.to_numpy(dtype="float64")})
-    table = long.pivot_table(index="region", columns="side", values="seconds", aggfunc="sum", fill_value=0.0)
-    table = table.reindex(index=list(REGIONS), columns=["left", "right", "both", ""], fill_value=0.0)
+    # seconds by region (rows) and side (columns), summed; other regions and sides are left out
+    sides = ["left", "right", "both", ""]
+    row = pd.Categorical(long["region"], categories=list(REGIONS)).codes
+    col = pd.Categorical(long["side"], categories=sides).codes
+    keep = (row >= 0) & (col >= 0)
+    grid = np.zeros((len(REGIONS), len(sides)))
+    np.add.at(grid, (row[keep], col[keep]), long["seconds"].to_numpy()[keep])
+    table = pd.DataFrame(grid, index=list(REGIONS), columns=sides)
     shared = table["both"] + table[""]
     legs = pd.DataFrame({leg: table[leg] + shared for leg in LEGS}).loc[list(MAPPED)]
     extra = {"unspecified": float(table.loc["unspecified"].sum()), "other": float(table.loc["other"].sum()),
              "both": float(table["both"].sum()), "no_side": float(table[""].loc[list(MAPPED)].sum())}
     return legs, extra
+
+
+@dataclass
+class BodyMap:
+    """A drawn body map and the artists :func:`paint_body_map` changes (keyed by their gid)."""
+
+    figure: Figure
+    shades: dict[str, Patch]      #: patches shaded by seconds, by gid ``"<leg>:<region>:<view>"``
+    values: dict[str, Text]       #: the seconds written on them, by the same gid
+    bar: Colorbar                 #: the colour scale: a share of the most-rolled region (0 to 1)
+    texts: dict[str, Text]        #: ``title``, ``clock_title``, ``lateral`` (the warning) and ``notes``
+
+    @property
+    def changing(self) -> list:
+        """Every artist a new painting may change."""
+        return [*self.shades.values(), *self.values.values(), *self.texts.values()]
 
 
 def plot_body_map(data: pd.DataFrame, subject: str | None = None, title: str | None = None) -> Figure:
@@ -86,10 +115,14 @@ def plot_body_map(data: pd.DataFrame, subject: str | None = None, title: str | N
     (buttocks in the back view, side of the hip in the front view). Right: each thigh as a
     clock seen from above, 12 o'clock to the front, mirrored between legs (right thigh 3
     o'clock = outside, left thigh 9 o'clock = outside), each sector labelled with its time.
-    One colour scale (seconds per leg, or minutes when a region holds an hour or more; darker =
-    more) with a colour bar; the lateral line (3 o'clock right, 9 o'clock left: the IT band,
-    the place to avoid) is drawn as a red dashed line. ``data`` is as for :func:`leg_seconds`; seconds that have no place on the map
-    (``unspecified``, ``other``) are listed under it.
+    One colour scale for both legs and all views: the share of the most-rolled region (darker =
+    more; the notes under it give that region's time), with a colour bar; the numbers are
+    seconds per leg, or minutes when a region holds an hour or more; the lateral line (3 o'clock right, 9 o'clock left: the IT band,
+    the place to avoid) is drawn as a red dashed line, and the time logged on it is written
+    above the clocks. ``data`` is as for :func:`leg_seconds`; seconds that have no place on
+    the map (``unspecified``, ``other``) are listed under it. The drawing
+    (:func:`draw_body_map`) and the shading (:func:`paint_body_map`) are separate, so that a
+    widget can shade the same drawing again.
 
     Shaded patches carry a gid ``"<leg>:<region>:<view>"`` (view: ``front``, ``back``, ``clock``);
     the lateral-line markers carry ``"lateral_line"``.
@@ -100,50 +133,74 @@ def plot_body_map(data: pd.DataFrame, subject: str | None = None, title: str | N
     >>> len(fig.axes)  # front, back, clocks, colour bar
     4
     """
-    legs, extra = leg_seconds(data, subject)
-    vmax = float(legs.to_numpy().max(initial=0.0)) or 1.0
-    unit, words = ("s", "seconds") if vmax < 3600 else ("min", "minutes")   # a cohort: minutes read better
-    if unit == "min":
-        legs, vmax = legs / 60.0, vmax / 60.0
-    norm, cmap = Normalize(0.0, vmax), colormaps[CMAP]
+    drawing = draw_body_map()
+    paint_body_map(drawing, data, subject, title)
+    return drawing.figure
 
-    def colour(leg: str, region: str):
-        return cmap(norm(legs.at[region, leg]))
 
+def draw_body_map() -> BodyMap:
+    """The body map's outlines, labels and colour bar, every region blank (see :func:`plot_body_map`)."""
     fig = Figure(figsize=(12, 6.2), layout="constrained")
     front, back, clocks = fig.subplots(1, 3, width_ratios=[1, 1, 1.9])
+    shades: dict[str, Patch] = {}
+    values: dict[str, Text] = {}
     # front view: the patient's right leg on the viewer's left, lateral side outward
     for ax, view, placement in ((front, "front", {"right": (-1.35, -1), "left": (1.35, 1)}),
                                 (back, "back", {"right": (1.35, 1), "left": (-1.35, -1)})):
         _pelvis(ax)
         for leg, (cx, out) in placement.items():
-            _leg(ax, leg, view, cx, out, colour, legs, norm, unit)
+            _leg(ax, leg, view, cx, out, shades, values)
             ax.text(cx, -0.25, "RIGHT" if leg == "right" else "LEFT", ha="center", va="top", fontsize=9,
-                    fontweight="bold")
+                    fontweight="bold", zorder=_UNDER)
         ax.text(0, 11.75, "FRONT (facing you)" if view == "front" else "BACK", ha="center", va="bottom",
-                fontsize=10)
+                fontsize=10, zorder=_UNDER)
         ax.set_xlim(-3.4, 3.4)
         ax.set_ylim(-1.0, 12.4)
         ax.set_aspect("equal")
         ax.set_axis_off()
     out_x = -1.35 - 1.2 * 0.92
-    front.annotate("lateral line\n(IT band):\navoid", xy=(out_x, 7.6), xytext=(-3.35, 3.2), fontsize=8,
-                   color=COLOURS["avoid"], ha="left", arrowprops={"arrowstyle": "->", "color": COLOURS["avoid"]})
+    # the words over the leg outlines, their arrow under the shaded thigh it points at
+    front.text(-3.35, 3.2, "lateral line\n(IT band):\navoid", fontsize=8, color=COLOURS["avoid"], ha="left")
+    front.annotate("", xy=(out_x, 7.6), xytext=(-3.0, 4.25), zorder=_UNDER,
+                   arrowprops={"arrowstyle": "->", "color": COLOURS["avoid"]})
 
     for leg, cx in (("left", -1.7), ("right", 1.7)):
-        _clock(clocks, leg, cx, colour, legs, norm)
+        _clock(clocks, leg, cx, shades, values)
     clocks.set_xlim(-3.2, 3.2)
     clocks.set_ylim(-1.85, 1.6)
     clocks.set_aspect("equal")
     clocks.set_axis_off()
-    clocks.set_title(f"thighs seen from above (12 o'clock = front), {words} per sector", fontsize=10,
-                     pad=48 if legs.loc["thigh_lateral"].max() > 0 else 6)
+    texts = {"clock_title": clocks.set_title(" ", fontsize=10, pad=48),
+             "lateral": clocks.text(0, 1.75, " ", ha="center", va="bottom", fontsize=9),
+             "title": fig.suptitle(" ", fontsize=11),
+             # a super label, so that the layout keeps a line for the notes under the colour bar
+             "notes": fig.supxlabel(" ", x=0.01, ha="left", fontsize=8, color="#525252")}
+    bar = fig.colorbar(ScalarMappable(norm=Normalize(0.0, 1.0), cmap=colormaps[CMAP]), ax=[front, back, clocks],
+                       orientation="horizontal", fraction=0.04, shrink=0.6, aspect=40, pad=0.02)
+    # one scale for every shading, so that it is drawn once: the share of the most-rolled region
+    bar.set_ticks([0.0, 0.25, 0.5, 0.75, 1.0], labels=["0%", "25%", "50%", "75%", "100%"])
+    bar.set_label("time on the region, per leg, as a share of the most-rolled one (darker = more)", fontsize=9)
+    return BodyMap(fig, shades, values, bar, texts)
 
-    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=[front, back, clocks], orientation="horizontal",
-                       fraction=0.04, shrink=0.6, aspect=40, pad=0.02)
-    bar.set_label(f"{words} rolled on the region, per leg (darker = more)", fontsize=9)
 
-    notes = []
+def paint_body_map(drawing: BodyMap, data: pd.DataFrame, subject: str | None = None, title: str | None = None) -> None:
+    """Shade a :func:`draw_body_map` drawing by the seconds of ``data`` (as for :func:`leg_seconds`)."""
+    legs, extra = leg_seconds(data, subject)
+    vmax = float(legs.to_numpy().max(initial=0.0)) or 1.0
+    unit, words = ("s", "seconds") if vmax < 3600 else ("min", "minutes")   # a cohort: minutes read better
+    scale = 60.0 if unit == "min" else 1.0
+    cmap = colormaps[CMAP]
+    for gid, patch in drawing.shades.items():
+        leg, region, _ = gid.split(":")
+        share = legs.at[region, leg] / vmax
+        patch.set_facecolor(cmap(share))
+        if gid in drawing.values:
+            label = drawing.values[gid]
+            number = f"{legs.at[region, leg] / scale:.0f}"
+            label.set_text(f"{region}\n{number} {unit}" if region in ("calf", "hip") else number)
+            label.set_color("white" if share > 0.55 else "black")
+    notes = [f"darkest (100%): {seconds_text(vmax)}" if legs.to_numpy().max(initial=0.0) > 0 else
+             "nothing rolled on the regions of the map"]
     if extra["both"] > 0:
         notes.append(f"{seconds_text(extra['both'])} logged on both legs at once count on each leg")
     if extra["no_side"] > 0:
@@ -152,25 +209,31 @@ def plot_body_map(data: pd.DataFrame, subject: str | None = None, title: str | N
                 for k in ("unspecified", "other") if extra[k] > 0]
     if unplaced:
         notes.append("not on the map: " + ", ".join(unplaced))
-    lateral = legs.loc["thigh_lateral"] * (60.0 if unit == "min" else 1.0)
-    fig.suptitle(title or "Where the rolling time went", fontsize=11)
+    texts = drawing.texts
+    texts["notes"].set_text("; ".join(notes) or " ")
+    texts["title"].set_text(title or "Where the rolling time went")
+    texts["clock_title"].set_text(f"thighs seen from above (12 o'clock = front), {words} per sector")
+    lateral = legs.loc["thigh_lateral"]
+    warning = texts["lateral"]
     if lateral.max() > 0:
-        clocks.text(0, 1.75, f"On the lateral line: {seconds_text(lateral['right'])} right, "
-                    f"{seconds_text(lateral['left'])} left.\nThe card says to roll just in front of and "
-                    "behind it (2 and 4 o'clock right, 10 and 8 left).", ha="center", va="bottom", fontsize=9,
-                    color=COLOURS["avoid"], gid="lateral_warning")
-    if notes:
-        fig.text(0.01, 0.005, "; ".join(notes), fontsize=8, color="#525252", ha="left", va="bottom")
-    return fig
+        warning.set_text(f"On the lateral line: {seconds_text(lateral['right'])} right, "
+                         f"{seconds_text(lateral['left'])} left.\nThe card says to roll just in front of and "
+                         "behind it (2 and 4 o'clock right, 10 and 8 left).")
+        warning.set(color=COLOURS["avoid"], gid="lateral_warning")
+    else:
+        warning.set_text("Nothing logged on the lateral line (3 o'clock right, 9 o'clock left).")
+        warning.set(color="#525252", gid="lateral_clear")
 
 
 def _pelvis(ax) -> None:
     ax.add_patch(Polygon([(-2.75, 9.3), (2.75, 9.3), (2.45, 11.3), (-2.45, 11.3)], closed=True, facecolor="white",
-                         edgecolor=_OUTLINE, linewidth=1))
+                         edgecolor=_OUTLINE, linewidth=1, zorder=_UNDER - 0.1))  # under everything, labels too
 
 
-def _leg(ax, leg: str, view: str, cx: float, out: int, colour, legs: pd.DataFrame, norm, unit: str) -> None:
-    """One leg: thigh bands between the hip and the knee, knee, lower leg, foot; ``out`` = +1 if lateral is +x."""
+def _leg(ax, leg: str, view: str, cx: float, out: int, shades: dict, values: dict) -> None:
+    """One leg: thigh bands between the hip and the knee, knee, lower leg, foot; ``out`` = +1 if lateral is +x.
+
+    Patches shaded by seconds go to ``shades`` and the texts that carry their seconds to ``values``."""
     y_top, y_knee, w_top, w_knee = 9.7, 5.3, 1.2, 0.72
     c_top, c_knee = cx, cx - out * 0.15
 
@@ -179,11 +242,15 @@ def _leg(ax, leg: str, view: str, cx: float, out: int, colour, legs: pd.DataFram
         centre, half = c_knee + t * (c_top - c_knee), w_knee + t * (w_top - w_knee)
         return centre + out * half * (1 - 2 * frac)
 
+    def shade(patch: Patch) -> Patch:
+        shades[patch.get_gid()] = ax.add_patch(patch)
+        return patch
+
     for region, f0, f1 in (_FRONT_BANDS if view == "front" else _BACK_BANDS):
         corners = [(edge(f0, y_knee), y_knee), (edge(f1, y_knee), y_knee), (edge(f1, y_top), y_top),
                    (edge(f0, y_top), y_top)]
-        ax.add_patch(Polygon(corners, closed=True, facecolor=colour(leg, region), edgecolor=_OUTLINE,
-                             linewidth=0.8, gid=f"{leg}:{region}:{view}"))
+        shade(Polygon(corners, closed=True, facecolor="white", edgecolor=_OUTLINE, linewidth=0.8,
+                      gid=f"{leg}:{region}:{view}"))
     # the lateral line, on the thigh's outer edge so that the band's shade stays visible
     ax.plot([edge(0.0, y_knee), edge(0.0, y_top)], [y_knee, y_top], color=COLOURS["avoid"], linewidth=2.2,
             linestyle=(0, (3, 1.5)), gid="lateral_line", zorder=4)
@@ -195,24 +262,23 @@ def _leg(ax, leg: str, view: str, cx: float, out: int, colour, legs: pd.DataFram
     centre = c_knee - out * 0.08 * (4.95 - ys) / 4.4
     poly = np.r_[np.c_[centre - half, ys], np.c_[centre + half, ys][::-1]]
     calf = view == "back"
-    ax.add_patch(Polygon(poly, closed=True, facecolor=colour(leg, "calf") if calf else "white", edgecolor=_OUTLINE,
-                         linewidth=0.8, gid=f"{leg}:calf:back" if calf else None))
+    lower = Polygon(poly, closed=True, facecolor="white", edgecolor=_OUTLINE, linewidth=0.8,
+                    gid=f"{leg}:calf:back" if calf else None)
+    shade(lower) if calf else ax.add_patch(lower)
     ax.add_patch(Ellipse((centre[-1], 0.25), 0.75, 0.6 if calf else 0.5,
                          facecolor="white", edgecolor=_OUTLINE, linewidth=0.8))
     if calf:  # buttock, over the top of the thigh
-        ax.add_patch(Ellipse((cx + out * 0.05, 9.95), 2.55, 2.0, facecolor=colour(leg, "hip"), edgecolor=_OUTLINE,
-                             linewidth=0.8, gid=f"{leg}:hip:back", zorder=2))
+        shade(Ellipse((cx + out * 0.05, 9.95), 2.55, 2.0, facecolor="white", edgecolor=_OUTLINE, linewidth=0.8,
+                      gid=f"{leg}:hip:back", zorder=2))
         for region, xy in (("hip", (cx + out * 0.05, 9.95)), ("calf", (c_knee - out * 0.04, 3.3))):
-            value = legs.at[region, leg]
-            ax.text(*xy, f"{region}\n{value:.0f} {unit}", ha="center", va="center", fontsize=7.5, zorder=3,
-                    color="white" if norm(value) > 0.55 else "black")
+            values[f"{leg}:{region}:back"] = ax.text(*xy, "", ha="center", va="center", fontsize=7.5, zorder=3)
     else:  # side of the hip, around the belt line
-        ax.add_patch(Ellipse((cx + out * 1.15, 10.05), 0.6, 1.4, facecolor=colour(leg, "hip"), edgecolor=_OUTLINE,
-                             linewidth=0.8, gid=f"{leg}:hip:front", zorder=2))
-        ax.text(cx + out * 1.15, 10.85, "hip", ha="center", va="bottom", fontsize=7)
+        shade(Ellipse((cx + out * 1.15, 10.05), 0.6, 1.4, facecolor="white", edgecolor=_OUTLINE, linewidth=0.8,
+                      gid=f"{leg}:hip:front", zorder=2))
+        ax.text(cx + out * 1.15, 10.85, "hip", ha="center", va="bottom", fontsize=7, zorder=_UNDER)
 
 
-def _clock(ax, leg: str, cx: float, colour, legs: pd.DataFrame, norm) -> None:
+def _clock(ax, leg: str, cx: float, shades: dict, values: dict) -> None:
     """One thigh seen from above: a ring of sectors by clock hour, hours marked, lateral hour in red."""
     inner, outer = 0.32, 1.0
     for region in MAPPED[:6]:
@@ -220,28 +286,28 @@ def _clock(ax, leg: str, cx: float, colour, legs: pd.DataFrame, norm) -> None:
         start, span = next(h for h in hours if (h - 1) % 12 not in hours), len(hours)
         theta2 = 90 - 30 * (start - 0.5)
         theta1 = theta2 - 30 * span
-        ax.add_patch(Wedge((cx, 0), outer, theta1, theta2, width=outer - inner, facecolor=colour(leg, region),
-                           edgecolor=_OUTLINE, linewidth=0.8, gid=f"{leg}:{region}:clock"))
+        gid = f"{leg}:{region}:clock"
+        shades[gid] = ax.add_patch(Wedge((cx, 0), outer, theta1, theta2, width=outer - inner, facecolor="white",
+                                         edgecolor=_OUTLINE, linewidth=0.8, gid=gid))
         mid = np.deg2rad((theta1 + theta2) / 2)
-        value = legs.at[region, leg]
-        ax.text(cx + 0.66 * np.cos(mid), 0.66 * np.sin(mid), f"{value:.0f}", ha="center", va="center",
-                fontsize=7, color="white" if norm(value) > 0.55 else "black")
-    ax.add_patch(Ellipse((cx, 0), 2 * inner, 2 * inner, facecolor="white", edgecolor=_OUTLINE, linewidth=0.8))
-    ax.text(cx, 0, "bone", ha="center", va="center", fontsize=6.5, color="#969696")
+        values[gid] = ax.text(cx + 0.66 * np.cos(mid), 0.66 * np.sin(mid), "", ha="center", va="center", fontsize=7)
+    ax.add_patch(Ellipse((cx, 0), 2 * inner, 2 * inner, facecolor="white", edgecolor=_OUTLINE, linewidth=0.8,
+                         zorder=_UNDER))
+    ax.text(cx, 0, "bone", ha="center", va="center", fontsize=6.5, color="#969696", zorder=_UNDER)
     lateral = 3 if leg == "right" else 9
     for hour in range(1, 13):
         a = np.deg2rad(90 - 30 * hour)
         avoid = hour == lateral
         ax.text(cx + 1.14 * np.cos(a), 1.14 * np.sin(a), str(hour), ha="center", va="center",
                 fontsize=8.5 if avoid else 7.5, color=COLOURS["avoid"] if avoid else "#525252",
-                fontweight="bold" if avoid else "normal")
+                fontweight="bold" if avoid else "normal", zorder=_UNDER)
     centre = 90 - 30 * lateral
     ax.add_patch(Wedge((cx, 0), outer, centre - 15, centre + 15, width=outer - inner, fill=False,
                        edgecolor=COLOURS["avoid"], linewidth=2.2, linestyle=(0, (3, 1.5)), gid="lateral_line",
                        zorder=4))
     side = 1 if leg == "right" else -1
-    ax.text(cx + side * 1.25, -0.2, "outside", ha="center", va="top", fontsize=7, color="#525252")
-    ax.text(cx - side * 1.25, -0.2, "inside", ha="center", va="top", fontsize=7, color="#525252")
-    ax.text(cx, 1.32, "front", ha="center", va="bottom", fontsize=7, color="#525252")
+    ax.text(cx + side * 1.25, -0.2, "outside", ha="center", va="top", fontsize=7, color="#525252", zorder=_UNDER)
+    ax.text(cx - side * 1.25, -0.2, "inside", ha="center", va="top", fontsize=7, color="#525252", zorder=_UNDER)
+    ax.text(cx, 1.32, "front", ha="center", va="bottom", fontsize=7, color="#525252", zorder=_UNDER)
     ax.text(cx, -1.38, f"{leg.upper()} thigh\n{lateral} o'clock = lateral line: avoid", ha="center", va="top",
-            fontsize=8, color="black")
+            fontsize=8, color="black", zorder=_UNDER)

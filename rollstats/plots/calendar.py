@@ -8,12 +8,13 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch, Polygon, Rectangle
 
 from ..program import Program
-from ._common import COLOURS, day, figure_and_axes, one_subject
+from ._common import COLOURS, by_gid, day, figure_and_axes, one_subject
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_VEIL = 0.72  # opacity of the white over nights outside the range shown
 
 
 def compliant_levels(minimum_s: float) -> tuple[np.ndarray, list[tuple[float, float, float, float]], list[str]]:
@@ -41,7 +42,7 @@ def calendar_grid(nights: pd.Series) -> tuple[pd.Timestamp, np.ndarray, np.ndarr
 
 
 def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, program: Program | None = None,
-                  ax: Axes | None = None, annotate: bool | None = None) -> Figure:
+                  ax: Axes | None = None, annotate: bool | None = None, shown: tuple | None = None) -> Figure:
     """Calendar heatmap of one subject's nights (the rows of :func:`rollstats.nights`).
 
     One cell per observed night, weeks as columns (labelled by month), weekdays as rows
@@ -52,6 +53,8 @@ def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, progra
     frame marks the progression night and a purple line separates the daily phase (before and
     including it) from the maintenance phase. With ``annotate`` (default: at most 26 weeks)
     each rolled night shows its seconds. ``subject`` is needed when the table holds several.
+    ``shown`` = (first, last) picks a range of nights: the others stay in place, faded, and
+    the title counts the range (:func:`show_nights` moves it on a drawn calendar).
 
     >>> t = pd.DataFrame({"subject_id": "a", "night": pd.date_range("2026-03-02", periods=10),
     ...     "rolled_s": [70.0, 0, 30, 200, 90, 60, 0, 0, 70, 0], "phase": ["daily"] * 5 + ["maintenance"] * 5,
@@ -60,6 +63,13 @@ def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, progra
     >>> fig = plot_calendar(t)
     >>> fig.axes[0].images[0].get_array().shape
     (7, 2, 4)
+    >>> fig = plot_calendar(t, shown=("2026-03-05", "2026-03-08"))
+    >>> veil = by_gid(fig, "veil_before").get_path().get_extents()   # white over Mon 2 to Wed 4 Mar
+    >>> [float(v) for v in (veil.x0, veil.x1, veil.y0, veil.y1)]   # week 0, rows 0 to 2 (cells 1 wide)
+    [-0.5, 0.5, -0.5, 2.5]
+    >>> veil = by_gid(fig, "veil_after").get_path().get_extents()    # and over Mon 9 to Wed 11 Mar...
+    >>> [float(v) for v in (veil.x0, veil.x1, veil.y0, veil.y1)]   # ...to the end of week 1 (empty cells)
+    [0.5, 1.5, -0.5, 6.5]
     """
     program = program or Program.default()
     minimum = program.daily.minimum_s
@@ -78,7 +88,8 @@ def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, progra
     image = np.zeros((7, n_weeks, 4))
     image[row, col] = colours
 
-    width = min(16.0, max(5.0, 0.36 * n_weeks + 1.6))
+    width = min(16.0, max(6.5, 0.36 * n_weeks + 1.6))  # 6.5 in at least: room for the title
+    owned = ax is None
     fig, ax = figure_and_axes(ax, (width, 3.4))
     ax.imshow(image, aspect="equal", interpolation="nearest", gid="calendar")
     # white gaps between cells (two line collections: far cheaper than a grid of minor ticks)
@@ -114,16 +125,68 @@ def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, progra
         _phase_boundary(ax, int(col[i]), int(row[i]), n_weeks)
         handles.append(Line2D([], [], color=COLOURS["progression"], linewidth=2.5,
                               label=f"progression night ({day(rows['night'].iloc[i])}); maintenance after"))
-    # a narrow calendar (a few weeks) stacks its legend in two columns so it stays inside the figure
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3 if width >= 6 else 2,
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3,
               fontsize=7.5,
               frameon=False, title="seconds rolled on hips and legs per night", title_fontsize=8)
 
-    n_daily = int((~maintenance).sum())
-    ax.set_title(f"{subject}: {len(rows)} nights, {day(rows['night'].iloc[0])} to {day(rows['night'].iloc[-1])}\n"
-                 f"daily phase: {int((compliant & ~maintenance).sum())} of {n_daily} nights at least {minimum:g} s",
-                 fontsize=10, loc="left")
+    # the nights outside the range shown, faded by a white veil over them (and over their numbers)
+    for gid in ("veil_before", "veil_after"):
+        ax.add_patch(Polygon([(0, 0)], closed=True, facecolor=(1.0, 1.0, 1.0, _VEIL), edgecolor="none", gid=gid,
+                             zorder=4))
+    if owned:  # the title from the figure's left edge: a calendar of a few weeks is narrower than its title
+        fig.suptitle(" \n ", x=0.01, ha="left", fontsize=10, gid="calendar_title")
+    else:
+        ax.set_title(" \n ", fontsize=10, loc="left", gid="calendar_title")
+    show_nights(ax, rows, subject, program, *(shown or (None, None)))
     return fig
+
+
+def show_nights(ax: Axes, rows: pd.DataFrame, subject: str, program: Program, first=None, last=None) -> list:
+    """Show the nights ``first`` to ``last`` (None: the ends) on a calendar drawn by :func:`plot_calendar`.
+
+    ``rows`` are the calendar's nights. The cells of other nights are veiled in white and the
+    title counts the nights of the range; returns the artists changed (two veils and the title).
+    """
+    nights = pd.to_datetime(rows["night"]).reset_index(drop=True)
+    lo = nights.iloc[0] if first is None else max(pd.Timestamp(first), nights.iloc[0])
+    hi = nights.iloc[-1] if last is None else min(pd.Timestamp(last), nights.iloc[-1])
+    start, _, _, n_weeks = calendar_grid(nights)
+    inside = ((nights >= lo) & (nights <= hi)).to_numpy()
+    (c0, r0), (c1, r1) = divmod((lo - start).days, 7), divmod((hi - start).days, 7)
+    # every cell before the first night shown (weeks before it, then its week's days before it), and after the last
+    before = _cells_before(c0, r0)
+    after = [(n_weeks - 1.0 - x, 6.0 - y) for x, y in _cells_before(n_weeks - 1 - c1, 6 - r1)]  # the same, turned
+    figure = ax.get_figure(root=True)
+    veils = [by_gid(figure, "veil_before"), by_gid(figure, "veil_after")]
+    for veil, corners in zip(veils, (before, after)):
+        veil.set_visible(bool(corners))
+        veil.set_xy(corners or [(0.0, 0.0)])
+
+    minimum = program.daily.minimum_s
+    ok = rows["compliant"].to_numpy(dtype=bool)[inside]
+    maintenance = (rows["phase"] == "maintenance").to_numpy(dtype=bool)[inside]
+    line = f"{subject}: {day(lo)} to {day(hi)} ({int(inside.sum())} nights{'' if inside.all() else '; others faded'})"
+    counts = f"daily phase: {int((ok & ~maintenance).sum())} of {int((~maintenance).sum())} nights at least {minimum:g} s"
+    if maintenance.any():
+        counts += f"; maintenance: {int((ok & maintenance).sum())} of {int(maintenance.sum())}"
+    title = by_gid(figure, "calendar_title")
+    title.set_text(f"{line}\n{counts}")
+    return [*veils, title]
+
+
+def _cells_before(col: int, row: int) -> list[tuple[float, float]]:
+    """The outline of the calendar cells before the one at (``col``, ``row``): whole weeks, then part
+    of a week (cells 1 wide and centred on their week and weekday); [] when there are none.
+
+    >>> _cells_before(0, 2), _cells_before(2, 0)
+    ([(-0.5, -0.5), (0.5, -0.5), (0.5, 1.5), (-0.5, 1.5)], [(-0.5, -0.5), (1.5, -0.5), (1.5, 6.5), (-0.5, 6.5)])
+    """
+    left, top, bottom, x, y = -0.5, -0.5, 6.5, col - 0.5, row - 0.5
+    if col == 0:
+        return [(left, top), (x + 1, top), (x + 1, y), (left, y)] if row > 0 else []
+    if row == 0:
+        return [(left, top), (x, top), (x, bottom), (left, bottom)]
+    return [(left, top), (x + 1, top), (x + 1, y), (x, y), (x, bottom), (left, bottom)]
 
 
 def _phase_boundary(ax: Axes, col: int, row: int, n_weeks: int) -> None:

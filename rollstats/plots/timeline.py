@@ -8,6 +8,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import NullFormatter
 
 from ..metrics import maintenance_windows
 from ..program import Program
@@ -77,7 +78,8 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
     p_x = x[hit[0]] if len(hit) else None
 
     fig = Figure(figsize=(10, 6.2), layout="constrained")
-    top, middle, bottom = fig.subplots(3, 1, sharex=True, height_ratios=[3, 2, 1.3])
+    # three panels over the same dates; not shared, so the upper two skip the date labels they hide
+    top, middle, bottom = fig.subplots(3, 1, height_ratios=[3, 2, 1.3])
 
     top.add_collection(_bars(x, seconds, [COLOURS["compliant"] if ok else COLOURS["short"] for ok in compliant]))
     top.axhline(minimum, color="black", linewidth=1, linestyle="--")
@@ -91,7 +93,6 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
         top.axhline(total, color=COLOURS["progression"], linewidth=1, linestyle=":")
         handles.append(Line2D([], [], color=COLOURS["progression"], linestyle=":",
                               label=f"progression: {total:g} s in one night"))
-    top.legend(handles=handles, loc="upper right", fontsize=7.5, ncol=len(handles), frameon=False)
 
     cumulative = rows["cumulative_s"].to_numpy(dtype="float64")
     daily = (rows["phase"] == "daily").to_numpy(dtype=bool)
@@ -107,15 +108,16 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
                     " the running total no longer matters in maintenance", fontsize=7.5, color="#525252", va="center")
     middle.set_ylabel("total seconds\nin daily phase")
 
-    _phases(bottom, rows, windows, x, first, last, p_x, program)
+    _phases(bottom, rows, windows, x, first, last, p_x, program, handles)
     for ax in (top, middle, bottom):
         ax.set_xlim(first, last)
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10))
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()) if ax is bottom
+                                     else NullFormatter())
         if p_x is not None:
             ax.axvline(p_x, color=COLOURS["progression"], linewidth=1.5, gid="progression", zorder=0.9)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    bottom.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10))
-    bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(bottom.xaxis.get_major_locator()))
 
     if p_x is not None:
         p = rows.iloc[hit[0]]
@@ -124,13 +126,17 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
                   f"{int(windows['complete'].sum())} complete")
     else:
         status = f"no progression yet: {seconds_text(rows['cumulative_s'].iloc[-1])} of {seconds_text(total)} so far"
-    top.set_title(f"{subject}: {day(night.iloc[0])} to {day(night.iloc[-1])}\n{status}", fontsize=10, loc="left")
+    # two lines: which nights are shown (a figure title: a widget moves it with the range), then the status
+    fig.suptitle(f"{subject}: {day(night.iloc[0])} to {day(night.iloc[-1])}", x=0.01, ha="left", fontsize=10,
+                 gid="title")
+    top.set_title(status, fontsize=10, loc="left", gid="status")
     return fig
 
 
 def _phases(ax, rows: pd.DataFrame, windows: pd.DataFrame, x: np.ndarray, first: float, last: float,
-            p_x: float | None, program: Program) -> None:
-    """The bottom lane: the daily phase, then one box per maintenance window."""
+            p_x: float | None, program: Program, handles: list) -> None:
+    """The bottom lane: the daily phase, then one box per maintenance window; under it the legend of
+    the figure (``handles``: the entries of the upper panels, then those of the lane)."""
     daily_end = p_x + 0.5 if p_x is not None else last
     ax.add_patch(Rectangle((first, 0.1), daily_end - first, 0.8, facecolor=COLOURS["daily"],
                            edgecolor="#6baed6", gid="daily_phase"))
@@ -153,11 +159,11 @@ def _phases(ax, rows: pd.DataFrame, windows: pd.DataFrame, x: np.ndarray, first:
     ax.set_ylim(0, 1)
     ax.set_yticks([])
     ax.set_ylabel("phase", rotation=0, ha="right", va="center")
-    handles = [Patch(facecolor=COLOURS["daily"], edgecolor="#6baed6", label="daily phase")]
+    handles = handles + [Patch(facecolor=COLOURS["daily"], edgecolor="#6baed6", label="daily phase")]
     if len(windows):
         handles += [Patch(facecolor=COLOURS["met"], label=f"window met (at least {need} compliant nights)"),
                     Patch(facecolor=COLOURS["not_met"], label="window not met"),
                     Patch(facecolor=COLOURS["partial"], hatch="//", label="window partial")]
     handles.append(Line2D([], [], color=COLOURS["progression"], linewidth=1.5, label="progression night"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=len(handles),
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.62), ncol=(len(handles) + 1) // 2,
               fontsize=7.5, frameon=False, title="number in a window: its compliant nights", title_fontsize=7.5)

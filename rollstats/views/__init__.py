@@ -29,7 +29,8 @@ from .patient_words import (
     night_notes,
     summary_text,
 )
-from .patient_figures import figure_key, png, review_figure, review_images, show_range, timeline_figure
+from .patient_figures import (LiveReviewFigures, figure_key, png, review_figure, review_images, show_range,
+                              timeline_figure)
 from .patient_html import (
     data_uri,
     key_figures_html,
@@ -64,6 +65,7 @@ __all__ = [
     "report_file_name",
     "review",
     "review_figure",
+    "LiveReviewFigures",
     "review_images",
     "show_range",
     "subject_tables",

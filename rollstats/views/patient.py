@@ -186,8 +186,10 @@ def review(tables: SubjectTables, first=None, last=None) -> Review:
         raise ValueError(f"the range starts ({lo.date()}) after it ends ({hi.date()})")
 
     def within(frame: pd.DataFrame, column: str = "night") -> pd.DataFrame:
-        values = frame[column]
-        return frame.loc[(values >= lo) & (values <= hi)]
+        values = frame[column].to_numpy()
+        if values.dtype.kind == "M" and (values[1:] >= values[:-1]).all():  # sorted (as built): a slice
+            return frame.iloc[values.searchsorted(lo.to_datetime64()):values.searchsorted(hi.to_datetime64(), "right")]
+        return frame.loc[(frame[column] >= lo) & (frame[column] <= hi)]
 
     w = tables.windows
     windows = w.loc[(w["first_night"] <= hi) & (w["last_night"] >= lo)]

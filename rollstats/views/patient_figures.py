@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import matplotlib.dates as mdates
 from matplotlib.figure import Figure
 
+from .._lru import LRU
+from ..plots._common import by_gid
+from ..plots.live import LiveFigure, png_bytes
 from .patient import FIGURES, Review, SubjectTables
 from .patient_words import day
 
@@ -27,9 +31,9 @@ def timeline_figure(tables: SubjectTables) -> Figure:
 def show_range(fig: Figure, view: Review) -> Figure:
     """Narrow a :func:`timeline_figure` to the nights of ``view`` (in place; returns the figure).
 
-    The date axis (shared by the panels) is set to the range, labels outside it are clipped, and
-    the first title line names the range shown out of the observation. Labels anchored at a
-    date outside the range are hidden; others are clipped at the panel's edges.
+    The date axes of the three panels are set to the range and the figure's title names the
+    range shown out of the observation. Labels anchored at a date outside the range are
+    hidden; others are clipped at the panel's edges.
     """
     axes = fig.axes
     lo, hi = mdates.date2num(view.first) - 0.5, mdates.date2num(view.last) + 0.5
@@ -39,34 +43,39 @@ def show_range(fig: Figure, view: Review) -> Figure:
             text.set_clip_on(True)
             if text.get_transform() == ax.transData:
                 text.set_visible(bool(lo <= text.get_position()[0] <= hi))
-    axes[0].set_xlim(lo, hi)
-    status = axes[0].get_title(loc="left").split("\n", 1)[-1]
+        ax.set_xlim(lo, hi)
+    title = by_gid(fig, "title")
     t = view.tables
     whole = view.first == t.first_night and view.last == t.last_night
     shown = (f"{view.subject}: {day(view.first)} to {day(view.last)}" if whole else
              f"{view.subject}: {day(view.first)} to {day(view.last)} (observed {day(t.first_night)} to "
              f"{day(t.last_night)})")
-    axes[0].set_title(f"{shown}\n{status}", fontsize=10, loc="left")
+    title.set_text(shown)
     return fig
 
 
 def review_figure(view: Review, name: str) -> Figure:
     """The figure ``name`` (one of :data:`FIGURES`) of the range (object API, no pyplot state).
 
-    The calendar shows the nights of the range; the timeline the whole observation narrowed to
-    the range (:func:`show_range`); the body map the seconds rolled in the range.
+    The calendar shows the whole observation with the nights outside the range faded; the
+    timeline the whole observation narrowed to the range (:func:`show_range`); the body map the
+    seconds rolled in the range.
     """
     from ..plots import plot_body_map, plot_calendar
 
     if name == "calendar":
-        return plot_calendar(view.nights, subject=view.subject, program=view.program)
+        return plot_calendar(view.tables.nights, subject=view.subject, program=view.program,
+                             shown=(view.first, view.last))
     if name == "timeline":
         return show_range(timeline_figure(view.tables), view)
     if name == "bodymap":
-        # the title names no dates (the range is on every view of it): equal seconds, equal picture
-        return plot_body_map(view.region_seconds, subject=view.subject,
-                             title=f"{view.subject}: where the rolling time went")
+        return plot_body_map(view.region_seconds, subject=view.subject, title=_body_map_title(view))
     raise ValueError(f"no figure named {name!r}; the figures are: {', '.join(FIGURES)}")
+
+
+def _body_map_title(view: Review) -> str:
+    # the title names no dates (the range is on every view of it): equal seconds, equal picture
+    return f"{view.subject}: where the rolling time went"
 
 
 def figure_key(view: Review, name: str) -> tuple:
@@ -94,3 +103,96 @@ def png(fig: Figure, dpi: float = 72, keep: bool = False) -> bytes:
 def review_images(view: Review, dpi: float = 100, names=FIGURES) -> dict[str, bytes]:
     """PNG bytes of each figure of the range."""
     return {name: png(review_figure(view, name), dpi) for name in names}
+
+
+_ENCODER: ThreadPoolExecutor | None = None  # encodes pictures while the next figure is drawn
+
+
+def _moves_with_dates(ax, artist) -> bool:
+    """Whether ``artist`` moves when the date limits of ``ax`` change: the date axis, and what is placed
+    by date (data coordinates along x), not the titles, legends or lines spanning the panel."""
+    if artist is ax.xaxis:
+        return True
+    if artist is ax.yaxis or artist is ax.patch:
+        return False
+    return bool(artist.get_transform().contains_branch_seperately(ax.transData)[0])
+
+
+class LiveReviewFigures:
+    """The review's figures kept drawn between changes of range, each change redrawing only what moves.
+
+    Per subject (the last ``subjects`` seen), the calendar and the timeline of the whole
+    observation are drawn once; a range then veils the calendar's other nights
+    (:func:`rollstats.plots.calendar.show_nights`) and narrows the timeline (:func:`show_range`).
+    One body map drawing is shaded anew for each range (:func:`rollstats.plots.bodymap.paint_body_map`).
+    Each picture shows what :func:`review_figure` shows for the same range (laid out once, for
+    the first range drawn), drawn over the kept pixels of what did not change
+    (:class:`rollstats.plots.live.LiveFigure`).
+
+    >>> from rollstats.datasets import load_sample
+    >>> from rollstats.views import review, subject_tables
+    >>> tables = subject_tables(load_sample("patient").segments, "P1")
+    >>> figures = LiveReviewFigures(dpi=40)
+    >>> figures.png(review(tables, "2026-01-12", "2026-01-18"), "calendar")[:4]
+    b'\\x89PNG'
+    """
+
+    def __init__(self, dpi: float = 100, subjects: int = 4):
+        self.dpi = dpi
+        self._calendars = LRU(subjects)
+        self._timelines = LRU(subjects)
+        self._body_map = None
+
+    def png(self, view: Review, name: str) -> bytes:
+        """PNG bytes of the figure ``name`` (one of :data:`FIGURES`) of ``view``."""
+        return png_bytes(self.live(view, name).rgba())
+
+    def pngs(self, view: Review, names=FIGURES) -> dict[str, bytes]:
+        """PNG bytes of the figures ``names`` of ``view``; each picture is encoded in a thread while
+        the next one is drawn (the encoder does not hold the interpreter)."""
+        global _ENCODER
+        if _ENCODER is None:
+            _ENCODER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rollstats-png")
+        pending = {name: _ENCODER.submit(png_bytes, self.live(view, name).rgba().copy()) for name in names}
+        return {name: future.result() for name, future in pending.items()}
+
+    def live(self, view: Review, name: str) -> LiveFigure:
+        """The live figure ``name`` (one of :data:`FIGURES`), set to ``view``."""
+        if name == "calendar":
+            return self._calendar(view)
+        if name == "timeline":
+            return self._timeline(view)
+        if name == "bodymap":
+            return self._bodymap(view)
+        raise ValueError(f"no figure named {name!r}; the figures are: {', '.join(FIGURES)}")
+
+    def _calendar(self, view: Review) -> LiveFigure:
+        from ..plots.calendar import show_nights
+
+        t = view.tables
+        kept = self._calendars.get(view.subject)
+        if kept is None:
+            fig = review_figure(view, "calendar")
+            *veils, title = show_nights(fig.axes[0], t.nights, t.subject, t.program, view.first, view.last)
+            kept = self._calendars.put(view.subject, LiveFigure(fig, [title], self.dpi, moving=veils))
+        show_nights(kept.figure.axes[0], t.nights, t.subject, t.program, view.first, view.last)
+        return kept
+
+    def _timeline(self, view: Review) -> LiveFigure:
+        kept = self._timelines.get(view.subject)
+        if kept is None:
+            fig = timeline_figure(view.tables)
+            moving = [a for ax in fig.axes for a in ax.get_children() if _moves_with_dates(ax, a)]
+            kept = self._timelines.put(view.subject, LiveFigure(fig, [by_gid(fig, "title")], self.dpi, moving=moving))
+        show_range(kept.figure, view)
+        return kept
+
+    def _bodymap(self, view: Review) -> LiveFigure:
+        from ..plots.bodymap import draw_body_map, paint_body_map
+
+        if self._body_map is None:
+            drawing = draw_body_map()
+            self._body_map = (drawing, LiveFigure(drawing.figure, drawing.changing, self.dpi))
+        drawing, live = self._body_map
+        paint_body_map(drawing, view.region_seconds, subject=view.subject, title=_body_map_title(view))
+        return live

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import html
 import tempfile
-from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import ipywidgets as W
 import pandas as pd
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
+from .._lru import LRU  # noqa: F401  (the widgets import it from here)
 from ..io import LoadResult, load
 from ..program import Program
 
@@ -130,26 +130,6 @@ def read_upload(upload: W.FileUpload, progress: Progress, tz: str | None, progra
             paths.append(path)
         result = read_with_progress(paths, progress, tz, program)
     return result, ", ".join(Path(str(item["name"])).name for item in items)
-
-
-class LRU(OrderedDict):
-    """A small least-recently-used cache (``maxsize`` entries)."""
-
-    def __init__(self, maxsize: int = 48):
-        super().__init__()
-        self.maxsize = maxsize
-
-    def get(self, key, default=None):
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        return default
-
-    def put(self, key, value) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > self.maxsize:
-            self.popitem(last=False)
 
 
 def _shape(fig) -> tuple:

@@ -30,6 +30,7 @@ from ..program import Program
 from ..views import (
     FIGURE_TITLES,
     FIGURES,
+    LiveReviewFigures,
     Review,
     SubjectTables,
     day,
@@ -40,20 +41,16 @@ from ..views import (
     night_audit_html,
     report_file_name,
     review,
-    review_figure,
     review_images,
-    show_range,
     subject_tables,
     subjects,
     summary_text,
-    timeline_figure,
     write_patient_report,
 )
 from ._common import (
     LRU,
     Pause,
     Progress,
-    Renderer,
     chosen_range,
     data_link,
     error_html,
@@ -90,8 +87,7 @@ class PatientReview:
         self.redrawn: list[str] = []               #: figures redrawn by the last change (for benchmarks)
         self._tables: dict[str, SubjectTables] = {}
         self._images = LRU(96)          # PNG bytes by (figure, what it shows): about 10 MB at most
-        self._timelines = LRU(4)        # whole-observation timelines of the last subjects seen
-        self._renderer = Renderer(dpi)
+        self._live = LiveReviewFigures(dpi)  # the figures of the last subjects seen, kept drawn
         self._shown: dict[str, tuple] = {}
         self._pause = Pause()
 
@@ -151,7 +147,7 @@ class PatientReview:
         self.segments, self.rejects, self.ingest, self.source = segments, rejects, report, source
         self._tables.clear()
         self._images.clear()
-        self._timelines.clear()
+        self._live = LiveReviewFigures(self.dpi)
         self._shown.clear()
         ids = subjects(segments) if len(segments) else []
         read = f"{html.escape(str(report))}. " if report is not None else ""
@@ -223,27 +219,16 @@ class PatientReview:
         self.redrawn = []
         if not self.figures:
             return
-        for name in FIGURES:
-            key = figure_key(view, name)
-            if self._shown.get(name) == key:
-                continue
-            data = self._images.get((name, key))
-            if data is None:
-                data = self._render(view, name)
-                self._images.put((name, key), data)
-                self.redrawn.append(name)
-            getattr(self, name).value = data
+        keys = {name: figure_key(view, name) for name in FIGURES if self._shown.get(name) != figure_key(view, name)}
+        self.redrawn = [name for name, key in keys.items() if (name, key) not in self._images]
+        for name, data in self._live.pngs(view, self.redrawn).items():
+            self._images.put((name, keys[name]), data)
+        for name, key in keys.items():
+            getattr(self, name).value = self._images.get((name, key))
             self._shown[name] = key
 
     def _render(self, view: Review, name: str) -> bytes:
-        if name != "timeline":
-            return self._renderer.png(review_figure(view, name))
-        # the timeline of the whole observation is built once per subject, then narrowed to each range
-        fig = self._timelines.get(view.subject)
-        if fig is None:
-            fig = timeline_figure(view.tables)
-            self._timelines.put(view.subject, fig)
-        return self._renderer.png(show_range(fig, view), keep=True)
+        return self._live.png(view, name)
 
     @property
     def summary(self) -> str:

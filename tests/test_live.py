@@ -1,0 +1,245 @@
+"""Figures redrawn in part (rollstats.plots.live) and the veils and title of a calendar's range.
+
+Every blitted picture is compared pixel for pixel with a full draw; the veils are compared
+cell by cell with the nights before and after the range.
+"""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.path import Path
+from PIL import Image
+
+from rollstats.plots import plot_calendar
+from rollstats.plots._common import by_gid
+from rollstats.plots.calendar import _cells_before, show_nights
+from rollstats.plots.live import LiveFigure, draw_order, png_bytes
+from rollstats.program import Program
+
+from test_plots import nights_frame
+
+X = np.linspace(0, 10, 60)
+
+
+# --- png_bytes --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("channels, mode", [(4, "RGBA"), (3, "RGB")])
+def test_png_bytes_decode_to_the_same_pixels(channels, mode):
+    pixels = np.random.default_rng(channels).integers(0, 256, size=(7, 13, channels), dtype=np.uint8)
+    data = png_bytes(pixels, level=9)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR" and int.from_bytes(data[16:20], "big") == 13 and int.from_bytes(data[20:24], "big") == 7
+    image = Image.open(io.BytesIO(data))
+    assert image.mode == mode and image.size == (13, 7)
+    np.testing.assert_array_equal(np.asarray(image), pixels)
+
+
+# --- LiveFigure -----------------------------------------------------------------------------------
+
+def line_figure(y):
+    """A fixed-layout figure: a line under a text, a legend over it, and a text far off."""
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_axes((0.15, 0.2, 0.75, 0.7))
+    line, = ax.plot(X, y, linewidth=2, label="rolled")
+    ax.set_xlim(-0.5, 10.5)
+    ax.set_ylim(-1.3, 1.3)
+    over = ax.text(5, 0, "OVER THE LINE", ha="center", va="center", fontsize=14, zorder=5)
+    ax.legend(loc="upper right")
+    far = fig.text(0.01, 0.01, "far away", fontsize=8)
+    return fig, line, over, far
+
+
+def full_draw(fig, dpi=100) -> np.ndarray:
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def test_live_figure_redraws_the_changing_line_and_what_lies_above_it():
+    fig, line, over, far = line_figure(np.sin(X))   # the first line spans the whole box of its later shapes
+    live = LiveFigure(fig, [line], dpi=80)
+    assert line in live.redrawn and over in live.redrawn and fig.axes[0].get_legend() in live.redrawn
+    assert far not in live.redrawn
+    first = live.rgba().copy()
+    for k, y in enumerate([np.cos(X), 0.5 * np.sin(3 * X), np.zeros_like(X) + 0.1, -np.sin(X)]):
+        line.set_ydata(y)
+        blitted = live.rgba().copy()
+        assert not np.array_equal(blitted, first)
+        # the same figure built afresh with these data and drawn in full: the same picture
+        np.testing.assert_array_equal(blitted, full_draw(line_figure(y)[0], dpi=80), err_msg=f"change {k}")
+        live.forget()
+        np.testing.assert_array_equal(blitted, live.rgba(), err_msg=f"change {k}, after forget")
+
+
+def test_without_redrawing_the_text_above_the_picture_is_wrong():
+    """A plain blit of the line alone paints it over the text: the overlap rule is needed."""
+    fig, line, _, _ = line_figure(np.sin(X))
+    fig.set_dpi(80)
+    canvas = FigureCanvasAgg(fig)
+    line.set_animated(True)
+    canvas.draw()
+    background = canvas.copy_from_bbox(fig.bbox)
+    line.set_ydata(np.zeros_like(X))   # right through the text
+    canvas.restore_region(background)
+    fig.draw_artist(line)
+    naive = np.asarray(canvas.buffer_rgba()).copy()
+    expected = full_draw(line_figure(np.zeros_like(X))[0], dpi=80)
+    assert not np.array_equal(naive, expected)
+    fig2, line2, _, _ = line_figure(np.sin(X))
+    live = LiveFigure(fig2, [line2], dpi=80)
+    live.rgba()
+    line2.set_ydata(np.zeros_like(X))
+    np.testing.assert_array_equal(live.rgba(), expected)
+
+
+def bars_figure(xlim):
+    """Low bars and a low line on the left, tall bars on the right under a text."""
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_axes((0.15, 0.2, 0.75, 0.7))
+    x = np.arange(20)
+    bars = ax.bar(x, np.where(x < 10, 1, 8), color="tab:green")
+    line, = ax.plot(x, 0.3 + 0.2 * (x % 3), color="black")
+    note = ax.text(0.5, 0.5, "note", transform=ax.transAxes, ha="center", fontsize=16, zorder=6)
+    ax.set_ylim(0, 9)
+    ax.set_xlim(*xlim)
+    return fig, ax, [*bars.patches, line], note
+
+
+@pytest.mark.parametrize("as_moving", [True, False])
+def test_moving_artists_follow_new_limits(as_moving):
+    """Tall bars come under the text only after the limits change: they must be declared moving."""
+    fig, ax, movers, note = bars_figure((-0.5, 9.5))
+    changing = [ax.xaxis] + ([] if as_moving else movers)   # the tick labels change with the limits
+    live = LiveFigure(fig, changing, moving=movers if as_moving else (), dpi=90)
+    assert all(a in live.redrawn for a in movers) and (note in live.redrawn) == as_moving
+    live.rgba()
+    same = []
+    for xlim in [(4.5, 14.5), (9.5, 19.5), (7.5, 17.5), (-0.5, 9.5)]:   # tall bars under the text, then none
+        ax.set_xlim(*xlim)
+        same.append(np.array_equal(live.rgba(), full_draw(bars_figure(xlim)[0], dpi=90)))
+    assert same == ([True] * 4 if as_moving else [False, False, False, True])
+
+
+# --- draw_order -----------------------------------------------------------------------------------
+
+def recorded_order(fig) -> list:
+    """The artists whose ``draw`` a full draw calls, in order (their draw methods are wrapped)."""
+    called = []
+    watched = [c for c in fig.get_children() if c is not fig.patch and c not in fig.axes]
+    watched += [a for ax in fig.axes for a in ax.get_children()]
+
+    def wrap(artist):
+        draw = artist.draw
+
+        def recording(renderer, *args, **kwargs):
+            called.append(artist)
+            return draw(renderer, *args, **kwargs)
+        artist.draw = recording
+
+    for artist in watched:
+        wrap(artist)
+    FigureCanvasAgg(fig).draw()
+    return called
+
+
+def test_draw_order_is_the_order_of_a_full_draw():
+    fig = Figure()
+    top = fig.add_axes((0.1, 0.1, 0.5, 0.5), zorder=2)
+    low = fig.add_axes((0.3, 0.3, 0.5, 0.5), zorder=1)
+    bare = fig.add_axes((0.6, 0.6, 0.3, 0.3), zorder=3)
+    bare.set_axis_off()
+    note = fig.text(0.5, 0.95, "figure text")   # zorder 3, added after bare: after it
+    txt = low.text(0.5, 0.5, "t", zorder=4)
+    line, = low.plot([0, 1], [0, 1], zorder=2)
+    rect = low.add_patch(Rectangle((0, 0), 0.5, 0.5, zorder=1))
+    shade = bare.fill_between([0, 1], [0, 1])
+    order = draw_order(fig)
+    assert order == recorded_order(fig)
+    # the lower axes first, patch first, then its children by zorder (stable among equals)
+    spines = list(low.spines.values())
+    titles = [low.title, low._left_title, low._right_title]
+    expected_low = [low.patch, rect, low.xaxis, low.yaxis, line, *spines, *titles, txt]   # titles: zorder 3
+    assert order[:len(expected_low)] == expected_low
+    assert order.index(top.patch) == len(expected_low)
+    assert order.index(top.patch) < order.index(shade) < order.index(note) == len(order) - 1
+    # an axes without axis: no patch, spines nor axis objects
+    for hidden in (bare.patch, bare.xaxis, bare.yaxis, *bare.spines.values()):
+        assert hidden not in order
+
+
+# --- calendar veils and title ---------------------------------------------------------------------
+
+def covered(corners, n_weeks) -> set:
+    if len(corners) == 0:
+        return set()
+    path = Path(np.asarray(corners, dtype=float))
+    return {(c, r) for c in range(n_weeks) for r in range(7) if path.contains_point((c, r))}
+
+
+@pytest.mark.parametrize("n_weeks", [1, 2, 3, 5])
+def test_cells_before_covers_exactly_the_earlier_cells(n_weeks):
+    for col in range(n_weeks):
+        for row in range(7):
+            corners = _cells_before(col, row)
+            expect = {(c, r) for c in range(n_weeks) for r in range(7) if 7 * c + r < 7 * col + row}
+            assert covered(corners, n_weeks) == expect, (col, row)
+            assert (corners == []) == (not expect)
+            xs, ys = zip(*corners) if corners else ((0,), (0,))
+            assert min(xs) >= -0.5 and max(xs) <= col + 0.5 and min(ys) >= -0.5 and max(ys) <= 6.5
+
+
+@pytest.mark.parametrize("start, n", [("2026-03-04", 3), ("2026-03-02", 7), ("2026-03-08", 9), ("2026-03-05", 26)])
+def test_veils_cover_the_cells_outside_the_range(figures, start, n):
+    t = nights_frame([70.0] * n, start=start)
+    nights = t["night"]
+    monday = nights.iloc[0] - pd.Timedelta(days=nights.iloc[0].day_of_week)
+    n_weeks = (nights.iloc[-1] - monday).days // 7 + 1
+    cells = {(c, r): 7 * c + r for c in range(n_weeks) for r in range(7)}
+
+    def check(fig, lo, hi):
+        i_lo, i_hi = (nights.iloc[lo] - monday).days, (nights.iloc[hi] - monday).days
+        for gid, expect in (("veil_before", {k for k, v in cells.items() if v < i_lo}),
+                            ("veil_after", {k for k, v in cells.items() if v > i_hi})):
+            veil = by_gid(fig, gid)
+            assert veil.get_visible() == bool(expect), (gid, lo, hi)
+            if expect:
+                assert covered(veil.get_xy(), n_weeks) == expect, (gid, lo, hi)
+
+    fig = plot_calendar(t, shown=(nights.iloc[1], nights.iloc[n - 2]))
+    figures(fig)
+    check(fig, 1, n - 2)
+    for lo in range(n):
+        for hi in range(lo, n):
+            show_nights(fig.axes[0], t, "a", Program.default(), nights.iloc[lo], nights.iloc[hi])
+            check(fig, lo, hi)
+
+
+def test_calendar_title_counts_the_range(figures):
+    # Wed 4 to Sun 15 Mar 2026; Mon 9 Mar (index 5) is the progression night, maintenance after it
+    t = nights_frame([70, 0, 30, 200, 130, 60, 0, 0, 90, 0, 45, 0], progression_at=5)
+    cases = {
+        None: ["a: 4 Mar 2026 to 15 Mar 2026 (12 nights)",
+               "daily phase: 4 of 6 nights at least 60 s; maintenance: 1 of 6"],
+        # Thu 5 to Thu 12: daily 5-9 Mar (200, 130 and 60 s compliant), maintenance 10-12 Mar (90 s)
+        ("2026-03-05", "2026-03-12"): ["a: 5 Mar 2026 to 12 Mar 2026 (8 nights; others faded)",
+                                       "daily phase: 3 of 5 nights at least 60 s; maintenance: 1 of 3"],
+        # a start before the first night is cut to it; no maintenance night: no maintenance count
+        ("2026-03-01", "2026-03-06"): ["a: 4 Mar 2026 to 6 Mar 2026 (3 nights; others faded)",
+                                       "daily phase: 1 of 3 nights at least 60 s"],
+        # an end after the last night is cut to it; only maintenance nights (45 s is short)
+        ("2026-03-13", "2026-03-20"): ["a: 13 Mar 2026 to 15 Mar 2026 (3 nights; others faded)",
+                                       "daily phase: 0 of 0 nights at least 60 s; maintenance: 0 of 3"],
+    }
+    for shown, lines in cases.items():
+        fig = plot_calendar(t, shown=shown)
+        figures(fig)
+        title = by_gid(fig, "calendar_title")
+        assert title is fig._suptitle
+        assert title.get_text().split("\n") == lines, shown
