@@ -1,4 +1,4 @@
-"""The redraw benchmark of the Patient review: one subject-year, a widget change, how long until it shows.
+"""The redraw benchmark of the widgets: one subject-year, a widget change, how long until it shows.
 
 The target of the issue: recomputing and redrawing one subject-year after a widget change takes
 at most 100 ms (median). This script generates a synthetic subject followed for 365 nights
@@ -20,9 +20,17 @@ observers run synchronously, so the setter returns when they are done):
   render each with its own constrained layout at the default PNG compression (the reference
   for the ratios).
 
+The Planner is timed on a plan of a year (52 weeks, the default plan otherwise):
+
+- ``planner: seconds`` / ``planner: hold``: moving a seconds slider or the hold slider: the
+  plan projected through the metrics anew (its segments, nights, windows), its warnings, the
+  maintenance schedule and the calendar (kept drawn by :class:`rollstats.plots.calendar.LiveCalendar`);
+- ``planner, naive``: the same projection with the calendar built anew and saved with a tight
+  bounding box, as the widget did before (the reference for the planner's ratios).
+
 Wall-clock medians are printed with the CPU time of this process (steadier on a busy
 machine), the wall median's ratio to the 100 ms target and the CPU median's ratio to the naive
-redraw's.
+redraw's (the review's, or the planner's for its rows).
 
 Run: ``python benchmarks/widgets.py [--repeat N] [--dpi D]``.
 """
@@ -43,7 +51,8 @@ from rollstats.datasets import generate_cohort
 from rollstats.metrics import nights as nights_table
 from rollstats.metrics.cohort import region_side_seconds
 from rollstats.plots import plot_body_map, plot_calendar, plot_timeline
-from rollstats.widgets import PatientReview
+from rollstats.plan import default_plan, project
+from rollstats.widgets import PatientReview, Planner
 
 TARGET_S = 0.100
 
@@ -129,17 +138,46 @@ def main(argv: list[str] | None = None) -> int:
         review.subject.value = start
         for first, last in chosen:
             results.setdefault("naive redraw", []).append(timed(lambda: naive_redraw(review, first, last, args.dpi)))
+        results.update(planner_changes(args.repeat, rng))
         W.Widget.close_all()
 
-    naive = statistics.median(c for _, c in results["naive redraw"])
+    naive = {"review": statistics.median(c for _, c in results["naive redraw"]),
+             "planner": statistics.median(c for _, c in results["planner, naive"])}
     print(f"\nmedians over {args.repeat} changes (subject-year, {args.dpi:g} dpi); target {TARGET_S * 1000:.0f} ms;"
           " ratios: wall / target, cpu / cpu of the naive redraw")
     print(f"{'change':24} {'wall ms':>8} {'cpu ms':>8} {'/ target':>9} {'/ naive':>8}")
     for name, times in results.items():
         wall = statistics.median(w for w, _ in times)
         cpu = statistics.median(c for _, c in times)
-        print(f"{name:24} {wall * 1000:8.1f} {cpu * 1000:8.1f} {wall / TARGET_S:9.2f} {cpu / naive:8.2f}")
+        reference = naive["planner" if name.startswith("planner") else "review"]
+        print(f"{name:24} {wall * 1000:8.1f} {cpu * 1000:8.1f} {wall / TARGET_S:9.2f} {cpu / reference:8.2f}")
     return 0
+
+
+def planner_changes(repeat: int, rng: np.random.Generator) -> dict[str, list[tuple[float, float]]]:
+    """Time slider changes of a Planner holding a 52-week plan, and the naive redraw of the same plans."""
+    planner = Planner(default_plan("2026-01-05"))
+    planner.weeks.value = 52
+    for _ in range(3):  # warm-up
+        planner.hold.value = int(rng.integers(10, 40))
+    results: dict[str, list[tuple[float, float]]] = {"planner: seconds": [], "planner: hold": [],
+                                                      "planner, naive": []}
+    sliders = list(planner.sliders.values())
+    for _ in range(repeat):
+        slider = sliders[int(rng.integers(len(sliders)))]
+        value = int(rng.integers(0, 61)) * 5
+        results["planner: seconds"].append(timed(lambda: setattr(slider, "value", value)))
+        results["planner: hold"].append(timed(lambda: setattr(planner.hold, "value", int(rng.integers(5, 60)))))
+        results["planner, naive"].append(timed(lambda: naive_plan(planner)))
+    return results
+
+
+def naive_plan(planner: Planner) -> None:
+    """Project the plan and draw its calendar from scratch, saved with a tight bounding box."""
+    projection = project(planner.plan, planner.program)
+    fig = plot_calendar(projection.nights, program=planner.program)
+    fig.savefig(io.BytesIO(), format="png", dpi=80, bbox_inches="tight")
+    fig.clear()
 
 
 if __name__ == "__main__":

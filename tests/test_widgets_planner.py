@@ -6,6 +6,7 @@ Wed and Fri from Monday 2 March 2026, holds of 20 s, no strengthening, 4 weeks.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import ipywidgets as W
 import pytest
@@ -178,6 +179,33 @@ def test_the_calendar_figure_is_redrawn_on_change(plan, tmp_path):
         assert before[:8] == b"\x89PNG\r\n\x1a\n"
         planner.night_boxes[WED].value = False
         assert planner.calendar.value[:4] == b"\x89PNG" and planner.calendar.value != before
+    finally:
+        W.Widget.close_all()
+
+
+def test_the_calendar_kept_drawn_shows_each_plan_as_a_fresh_calendar(plan, tmp_path):
+    """Slider changes colour the kept calendar anew (one calendar built while the weeks stay the same);
+    each picture is, pixel for pixel, a full draw of it, and it shows what plot_calendar shows."""
+    import numpy as np
+    from PIL import Image
+
+    from rollstats.plots import plot_calendar
+    from test_widgets_review import drawing
+
+    planner = Planner(plan, folder=tmp_path, figure=True)
+    try:
+        calendar = planner._calendar
+        for change in (lambda: setattr(planner.night_boxes[WED], "value", False),   # progression moves
+                       lambda: setattr(planner.hold, "value", 5),
+                       lambda: setattr(next(iter(planner.sliders.values())), "value", 0)):
+            change()
+            live = calendar._kept[1]
+            shown = np.asarray(Image.open(io.BytesIO(planner.calendar.value)).convert("RGBA"))
+            assert (shown != live.full_rgba()).any(axis=-1).sum() == 0
+            assert drawing(live.figure) == drawing(plot_calendar(planner.projection.nights, program=planner.program))
+        assert calendar.redrawn_in_full == 1
+        planner.weeks.value = 6   # other weeks: a new calendar
+        assert calendar.redrawn_in_full == 2
     finally:
         W.Widget.close_all()
 

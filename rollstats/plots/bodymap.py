@@ -99,7 +99,7 @@ class BodyMap:
     shades: dict[str, Patch]      #: patches shaded by seconds, by gid ``"<leg>:<region>:<view>"``
     values: dict[str, Text]       #: the seconds written on them, by the same gid
     bar: Colorbar                 #: the colour scale: a share of the most-rolled region (0 to 1)
-    texts: dict[str, Text]        #: ``title``, ``clock_title``, ``lateral`` (the warning) and ``notes``
+    texts: dict[str, Text]        #: ``title``, ``lateral`` (the warning) and ``notes`` (with the unit)
 
     @property
     def changing(self) -> list:
@@ -160,8 +160,9 @@ def draw_body_map() -> BodyMap:
         ax.set_axis_off()
     out_x = -1.35 - 1.2 * 0.92
     # the words over the leg outlines, their arrow under the shaded thigh it points at
-    front.text(-3.35, 3.2, "lateral line\n(IT band):\navoid", fontsize=8, color=COLOURS["avoid"], ha="left")
-    front.annotate("", xy=(out_x, 7.6), xytext=(-3.0, 4.25), zorder=_UNDER,
+    # (low enough to stay clear of the knee and the calf: nothing is drawn over it)
+    front.text(-3.35, 0.6, "lateral\nline\n(IT band):\navoid", fontsize=8, color=COLOURS["avoid"], ha="left")
+    front.annotate("", xy=(out_x, 7.6), xytext=(-3.0, 2.15), zorder=_UNDER,
                    arrowprops={"arrowstyle": "->", "color": COLOURS["avoid"]})
 
     for leg, cx in (("left", -1.7), ("right", 1.7)):
@@ -170,8 +171,8 @@ def draw_body_map() -> BodyMap:
     clocks.set_ylim(-1.85, 1.6)
     clocks.set_aspect("equal")
     clocks.set_axis_off()
-    texts = {"clock_title": clocks.set_title(" ", fontsize=10, pad=48),
-             "lateral": clocks.text(0, 1.75, " ", ha="center", va="bottom", fontsize=9),
+    clocks.set_title("thighs seen from above (12 o'clock = front)", fontsize=10, pad=48)
+    texts = {"lateral": clocks.text(0, 1.75, " ", ha="center", va="bottom", fontsize=9),
              "title": fig.suptitle(" ", fontsize=11),
              # a super label, so that the layout keeps a line for the notes under the colour bar
              "notes": fig.supxlabel(" ", x=0.01, ha="left", fontsize=8, color="#525252")}
@@ -199,8 +200,8 @@ def paint_body_map(drawing: BodyMap, data: pd.DataFrame, subject: str | None = N
             number = f"{legs.at[region, leg] / scale:.0f}"
             label.set_text(f"{region}\n{number} {unit}" if region in ("calf", "hip") else number)
             label.set_color("white" if share > 0.55 else "black")
-    notes = [f"darkest (100%): {seconds_text(vmax)}" if legs.to_numpy().max(initial=0.0) > 0 else
-             "nothing rolled on the regions of the map"]
+    notes = [f"numbers: {words} per leg; darkest (100%): {seconds_text(vmax)}"
+             if legs.to_numpy().max(initial=0.0) > 0 else "nothing rolled on the regions of the map"]
     if extra["both"] > 0:
         notes.append(f"{seconds_text(extra['both'])} logged on both legs at once count on each leg")
     if extra["no_side"] > 0:
@@ -212,7 +213,6 @@ def paint_body_map(drawing: BodyMap, data: pd.DataFrame, subject: str | None = N
     texts = drawing.texts
     texts["notes"].set_text("; ".join(notes) or " ")
     texts["title"].set_text(title or "Where the rolling time went")
-    texts["clock_title"].set_text(f"thighs seen from above (12 o'clock = front), {words} per sector")
     lateral = legs.loc["thigh_lateral"]
     warning = texts["lateral"]
     if lateral.max() > 0:
@@ -264,7 +264,11 @@ def _leg(ax, leg: str, view: str, cx: float, out: int, shades: dict, values: dic
     calf = view == "back"
     lower = Polygon(poly, closed=True, facecolor="white", edgecolor=_OUTLINE, linewidth=0.8,
                     gid=f"{leg}:calf:back" if calf else None)
-    shade(lower) if calf else ax.add_patch(lower)
+    if calf:
+        shade(lower)
+    else:  # the shin, under the knee and the labels (it is never shaded)
+        lower.set_zorder(_UNDER - 0.05)
+        ax.add_patch(lower)
     ax.add_patch(Ellipse((centre[-1], 0.25), 0.75, 0.6 if calf else 0.5,
                          facecolor="white", edgecolor=_OUTLINE, linewidth=0.8))
     if calf:  # buttock, over the top of the thigh

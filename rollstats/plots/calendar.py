@@ -72,26 +72,24 @@ def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, progra
     [0.5, 1.5, -0.5, 6.5]
     """
     program = program or Program.default()
-    minimum = program.daily.minimum_s
     subject, rows = one_subject(nights_table, subject)
     rows = rows.sort_values("night")
-    start, col, row, n_weeks = calendar_grid(rows["night"])
-    seconds = rows["rolled_s"].to_numpy(dtype="float64")
-    compliant = rows["compliant"].to_numpy(dtype=bool)
-    maintenance = (rows["phase"] == "maintenance").to_numpy(dtype=bool)
+    start, _, _, n_weeks = calendar_grid(rows["night"])
+    fig = draw_calendar(start, n_weeks, program, ax, n_weeks <= 26 if annotate is None else annotate)
+    paint_calendar(fig.axes[0] if ax is None else ax, rows, program)
+    show_nights(fig.axes[0] if ax is None else ax, rows, subject, program, *(shown or (None, None)))
+    return fig
 
-    bounds, greens, green_labels = compliant_levels(minimum)
-    level = np.clip(np.searchsorted(bounds, seconds, side="right") - 1, 0, 2)
-    palette = np.array([to_rgba(COLOURS["short"]), to_rgba(COLOURS["missed"]), to_rgba(COLOURS["rest"])])
-    cell = np.where(compliant, -1, np.where(seconds > 0, 0, np.where(maintenance, 2, 1)))
-    colours = np.where(cell[:, None] >= 0, palette[np.clip(cell, 0, 2)], np.array(greens)[level])
-    image = np.zeros((7, n_weeks, 4))
-    image[row, col] = colours
 
+def draw_calendar(start: pd.Timestamp, n_weeks: int, program: Program, ax: Axes | None = None,
+                  annotate: bool = False) -> Figure:
+    """The calendar's frame for ``n_weeks`` weeks from the Monday ``start``: blank cells, weekday and
+    month labels, legend, progression marks and veils hidden, an empty title; with ``annotate``, an
+    empty label in every cell. :func:`paint_calendar` colours it and :func:`show_nights` titles it."""
     width = min(16.0, max(6.5, 0.36 * n_weeks + 1.6))  # 6.5 in at least: room for the title
     owned = ax is None
     fig, ax = figure_and_axes(ax, (width, 3.4))
-    ax.imshow(image, aspect="equal", interpolation="nearest", gid="calendar")
+    ax.imshow(np.zeros((7, n_weeks, 4)), aspect="equal", interpolation="nearest", gid="calendar")
     # white gaps between cells (two line collections: far cheaper than a grid of minor ticks)
     ax.vlines(np.arange(n_weeks + 1) - 0.5, -0.5, 6.5, color="white", linewidth=2)
     ax.hlines(np.arange(8) - 0.5, -0.5, n_weeks - 0.5, color="white", linewidth=2)
@@ -104,31 +102,25 @@ def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, progra
     ax.xaxis.tick_top()
     ax.set_xticks(np.flatnonzero(month_start), [f"{w:%b %Y}" if i == 0 or w.month == 1 else f"{w:%b}"
                                                 for i, w in enumerate(week_starts[month_start])], fontsize=8)
-
-    if annotate is None:
-        annotate = n_weeks <= 26
     if annotate:
-        for c, r, s, lv, ok in zip(col, row, seconds, level, compliant):
-            if s > 0:
-                dark = ok and lv >= 1
-                ax.text(c, r, f"{s:.0f}", ha="center", va="center", fontsize=6.5,
-                        color="white" if dark else "black")
+        for c in range(n_weeks):
+            for r in range(7):
+                ax.text(c, r, "", ha="center", va="center", fontsize=6.5, gid=f"cell:{c}:{r}")
 
+    minimum = program.daily.minimum_s
+    _, greens, green_labels = compliant_levels(minimum)
     handles = [Patch(facecolor=g, label=lab) for g, lab in zip(greens, green_labels)]
     handles += [Patch(facecolor=COLOURS["short"], label=f"rolled, under {minimum:g} s"),
-                Patch(facecolor=COLOURS["missed"], label="no rolling (daily phase)")]
-    if maintenance.any():
-        handles.append(Patch(facecolor=COLOURS["rest"], edgecolor="#bdbdbd", label="no rolling (maintenance: rest)"))
-    progression = rows["progression"].to_numpy(dtype=bool)
-    if progression.any():
-        i = int(np.flatnonzero(progression)[0])
-        _phase_boundary(ax, int(col[i]), int(row[i]), n_weeks)
-        handles.append(Line2D([], [], color=COLOURS["progression"], linewidth=2.5,
-                              label=f"progression night ({day(rows['night'].iloc[i])}); maintenance after"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3,
-              fontsize=7.5,
+                Patch(facecolor=COLOURS["missed"], label="no rolling (daily phase)"),
+                Patch(facecolor=COLOURS["rest"], edgecolor="#bdbdbd", label="no rolling (maintenance: rest)"),
+                Line2D([], [], color=COLOURS["progression"], linewidth=2.5,
+                       label="progression night (framed); maintenance after the line")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3, fontsize=7.5,
               frameon=False, title="seconds rolled on hips and legs per night", title_fontsize=8)
-
+    colour = COLOURS["progression"]
+    ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=colour, linewidth=2.5, gid="progression", zorder=3,
+                           visible=False))
+    ax.plot([], [], color=colour, linewidth=1.5, linestyle=(0, (3, 2)), gid="phase_boundary", zorder=3)
     # the nights outside the range shown, faded by a white veil over them (and over their numbers)
     for gid in ("veil_before", "veil_after"):
         ax.add_patch(Polygon([(0, 0)], closed=True, facecolor=(1.0, 1.0, 1.0, _VEIL), edgecolor="none", gid=gid,
@@ -137,8 +129,51 @@ def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, progra
         fig.suptitle(" \n ", x=0.01, ha="left", fontsize=10, gid="calendar_title")
     else:
         ax.set_title(" \n ", fontsize=10, loc="left", gid="calendar_title")
-    show_nights(ax, rows, subject, program, *(shown or (None, None)))
     return fig
+
+
+def paint_calendar(ax: Axes, rows: pd.DataFrame, program: Program) -> list:
+    """Colour the cells of a :func:`draw_calendar` frame by ``rows`` (nights of the same weeks), write
+    their seconds when the frame has cell labels, and place the progression marks; returns the
+    artists changed."""
+    minimum = program.daily.minimum_s
+    _, col, row, n_weeks = calendar_grid(rows["night"])
+    image = by_gid(ax, "calendar")
+    if image.get_array().shape[1] != n_weeks:
+        raise ValueError(f"these nights span {n_weeks} weeks; the calendar has {image.get_array().shape[1]}")
+    seconds = rows["rolled_s"].to_numpy(dtype="float64")
+    compliant = rows["compliant"].to_numpy(dtype=bool)
+    maintenance = (rows["phase"] == "maintenance").to_numpy(dtype=bool)
+    bounds, greens, _ = compliant_levels(minimum)
+    level = np.clip(np.searchsorted(bounds, seconds, side="right") - 1, 0, 2)
+    palette = np.array([to_rgba(COLOURS["short"]), to_rgba(COLOURS["missed"]), to_rgba(COLOURS["rest"])])
+    cell = np.where(compliant, -1, np.where(seconds > 0, 0, np.where(maintenance, 2, 1)))
+    colours = np.where(cell[:, None] >= 0, palette[np.clip(cell, 0, 2)], np.array(greens)[level])
+    cells = np.zeros((7, n_weeks, 4))
+    cells[row, col] = colours
+    image.set_data(cells)
+    changed = [image]
+
+    labels = {t.get_gid(): t for t in ax.texts if (t.get_gid() or "").startswith("cell:")}
+    if labels:
+        for label in labels.values():
+            label.set(text="", color="black")
+        for c, r, s, lv, ok in zip(col, row, seconds, level, compliant):
+            if s > 0:
+                labels[f"cell:{c}:{r}"].set(text=f"{s:.0f}", color="white" if ok and lv >= 1 else "black")
+        changed += list(labels.values())
+
+    frame, boundary = by_gid(ax, "progression"), by_gid(ax, "phase_boundary")
+    progression = rows["progression"].to_numpy(dtype=bool)
+    if progression.any():
+        i = int(np.flatnonzero(progression)[0])
+        c, r = int(col[i]), int(row[i])
+        frame.set(xy=(c - 0.5, r - 0.5), visible=True)
+        boundary.set_data(*_phase_boundary(c, r, n_weeks))
+    else:
+        frame.set_visible(False)
+        boundary.set_data([], [])
+    return changed + [frame, boundary]
 
 
 def show_nights(ax: Axes, rows: pd.DataFrame, subject: str, program: Program, first=None, last=None) -> list:
@@ -189,15 +224,56 @@ def _cells_before(col: int, row: int) -> list[tuple[float, float]]:
     return [(left, top), (x + 1, top), (x + 1, y), (x, y), (x, bottom), (left, bottom)]
 
 
-def _phase_boundary(ax: Axes, col: int, row: int, n_weeks: int) -> None:
-    """Frame the progression cell and draw the line between it and the next night (maintenance)."""
-    colour = COLOURS["progression"]
-    ax.add_patch(Rectangle((col - 0.5, row - 0.5), 1, 1, fill=False, edgecolor=colour, linewidth=2.5,
-                           gid="progression", zorder=3))
-    # the step line between night <= progression and night > progression, as month lines on a calendar
+def _phase_boundary(col: int, row: int, n_weeks: int) -> tuple[list[float], list[float]]:
+    """The step line between the progression night (cell ``col``, ``row``) and the next night, as
+    month lines on a calendar: x and y (none when the progression night is the last cell)."""
+    if col + 1 >= n_weeks and row >= 6:
+        return [], []
     xs, ys = [col + 0.5, col + 0.5], [-0.5, row + 0.5]
     if row < 6:
         xs += [col - 0.5, col - 0.5]
         ys += [row + 0.5, 6.5]
-    if col + 1 < n_weeks or row < 6:
-        ax.plot(xs, ys, color=colour, linewidth=1.5, linestyle=(0, (3, 2)), gid="phase_boundary", zorder=3)
+    return xs, ys
+
+
+class LiveCalendar:
+    """A calendar kept drawn while its nights change (a plan being edited): the same weeks are
+    coloured anew and only the cells, labels, marks and title are drawn again
+    (:class:`rollstats.plots.live.LiveFigure`); other weeks make a new calendar.
+
+    ``annotate_weeks``: cells carry their seconds when the calendar has at most that many weeks.
+
+    >>> t = pd.DataFrame({"subject_id": "plan", "night": pd.date_range("2026-03-02", periods=14),
+    ...     "rolled_s": 60.0, "compliant": True, "phase": "daily", "progression": False})
+    >>> calendar = LiveCalendar(dpi=30)
+    >>> first = calendar.png(t)
+    >>> t.loc[3, ["rolled_s", "compliant"]] = (0.0, False)
+    >>> calendar.png(t) != first, calendar.redrawn_in_full
+    (True, 1)
+    """
+
+    def __init__(self, dpi: float = 100, annotate_weeks: int = 8):
+        self.dpi, self.annotate_weeks = dpi, annotate_weeks
+        self.redrawn_in_full = 0  #: how many calendars were built (the others were coloured anew)
+        self._kept: tuple | None = None
+
+    def png(self, nights_table: pd.DataFrame, subject: str | None = None, program: Program | None = None) -> bytes:
+        """PNG bytes of the calendar of ``nights_table`` (as :func:`plot_calendar`)."""
+        from .live import LiveFigure
+
+        program = program or Program.default()
+        subject, rows = one_subject(nights_table, subject)
+        rows = rows.sort_values("night")
+        start, _, _, n_weeks = calendar_grid(rows["night"])
+        key = (start, n_weeks, program)
+        if self._kept is None or self._kept[0] != key:
+            fig = draw_calendar(start, n_weeks, program, annotate=n_weeks <= self.annotate_weeks)
+            ax = fig.axes[0]
+            changing = paint_calendar(ax, rows, program) + show_nights(ax, rows, subject, program)
+            self._kept = (key, LiveFigure(fig, changing, self.dpi))
+            self.redrawn_in_full += 1
+        else:
+            ax = self._kept[1].figure.axes[0]
+            paint_calendar(ax, rows, program)
+            show_nights(ax, rows, subject, program)
+        return self._kept[1].png()

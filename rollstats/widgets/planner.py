@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import tempfile
 from pathlib import Path
 
@@ -50,9 +49,9 @@ from ..program import Program
 from ._common import Pause
 
 try:  # the figures, where rollstats.plots is installed; else a small table of seconds
-    from ..plots import plot_calendar
+    from ..plots.calendar import LiveCalendar
 except ImportError:  # pragma: no cover
-    plot_calendar = None
+    LiveCalendar = None
 
 _SIDE_TITLES = {"left": "left leg", "right": "right leg", "both": "both legs at once"}
 _LOG_TYPES = ".csv,.json,.jsonl,.ndjson,.parquet,.pq,.xlsx,.xml,.zip"
@@ -83,7 +82,8 @@ class Planner:
     def __init__(self, plan: Plan | None = None, program: Program | None = None, folder: str | Path = ".",
                  figure: bool = True):
         self.program = program or Program.default()
-        self.figure = figure and plot_calendar is not None
+        self.figure = figure and LiveCalendar is not None
+        self._calendar = LiveCalendar(dpi=80) if self.figure else None  # kept drawn while the plan changes
         self._pause = Pause()
         self.projection = None  #: the :class:`~rollstats.plan.Projection` of the current plan
         self.warnings: list[str] = []  #: the current plan's warnings, plain sentences
@@ -201,11 +201,7 @@ class Planner:
     def _draw(self) -> None:
         nights = self.projection.nights
         if self.figure:
-            fig = plot_calendar(nights, program=self.program)
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
-            fig.clear()  # object-API figure: no pyplot state to close, free its artists now
-            self.calendar.value = buffer.getvalue()
+            self.calendar.value = self._calendar.png(nights, program=self.program)
             return
         week = (nights["night_index"] // 7 + 1).rename("week")
         grid = nights.assign(week=week, day=nights["night"].dt.strftime("%a")).pivot(
