@@ -10,7 +10,10 @@ command line put in the environment of the Voila server (and so of its kernels):
   command line sets the folder it was started in, not the package folder Voila runs kernels in).
 
 Voila listens on 127.0.0.1 only, on a free port or ``--port``; the command prints the address
-and runs until Ctrl+C. Every visit of the page starts a kernel that reads the file anew.
+and runs until Ctrl+C. Every visit of the page starts a kernel that reads the file anew. The
+page uses the template ``rollstats`` (``rollstats/dashboard_files``, put on ``JUPYTER_PATH``):
+Voila's lab page without its two stylesheets from a public CDN, so that a clinic's page asks
+nothing of the internet (the icons come with Voila's own bundle).
 
 >>> environment("sample_data/patient.csv", tz="Europe/Berlin", reports="/tmp")["ROLLSTATS_DASHBOARD_TZ"]
 'Europe/Berlin'
@@ -37,6 +40,8 @@ ENV_PATH = "ROLLSTATS_DASHBOARD_PATH"
 ENV_TZ = "ROLLSTATS_DASHBOARD_TZ"
 ENV_REPORTS = "ROLLSTATS_DASHBOARD_REPORTS"
 HOST = "127.0.0.1"
+#: the folder holding ``voila/templates/rollstats`` (the page without CDN stylesheets)
+TEMPLATES = Path(__file__).resolve().parent / "dashboard_files"
 READY_PATH = "voila/static/voila.js"  #: a static file: polling it does not start a kernel (``/`` does)
 
 
@@ -67,6 +72,7 @@ def environment(path: str | os.PathLike | None = None, tz: str | None = None,
     """The environment of the Voila server: ``base`` (default ``os.environ``) plus the dashboard's
     variables, paths made absolute (Voila's kernels run in the package folder)."""
     env = dict(os.environ if base is None else base)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES), env.get("JUPYTER_PATH", "")) if p)
     for name, value in ((ENV_PATH, path), (ENV_TZ, tz), (ENV_REPORTS, reports)):
         env.pop(name, None)
         if value is not None and str(value) != "":
@@ -78,7 +84,8 @@ def voila_command(notebook: str | os.PathLike, port: int, python: str | None = N
     """The command that serves ``notebook`` on ``127.0.0.1:port`` (no browser, no other port)."""
     return [python or sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
             "--Voila.port_retries=0", f"--Voila.ip={HOST}", "--show_tracebacks=True",
-            "--Voila.log_level=WARN"]  # the address is printed by rollstats; Voila's own news is noise
+            "--Voila.log_level=WARN",  # the address is printed by rollstats; Voila's own news is noise
+            "--template=rollstats"]  # found through JUPYTER_PATH (see environment())
 
 
 def check_voila() -> None:

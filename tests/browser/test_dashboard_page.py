@@ -35,6 +35,19 @@ def test_the_page_shows_the_review_with_its_three_figures(review):
           "after the page was opened")
 
 
+def test_the_icons_come_from_this_machine(review):
+    """The page's template drops Voila's CDN stylesheets; the report button's icon is still drawn
+    with Font Awesome, served by the local server (every outside request is aborted)."""
+    page, errors, _ = review
+    icon = page.locator(".rs-report-button i")
+    glyph, family = icon.evaluate("i => [getComputedStyle(i, '::before').content, getComputedStyle(i).fontFamily]")
+    assert glyph not in ("", "none", "normal") and "Font Awesome" in family, (glyph, family)
+    loaded = page.evaluate("() => document.fonts.check('900 12px \"Font Awesome 5 Free\"')")
+    assert loaded
+    assert not any("cdn" in url for url in errors.external)
+    assert_no_js_errors(errors)
+
+
 def test_choosing_a_subject_redraws_the_figures(review):
     page, errors, _ = review
     select = page.locator(".rs-subject select")
