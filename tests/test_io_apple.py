@@ -300,6 +300,17 @@ def test_command_line_ingest_of_an_export_zip_with_a_subject(tmp_path, capsys):
     assert set(pd.read_parquet(out)["subject_id"]) == {"P042"}
 
 
+def test_command_line_workout_types_file(tmp_path, capsys):
+    """--workout-types: the same TOML settings as in Python; strength training counted as other."""
+    settings = tmp_path / "types.toml"
+    settings.write_text('strengthening = []\nother = ["HKWorkoutActivityTypeTraditionalStrengthTraining"]\n')
+    out = tmp_path / "segments.parquet"
+    assert main(["ingest", str(write(tmp_path, BUILT)), "--workout-types", str(settings), "-o", str(out)]) == 0
+    assert pd.read_parquet(out)["activity"].tolist() == ["rolling", "other", "rolling", "rolling"]
+    assert main(["ingest", str(write(tmp_path, BUILT)), "--workout-types", str(tmp_path / "none.toml")]) == 2
+    assert "workout types" in capsys.readouterr().err
+
+
 def test_command_line_summary_of_an_export(tmp_path, capsys):
     assert main(["summary", str(write(tmp_path, BUILT)), "--subject", "P9", "--format", "json"]) == 0
     (record,) = json.loads(capsys.readouterr().out)

@@ -215,3 +215,13 @@ def test_command_line_with_habit_and_subject(tmp_path, capsys):
     # Foam rolling by default: nights 2..4 Mar observed; 2 Mar (90 s) and 4 Mar (150 s) compliant
     assert [(r["night"], r["passed"]) for r in daily] == [
         ("2024-03-02", True), ("2024-03-03", False), ("2024-03-04", True)]
+
+
+def test_command_line_habit_unit_reads_a_numerical_habit_in_another_unit(tmp_path, capsys):
+    habits = "Position,Name,Type,Unit\n001,Foam rolling,NUMERICAL,reps\n"
+    path = loop_zip(tmp_path, habits, {"001 Foam rolling/Checkmarks.csv": "Date,Value\n2024-03-01,2000\n"})
+    assert main(["ingest", str(path), "--subject", "P3"]) == 2          # 'reps' is no time unit: one-line error
+    assert "not in a time unit" in capsys.readouterr().err
+    out = tmp_path / "segments.parquet"
+    assert main(["ingest", str(path), "--subject", "P3", "--habit-unit", "min", "-o", str(out)]) == 0
+    assert pd.read_parquet(out)["duration_s"].tolist() == [120.0]     # 2000 / 1000 = 2 min

@@ -95,6 +95,17 @@ def test_a_european_export_reads_through_its_mapping_to_the_hand_worked_segments
     rollstats.validate_segments(segments)
 
 
+def test_a_label_the_mapping_sends_to_other_is_not_reported_unknown(eu, tmp_path):
+    """'Notiz' rows aside: 'Wade' mapped to other on purpose is no unknown label; an unmapped
+    label ('Zehen', toes) still is."""
+    path, mapping = eu
+    path.write_bytes((EU + "P2;31.03.2024 21:00;1;Zehen;\r\n").encode("latin-1"))
+    mapping.write_text(EU_MAPPING.replace('Wade = "calf"', 'Wade = "other"'), encoding="utf-8")
+    segments, _, report = rollstats.load(path, mapping=mapping)
+    assert segments["region"].tolist().count("other") == 3     # Wade twice, Zehen once
+    assert report.unknown_region_labels == {"Zehen": 1}
+
+
 def test_inspect_suggests_a_mapping_that_ingest_accepts_as_it_is(eu, tmp_path, capsys):
     path, _ = eu
     suggested = tmp_path / "suggested.toml"

@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=formats, default="table")
         p.add_argument("--habit", metavar="NAME", help="Loop Habit Tracker: the habit to read "
                        "(default: the first whose name mentions roll or foam)")
+        p.add_argument("--habit-unit", metavar="UNIT", choices=("s", "min", "h"), help="Loop Habit Tracker: "
+                       "the time unit of a numerical habit whose own unit is not one (s, min, h)")
+        p.add_argument("--workout-types", metavar="TYPES.toml", help="Apple Health: which workout types "
+                       "count as rolling, strengthening or other (lists replacing the defaults)")
         p.add_argument("--mapping", metavar="MAPPING.toml", help="read any app's export through a "
                        "mapping file (`rollstats inspect FILE` suggests one)")
         p.add_argument("--progress", action="store_true", help="show progress on stderr even when "

@@ -55,12 +55,13 @@ class _ByteBar:
 
 
 def _reader_options(args: argparse.Namespace) -> dict:
-    """Options for the readers of app exports: subject, habit, and the progress bar."""
+    """Options for the readers of app exports: subject, Loop's habit and unit, Apple's workout
+    types, and the progress bar (each reader takes those it knows)."""
     options = {"on_progress": _ByteBar()}
-    if getattr(args, "subject", None):
-        options["subject"] = args.subject
-    if getattr(args, "habit", None):
-        options["habit"] = args.habit
+    for option, name in (("subject", "subject"), ("habit", "habit"), ("habit_unit", "unit"),
+                         ("workout_types", "workout_types")):
+        if getattr(args, option, None):
+            options[name] = getattr(args, option)
     return options
 
 

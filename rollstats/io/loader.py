@@ -223,11 +223,13 @@ def load(paths, tz: str | None = None, program: Program | None = None,
             passed_over[key] = passed_over.get(key, 0) + n
         if progress is not None:
             progress(i, len(files), path)
-    return combine(parts, [str(f) for f in files], passed_over)
+    return combine(parts, [str(f) for f in files], passed_over, mapped=mapper.regions if mapper is not None else ())
 
 
-def combine(parts: list[Canonical], sources: list[str], passed_over: dict[str, int] | None = None) -> LoadResult:
-    """Stack per-file results, drop exact duplicates (first read wins) and build the report."""
+def combine(parts: list[Canonical], sources: list[str], passed_over: dict[str, int] | None = None,
+            mapped: Iterable[str] = ()) -> LoadResult:
+    """Stack per-file results, drop exact duplicates (first read wins) and build the report
+    (``mapped``: the labels a mapping file names, see :func:`unknown_labels`)."""
     frames = [p.segments for p in parts if len(p.segments)]
     segments = pd.concat(frames, ignore_index=True) if frames else empty_segments()
     duplicate = duplicates(segments)
@@ -246,7 +248,7 @@ def combine(parts: list[Canonical], sources: list[str], passed_over: dict[str, i
         "rows_rejected": [len(p.rejects) for p in parts],
     })
     files["rows_accepted"] -= files["duplicates_dropped"]
-    report = IngestReport(files, unknown_labels(segments), dict(passed_over or {}))
+    report = IngestReport(files, unknown_labels(segments, mapped), dict(passed_over or {}))
     return LoadResult(segments, rejects, report)
 
 
@@ -284,8 +286,10 @@ def sort_segments(segments: pd.DataFrame) -> pd.DataFrame:
     return segments.reset_index(drop=True)
 
 
-def unknown_labels(segments: pd.DataFrame) -> dict[str, int]:
+def unknown_labels(segments: pd.DataFrame, mapped: Iterable[str] = ()) -> dict[str, int]:
     """Region labels no alias knows (read as ``other``) with their counts among kept segments.
+
+    ``mapped``: labels (normalised) that a mapping file names, ``other`` on purpose: not unknown.
 
     >>> from rollstats.io import canonicalise
     >>> from rollstats.program import Program
@@ -295,6 +299,7 @@ def unknown_labels(segments: pd.DataFrame) -> dict[str, int]:
     {'Toes': 1, 'toes': 1}
     """
     other = segments.loc[segments["region"] == "other", "region_label"].dropna()
-    known = per_value(other, lambda labels: normalise_label(labels).isin(list(ALIASES)))
+    names = [*ALIASES, *mapped]
+    known = per_value(other, lambda labels: normalise_label(labels).isin(names))
     counts = other[~known.to_numpy()].value_counts()
     return {str(k): int(v) for k, v in sorted(counts.items())}

@@ -18,10 +18,12 @@ RESEARCH_COLUMNS: tuple[str, ...] = (
 
 
 def research_summary(nights_table: pd.DataFrame, segments: pd.DataFrame,
-                     program: Program | None = None) -> pd.DataFrame:
+                     program: Program | None = None, sessions_table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per subject of ``nights_table`` (index ``subject_id``): the columns of :data:`RESEARCH_COLUMNS`.
 
-    ``segments`` are the segments in observation (those the nights table was built from).
+    ``segments`` are the segments in observation (those the nights table was built from);
+    ``sessions_table``, their sessions with pain (``rollstats.metrics.sessions(segments, pain=True)``)
+    when already computed.
 
     >>> t = pd.DataFrame({"subject_id": ["a"] * 3, "night": pd.date_range("2026-03-01", periods=3),
     ...     "night_index": range(3), "rolled_s": [60.0, 0.0, 0.0], "segments": [1, 0, 0],
@@ -36,7 +38,7 @@ def research_summary(nights_table: pd.DataFrame, segments: pd.DataFrame,
         strength_summary(strength(nights_table, program)),
         data_days_summary(data_days(nights_table, program)),
         alerts_summary(nights_table, program),
-        symptom_summary(segments, nights_table, program),
+        symptom_summary(segments, nights_table, program, sessions_table=sessions_table),
     ]
     subjects = pd.Index(sorted(nights_table["subject_id"].unique()), name="subject_id", dtype="str")
     out = pd.DataFrame(index=subjects)

@@ -77,8 +77,8 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
         out[col] = per[col].sum()
     out["strengthening_s"] = per["strengthening_s"].sum()
 
-    sess = sessions(inside, program)
-    sess = sess.loc[sess["segments"] > 0]
+    with_pain = sessions(inside, program, pain=True)   # once: the symptom measures use it too
+    sess = with_pain.loc[with_pain["segments"] > 0]
     by_subject = sess.groupby("subject_id")
     out["sessions"] = by_subject.size().reindex(out.index, fill_value=0).astype("int64")
     out["symptom_sessions"] = by_subject["symptom"].sum().reindex(out.index, fill_value=0).astype("int64")
@@ -105,7 +105,7 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
     for col in FLAG_COLUMNS:
         out[col] = out[col].astype("boolean")
 
-    out = out.join(research_summary(table, inside, program))
+    out = out.join(research_summary(table, inside, program, sessions_table=with_pain))
     if enrolment is None:
         out = out.loc[any_rolling > 0]
     else:

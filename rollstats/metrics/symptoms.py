@@ -13,7 +13,8 @@ from ..program import Program
 from .flags import sessions
 
 
-def session_pain(segments: pd.DataFrame, program: Program | None = None) -> pd.DataFrame:
+def session_pain(segments: pd.DataFrame, program: Program | None = None,
+                 sessions_table: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per session with rolling: its trigger and the pain before and after it.
 
     Sessions are those of :func:`rollstats.metrics.sessions`. ``symptom`` is true when a
@@ -21,7 +22,8 @@ def session_pain(segments: pd.DataFrame, program: Program | None = None) -> pd.D
     ``pain_before`` logged in the session (by segment start), ``pain_after`` the last
     ``pain_after``; ``pain_change = pain_after - pain_before`` (points, negative = relief), NaN
     unless both are logged. Columns: ``subject_id, session, night, first_start, symptom,
-    pain_before, pain_after, pain_change``.
+    pain_before, pain_after, pain_change``. ``sessions_table``: those sessions, when already
+    computed with ``pain=True`` (the segments are then not read again).
 
     >>> from rollstats.io import canonicalise
     >>> raw = pd.DataFrame({"subject_id": ["a", "a"], "region": ["quads", "calves"],
@@ -32,7 +34,7 @@ def session_pain(segments: pd.DataFrame, program: Program | None = None) -> pd.D
     [[True, 6.0, 3.0, -3.0]]
     """
     program = program or Program.default()
-    sess = sessions(segments, program, pain=True)
+    sess = sessions(segments, program, pain=True) if sessions_table is None else sessions_table
     columns = ["subject_id", "session", "night", "first_start", "symptom", "pain_before", "pain_after"]
     if not len(sess):
         empty = {c: pd.Series(dtype="float64") for c in columns + ["pain_change"]}
@@ -150,13 +152,15 @@ def _slope(weeks: pd.DataFrame, column: str) -> pd.Series:
 
 
 def symptom_summary(segments: pd.DataFrame, nights_table: pd.DataFrame,
-                    program: Program | None = None, week_nights: int = 7) -> pd.DataFrame:
+                    program: Program | None = None, week_nights: int = 7,
+                    sessions_table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per subject: pain sessions, mean change, weekly trend, resolution and adherence after it.
 
     ``pain_sessions`` are rolling sessions with both scores; ``mean_pain_change`` their mean
     ``pain_change`` (points, NaN without one); ``pain_before_trend_per_week`` the least-squares
     slope of the weekly mean ``pain_before`` over weeks with one (points per week, NaN with
-    fewer than two such weeks); then the columns of :func:`resolution`.
+    fewer than two such weeks); then the columns of :func:`resolution`. ``sessions_table``: as
+    for :func:`session_pain`.
 
     >>> seg = pd.DataFrame({"subject_id": ["a"], "night": pd.to_datetime(["2026-03-01"]),
     ...     "start": pd.to_datetime(["2026-03-01T20:00Z"]), "duration_s": [60.0],
@@ -169,7 +173,7 @@ def symptom_summary(segments: pd.DataFrame, nights_table: pd.DataFrame,
     """
     program = program or Program.default()
     subjects = pd.Index(nights_table["subject_id"].unique(), name="subject_id").sort_values()
-    pain = session_pain(segments, program)
+    pain = session_pain(segments, program, sessions_table)
     both = pain.loc[pain["pain_change"].notna()].groupby("subject_id")["pain_change"]
     weeks = pain_by_week(pain, nights_table, week_nights)
     out = pd.DataFrame({
