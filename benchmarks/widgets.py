@@ -9,7 +9,8 @@ observers run synchronously, so the setter returns when they are done):
 
 - ``dates``: a new date range (random, 4 weeks to a year, never seen before): slice the
   subject's tables, key figures, mistakes, night list and audit, and the three figures (kept
-  drawn by :class:`rollstats.views.LiveReviewFigures`: only what changes is drawn again);
+  drawn by :class:`rollstats.views.LiveReviewFigures`: only what changes is drawn again: the
+  veils over the other nights of the calendar and the timeline, the body map's shading);
 - ``dates, text only``: the same changes on a review without figures (``figures=False``);
 - ``dates, seen before``: ranges shown before (the PNGs are kept);
 - ``night``: another night for the audit (no figure depends on it);
@@ -88,10 +89,10 @@ def naive_redraw(review: PatientReview, first, last, dpi: float) -> None:
     """Recompute and redraw from the segments, with nothing kept between changes."""
     segments = review.segments.loc[review.segments["subject_id"] == review.subject.value]
     table = nights_table(segments, review.program, until=review.segments["night"].max())
-    rows = table.loc[(table["night"].dt.date >= first) & (table["night"].dt.date <= last)]
     inside = segments.loc[(segments["night"].dt.date >= first) & (segments["night"].dt.date <= last)]
     for fig in (plot_calendar(table, program=review.program, shown=(first, last)),
-                plot_timeline(rows, program=review.program), plot_body_map(region_side_seconds(inside))):
+                plot_timeline(table, program=review.program, shown=(first, last)),
+                plot_body_map(region_side_seconds(inside))):
         fig.savefig(io.BytesIO(), format="png", dpi=dpi)
         fig.clear()
 

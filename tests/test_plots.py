@@ -20,8 +20,9 @@ from rollstats.metrics.cohort import (adherence_by_week_since_start, kaplan_meie
 from rollstats.plots import (leg_seconds, plot_adherence_by_week, plot_adherence_distribution, plot_body_map,
                              plot_calendar, plot_region_seconds, plot_time_to_progression, plot_timeline,
                              plot_weekly_adherence)
-from rollstats.plots._common import COLOURS
+from rollstats.plots._common import COLOURS, by_gid
 from rollstats.plots.calendar import compliant_levels
+from rollstats.plots.timeline import show_timeline_nights
 from rollstats.program import Program
 
 from metrics_helpers import row, segments
@@ -153,11 +154,37 @@ def test_timeline_shows_nights_total_phase_and_windows(figures):
     assert "met: 1 of 2 complete" in top.get_title(loc="left")
 
 
+def lane_gids(fig) -> list[str]:
+    """The named patches of the timeline's phase lane, without the veils of a range shown."""
+    return [p.get_gid() for p in fig.axes[2].patches if p.get_gid() and not p.get_gid().startswith("veil")]
+
+
+def test_timeline_fades_the_nights_outside_a_range_in_every_panel(figures):
+    # nights 2 to 11 Mar 2026; range 4 to 6 Mar: veils over the
+    # half-nights' span 1 Mar 12:00 to 3 Mar 12:00 and 6 Mar 12:00 to 11 Mar 12:00, in each panel
+    t = nights_frame([100, 0, 70, 0, 0, 90, 0, 0, 60, 0], start="2026-03-02")
+    fig = plot_timeline(t, shown=("2026-03-04", "2026-03-06"))
+    figures(fig)
+    day = matplotlib.dates.date2num
+    for name in ("seconds", "total", "phase"):
+        before, after = (by_gid(fig, f"{side}:{name}") for side in ("veil_before", "veil_after"))
+        assert (before.get_x(), before.get_x() + before.get_width()) == pytest.approx(
+            (day(pd.Timestamp("2026-03-01 12:00")), day(pd.Timestamp("2026-03-03 12:00"))))
+        assert (after.get_x(), after.get_x() + after.get_width()) == pytest.approx(
+            (day(pd.Timestamp("2026-03-06 12:00")), day(pd.Timestamp("2026-03-11 12:00"))))
+        assert before.get_visible() and after.get_visible()
+    for ax in fig.axes:   # the panels still span the whole observation
+        assert ax.get_xlim() == pytest.approx((day(pd.Timestamp("2026-03-01 12:00")), day(pd.Timestamp("2026-03-11 12:00"))))
+    # the whole observation shown: nothing faded
+    show_timeline_nights(fig, "2026-03-02", "2026-03-11")
+    assert not any(p.get_visible() for ax in fig.axes for p in ax.patches if p.get_gid().startswith("veil"))
+
+
 def test_timeline_without_progression_says_so(figures):
     fig = plot_timeline(nights_frame([50, 0, 70]))
     figures(fig)
     assert "no progression yet: 2 min of 5 min so far" in fig.axes[0].get_title(loc="left")
-    assert [p.get_gid() for p in fig.axes[2].patches if p.get_gid()] == ["daily_phase"]
+    assert lane_gids(fig) == ["daily_phase"]
 
 
 def test_timeline_and_calendar_on_a_real_nights_table(figures):
@@ -165,8 +192,7 @@ def test_timeline_and_calendar_on_a_real_nights_table(figures):
     table = rollstats.nights(segments(rows))
     fig = plot_timeline(table, rollstats.maintenance_windows(table))
     figures(fig)
-    assert [p.get_gid() for p in fig.axes[2].patches if p.get_gid()] == ["daily_phase", "window:0:met",
-                                                                        "window:1:partial"]
+    assert lane_gids(fig) == ["daily_phase", "window:0:met", "window:1:partial"]
     cal = plot_calendar(table)   # Sun 1 Mar to Thu 12 Mar 2026: three calendar weeks
     figures(cal)
     image = cal.axes[0].images[0].get_array()

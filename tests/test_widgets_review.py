@@ -206,7 +206,7 @@ def pixels(data: bytes) -> np.ndarray:
 def test_figures_kept_drawn_give_the_picture_of_a_full_draw(drawn):
     """The live figures (drawn once, then only what moves redrawn over the kept pixels) give, pixel for
     pixel, the picture of a full draw, range after range: the body map losing its lateral-line warning
-    (4 Mar) and its calves (12 Mar), the timeline moving, the calendar's veil; and they show what a
+    (4 Mar) and its calves (12 Mar), the veils of the timeline and the calendar; and they show what a
     figure drawn from scratch shows (same texts, same colours; only the layout was fixed earlier)."""
     drawn.subject.value = "s1"
     drawn.dates.value = (D(2026, 3, 3), D(2026, 3, 9))
@@ -228,8 +228,11 @@ def drawing(fig) -> list:
             return ("text", artist.get_text(), artist.get_color()) if artist.get_visible() else ("hidden",)
         if isinstance(artist, AxesImage):
             return ("image", artist.get_array().round(6).tolist())
-        if isinstance(artist, Patch):
-            return ("patch", artist.get_gid(), tuple(np.round(artist.get_facecolor(), 6)))
+        if isinstance(artist, Patch):   # and where it lies in data coordinates (veils move with the range)
+            if not artist.get_visible() or artist.get_gid() is None:   # (spines: placed by the layout)
+                return ("patch", artist.get_gid(), artist.get_visible())
+            where = artist.get_path().get_extents(artist.get_patch_transform()).bounds
+            return ("patch", artist.get_gid(), tuple(np.round(artist.get_facecolor(), 6)), tuple(np.round(where, 6)))
         return (type(artist).__name__,)
     shown = [of(t) for t in fig.texts] + [of(t) for t in (fig._suptitle, fig._supxlabel) if t is not None]
     for ax in fig.axes:

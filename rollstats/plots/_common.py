@@ -23,6 +23,10 @@ COLOURS: dict[str, str] = {
     "line": "#2166ac",           # a cohort mean or a curve (blue)
 }
 
+#: White over the nights outside the range shown (calendar and timeline): they stay readable, faded.
+VEIL: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 0.72)
+
+
 def figure_and_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     """The figure and axes to draw on: ``ax`` and its (root) figure, or a new figure with one axes."""
     if ax is not None:

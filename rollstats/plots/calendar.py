@@ -11,10 +11,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 
 from ..program import Program
-from ._common import COLOURS, by_gid, day, figure_and_axes, one_subject
+from ._common import COLOURS, VEIL, by_gid, day, figure_and_axes, one_subject
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_VEIL = 0.72  # opacity of the white over nights outside the range shown
 
 
 def compliant_levels(minimum_s: float) -> tuple[np.ndarray, list[tuple[float, float, float, float]], list[str]]:
@@ -123,7 +122,7 @@ def draw_calendar(start: pd.Timestamp, n_weeks: int, program: Program, ax: Axes 
     ax.plot([], [], color=colour, linewidth=1.5, linestyle=(0, (3, 2)), gid="phase_boundary", zorder=3)
     # the nights outside the range shown, faded by a white veil over them (and over their numbers)
     for gid in ("veil_before", "veil_after"):
-        ax.add_patch(Polygon([(0, 0)], closed=True, facecolor=(1.0, 1.0, 1.0, _VEIL), edgecolor="none", gid=gid,
+        ax.add_patch(Polygon([(0, 0)], closed=True, facecolor=VEIL, edgecolor="none", gid=gid,
                              zorder=4))
     if owned:  # the title from the figure's left edge: a calendar of a few weeks is narrower than its title
         fig.suptitle(" \n ", x=0.01, ha="left", fontsize=10, gid="calendar_title")

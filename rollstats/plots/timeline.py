@@ -12,7 +12,7 @@ from matplotlib.ticker import NullFormatter
 
 from ..metrics import maintenance_windows
 from ..program import Program
-from ._common import COLOURS, day, one_subject, seconds_text
+from ._common import COLOURS, VEIL, by_gid, day, one_subject, seconds_text
 
 
 def window_status(windows: pd.DataFrame) -> pd.Series:
@@ -36,7 +36,7 @@ def _bars(x: np.ndarray, height: np.ndarray, colours: list, width: float = 0.8) 
 
 
 def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = None, subject: str | None = None,
-                  program: Program | None = None) -> Figure:
+                  program: Program | None = None, shown=None) -> Figure:
     """Progression timeline of one subject, three panels sharing the date axis.
 
     Top: seconds rolled on hips and legs each night (bars; green when compliant, orange when
@@ -48,6 +48,8 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
     green when met (at least ``maintenance.min_per_window``), red when not, grey when partial
     (observation ends inside it). ``nights_table`` is :func:`rollstats.nights`' table;
     ``windows`` is :func:`rollstats.maintenance_windows`' (computed from the nights when None).
+    ``shown=(first, last)`` fades the nights outside that range (:func:`show_timeline_nights`);
+    the panels always span the whole table, so phases and windows keep their place.
 
     >>> t = pd.DataFrame({"subject_id": "a", "night": pd.date_range("2026-03-02", periods=12),
     ...     "night_index": range(12), "rolled_s": [100.0, 120, 90, 0, 0, 70, 0, 80, 0, 0, 0, 0],
@@ -56,7 +58,8 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
     ...     "maintenance_window": pd.array([pd.NA] * 3 + [0] * 7 + [1] * 2, dtype="Int64")})
     >>> t["compliant"] = t["rolled_s"] >= 60
     >>> fig = plot_timeline(t)
-    >>> len(fig.axes), sorted(p.get_gid() for p in fig.axes[2].patches if p.get_gid())
+    >>> len(fig.axes), sorted(p.get_gid() for p in fig.axes[2].patches if "window" in str(p.get_gid()) or
+    ...                       p.get_gid() == "daily_phase")
     (3, ['daily_phase', 'window:0:met', 'window:1:partial'])
     """
     program = program or Program.default()
@@ -80,6 +83,8 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
     fig = Figure(figsize=(10, 6.2), layout="constrained")
     # three panels over the same dates; not shared, so the upper two skip the date labels they hide
     top, middle, bottom = fig.subplots(3, 1, height_ratios=[3, 2, 1.3])
+    for ax, name in ((top, "seconds"), (middle, "total"), (bottom, "phase")):
+        ax.set_label(name)
 
     top.add_collection(_bars(x, seconds, [COLOURS["compliant"] if ok else COLOURS["short"] for ok in compliant]))
     top.axhline(minimum, color="black", linewidth=1, linestyle="--")
@@ -118,6 +123,9 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
             ax.axvline(p_x, color=COLOURS["progression"], linewidth=1.5, gid="progression", zorder=0.9)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
+        for gid in ("veil_before", "veil_after"):  # over the nights outside a range shown, above the data
+            ax.add_patch(Rectangle((first, 0), 0, 1, transform=ax.get_xaxis_transform(), facecolor=VEIL,
+                                   edgecolor="none", zorder=4.5, visible=False, gid=f"{gid}:{ax.get_label()}"))
 
     if p_x is not None:
         p = rows.iloc[hit[0]]
@@ -130,7 +138,38 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
     fig.suptitle(f"{subject}: {day(night.iloc[0])} to {day(night.iloc[-1])}", x=0.01, ha="left", fontsize=10,
                  gid="title")
     top.set_title(status, fontsize=10, loc="left", gid="status")
+    if shown is not None:
+        show_timeline_nights(fig, *shown)
     return fig
+
+
+def show_timeline_nights(fig: Figure, first=None, last=None) -> list:
+    """Fade the nights before ``first`` and after ``last`` (dates; None: the ends) on a figure of
+    :func:`plot_timeline`, in all three panels; returns the veils changed (two per panel).
+
+    >>> t = pd.DataFrame({"subject_id": "a", "night": pd.date_range("2026-03-02", periods=4),
+    ...     "night_index": range(4), "rolled_s": [100.0, 0, 0, 0], "cumulative_s": [100.0] * 4,
+    ...     "phase": "daily", "progression": False, "compliant": [True, False, False, False],
+    ...     "maintenance_window": pd.array([pd.NA] * 4, dtype="Int64")})
+    >>> fig = plot_timeline(t, shown=("2026-03-03", "2026-03-04"))
+    >>> before, after = by_gid(fig, "veil_before:phase"), by_gid(fig, "veil_after:phase")
+    >>> [mdates.num2date(v).strftime("%d %H:%M") for v in (before.get_x(), before.get_x() + before.get_width())]
+    ['01 12:00', '02 12:00']
+    >>> after.get_visible(), mdates.num2date(after.get_x()).strftime("%d %H:%M")
+    (True, '04 12:00')
+    """
+    changed = []
+    for ax in fig.axes:
+        lo, hi = ax.get_xlim()   # the whole observation: half a night beyond its first and last
+        start = lo if first is None else max(lo, mdates.date2num(pd.Timestamp(first)) - 0.5)
+        end = hi if last is None else min(hi, mdates.date2num(pd.Timestamp(last)) + 0.5)
+        for gid, x0, x1 in (("veil_before", lo, start), ("veil_after", end, hi)):
+            veil = by_gid(fig, f"{gid}:{ax.get_label()}")
+            veil.set_x(x0)
+            veil.set_width(max(x1 - x0, 0.0))
+            veil.set_visible(bool(x1 > x0))
+            changed.append(veil)
+    return changed
 
 
 def _phases(ax, rows: pd.DataFrame, windows: pd.DataFrame, x: np.ndarray, first: float, last: float,

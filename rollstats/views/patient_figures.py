@@ -1,10 +1,9 @@
-"""The figures of a review: built once per subject, narrowed to a date range, rendered to PNG."""
+"""The figures of a review: built once per subject, shown for a date range, rendered to PNG."""
 from __future__ import annotations
 
 import io
 from concurrent.futures import ThreadPoolExecutor
 
-import matplotlib.dates as mdates
 from matplotlib.figure import Figure
 
 from .._lru import LRU
@@ -20,46 +19,35 @@ from .patient_words import day
 def timeline_figure(tables: SubjectTables) -> Figure:
     """The progression timeline of the subject's whole observation (:func:`rollstats.plot_timeline`).
 
-    Built once per subject; :func:`show_range` then narrows it to a range, so that phases,
-    the progression night and the windows stay those of the whole observation.
+    Built once per subject; :func:`show_range` then fades the nights outside a range, so that
+    phases, the progression night and the windows stay those of the whole observation.
     """
     from ..plots import plot_timeline
 
     return plot_timeline(tables.nights, tables.windows, subject=tables.subject, program=tables.program)
 
 
-def show_range(fig: Figure, view: Review) -> Figure:
-    """Narrow a :func:`timeline_figure` to the nights of ``view`` (in place; returns the figure).
+def show_range(fig: Figure, view: Review) -> list:
+    """Show the nights of ``view`` on a :func:`timeline_figure` (in place): the nights outside the
+    range faded in every panel, as on the calendar, and the figure's title naming the range out
+    of the observation. Returns the artists changed (the veils and the title)."""
+    from ..plots.timeline import show_timeline_nights
 
-    The date axes of the three panels are set to the range and the figure's title names the
-    range shown out of the observation. Labels anchored at a date outside the range are
-    hidden; others are clipped at the panel's edges.
-    """
-    axes = fig.axes
-    lo, hi = mdates.date2num(view.first) - 0.5, mdates.date2num(view.last) + 0.5
-    for ax in axes:
-        for text in ax.texts:  # labels placed at a date: hidden when that date is out of view, else clipped
-            text.set_clip_box(ax.bbox)
-            text.set_clip_on(True)
-            if text.get_transform() == ax.transData:
-                text.set_visible(bool(lo <= text.get_position()[0] <= hi))
-        ax.set_xlim(lo, hi)
-    title = by_gid(fig, "title")
     t = view.tables
     whole = view.first == t.first_night and view.last == t.last_night
     shown = (f"{view.subject}: {day(view.first)} to {day(view.last)}" if whole else
-             f"{view.subject}: {day(view.first)} to {day(view.last)} (observed {day(t.first_night)} to "
-             f"{day(t.last_night)})")
+             f"{view.subject}: {day(view.first)} to {day(view.last)}, the other nights faded (observed "
+             f"{day(t.first_night)} to {day(t.last_night)})")
+    title = by_gid(fig, "title")
     title.set_text(shown)
-    return fig
+    return [*show_timeline_nights(fig, view.first, view.last), title]
 
 
 def review_figure(view: Review, name: str) -> Figure:
     """The figure ``name`` (one of :data:`FIGURES`) of the range (object API, no pyplot state).
 
-    The calendar shows the whole observation with the nights outside the range faded; the
-    timeline the whole observation narrowed to the range (:func:`show_range`); the body map the
-    seconds rolled in the range.
+    The calendar and the timeline show the whole observation with the nights outside the range
+    faded (:func:`show_range` for the timeline); the body map the seconds rolled in the range.
     """
     from ..plots import plot_body_map, plot_calendar
 
@@ -67,7 +55,9 @@ def review_figure(view: Review, name: str) -> Figure:
         return plot_calendar(view.tables.nights, subject=view.subject, program=view.program,
                              shown=(view.first, view.last))
     if name == "timeline":
-        return show_range(timeline_figure(view.tables), view)
+        fig = timeline_figure(view.tables)
+        show_range(fig, view)
+        return fig
     if name == "bodymap":
         return plot_body_map(view.region_seconds, subject=view.subject, title=_body_map_title(view))
     raise ValueError(f"no figure named {name!r}; the figures are: {', '.join(FIGURES)}")
@@ -108,22 +98,12 @@ def review_images(view: Review, dpi: float = 100, names=FIGURES) -> dict[str, by
 _ENCODER: ThreadPoolExecutor | None = None  # encodes pictures while the next figure is drawn
 
 
-def _moves_with_dates(ax, artist) -> bool:
-    """Whether ``artist`` moves when the date limits of ``ax`` change: the date axis, and what is placed
-    by date (data coordinates along x), not the titles, legends or lines spanning the panel."""
-    if artist is ax.xaxis:
-        return True
-    if artist is ax.yaxis or artist is ax.patch:
-        return False
-    return bool(artist.get_transform().contains_branch_seperately(ax.transData)[0])
-
-
 class LiveReviewFigures:
     """The review's figures kept drawn between changes of range, each change redrawing only what moves.
 
     Per subject (the last ``subjects`` seen), the calendar and the timeline of the whole
-    observation are drawn once; a range then veils the calendar's other nights
-    (:func:`rollstats.plots.calendar.show_nights`) and narrows the timeline (:func:`show_range`).
+    observation are drawn once; a range then veils the other nights of both
+    (:func:`rollstats.plots.calendar.show_nights`, :func:`show_range`).
     One body map drawing is shaded anew for each range (:func:`rollstats.plots.bodymap.paint_body_map`).
     Each picture shows what :func:`review_figure` shows for the same range (laid out once, for
     the first range drawn), drawn over the kept pixels of what did not change
@@ -182,8 +162,8 @@ class LiveReviewFigures:
         kept = self._timelines.get(view.subject)
         if kept is None:
             fig = timeline_figure(view.tables)
-            moving = [a for ax in fig.axes for a in ax.get_children() if _moves_with_dates(ax, a)]
-            kept = self._timelines.put(view.subject, LiveFigure(fig, [by_gid(fig, "title")], self.dpi, moving=moving))
+            *veils, title = show_range(fig, view)
+            kept = self._timelines.put(view.subject, LiveFigure(fig, [title], self.dpi, moving=veils))
         show_range(kept.figure, view)
         return kept
 
