@@ -214,7 +214,9 @@ def plan_segments(plan: Plan, program: Program | None = None) -> pd.DataFrame:
     planned = days.day_of_week.isin(plan.nights)
     segments = _canonical(_rows(plan, days[planned], program.night.day_start), plan, program)
     if plan.maintenance_nights is not None and plan.maintenance_nights != plan.nights:
-        table = nights(segments, program, enrolment=_window(plan))
+        # the progression night depends only on the nights up to it: observed from the first
+        # planned night (not from ``plan.start``, as project() does) it is the same night
+        table = nights(segments, program)
         hit = table.loc[table["progression"], "night"]
         if len(hit):
             after = days > hit.iloc[0]
