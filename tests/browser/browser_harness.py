@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from rollstats.dashboard import free_port, voila_command, wait_ready
+from rollstats.dashboard import environment, free_port, voila_command, wait_ready
 
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -52,14 +52,14 @@ class Server:
     name = "the server"  #: in messages
     log_name = "server"  #: the log is ``<logdir>/<log_name>-<port>.log``
 
-    def __init__(self, command: list[str], port: int, *, cwd, logdir, stdout=None):
+    def __init__(self, command: list[str], port: int, *, cwd, logdir, stdout=None, env=None):
         self.port = port
         self.url = f"http://127.0.0.1:{port}/"
         self.log_path = Path(logdir) / f"{self.log_name}-{port}.log"
         self._log = open(self.log_path, "w", encoding="utf-8")
         self.started = time.monotonic()
         self.process = subprocess.Popen(command, stdout=stdout, stderr=self._log, text=True,
-                                        start_new_session=True, cwd=cwd)
+                                        start_new_session=True, cwd=cwd, env=env)
 
     def _wait_ready(self, timeout: float, *checks) -> None:
         """Wait until Voila serves its static ``voila.js`` (a GET of the page would start a kernel)
@@ -132,7 +132,8 @@ class VoilaNotebook(Server):
     def __init__(self, notebook: str | os.PathLike, *, cwd: str | os.PathLike, logdir: str | os.PathLike,
                  timeout: float = 90.0):
         port = free_port()
-        super().__init__(voila_command(notebook, port), port, cwd=cwd, logdir=logdir)
+        # environment(): Voila finds rollstats' page template (no stylesheets from the internet)
+        super().__init__(voila_command(notebook, port), port, cwd=cwd, logdir=logdir, env=environment())
         self._wait_ready(timeout)
 
 
@@ -253,7 +254,7 @@ def capture(server, out: Path, wait, width: int = 1280, selector: str | None = N
             page = browser.new_page(viewport={"width": width, "height": 900})
             errors.watch(page)
             started = time.monotonic()
-            page.goto(server.url)
+            page.goto(server.url, timeout=120_000)  # Voila runs the notebook before the page loads
             try:
                 wait(page)
             except Exception:
