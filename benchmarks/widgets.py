@@ -23,9 +23,11 @@ observers run synchronously, so the setter returns when they are done):
 
 The Planner is timed on a plan of a year (52 weeks, the default plan otherwise):
 
-- ``planner: seconds`` / ``planner: hold``: moving a seconds slider or the hold slider: the
-  plan projected through the metrics anew (its segments, nights, windows), its warnings, the
-  maintenance schedule and the calendar (kept drawn by :class:`rollstats.plots.calendar.LiveCalendar`);
+- ``planner: seconds``: moving a seconds slider: the plan projected through the metrics anew
+  (its segments, nights, windows), its warnings, the maintenance schedule and the calendar
+  (kept drawn by :class:`rollstats.plots.calendar.LiveCalendar`);
+- ``planner: hold``: moving the hold slider: only the segments' holds and the warnings (holds
+  change no night, so the nights, windows and calendar are kept);
 - ``planner, naive``: the same projection with the calendar built anew and saved with a tight
   bounding box, as the widget did before (the reference for the planner's ratios).
 

@@ -40,6 +40,14 @@ def test_png_bytes_decode_to_the_same_pixels(channels, mode):
     np.testing.assert_array_equal(np.asarray(image), pixels)
 
 
+def test_an_opaque_picture_is_stored_as_rgb_with_the_same_pixels():
+    pixels = np.random.default_rng(5).integers(0, 256, size=(7, 13, 4), dtype=np.uint8)
+    pixels[..., 3] = 255
+    image = Image.open(io.BytesIO(png_bytes(pixels)))
+    assert image.mode == "RGB"
+    np.testing.assert_array_equal(np.asarray(image.convert("RGBA")), pixels)
+
+
 # --- LiveFigure -----------------------------------------------------------------------------------
 
 def line_figure(y):

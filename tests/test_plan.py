@@ -122,6 +122,45 @@ def test_maintenance_windows_after_progression_are_met():
     assert maintenance_schedule(project(reference()))["status"].tolist() == ["met", "met", "met", "partial"]
 
 
+@pytest.mark.parametrize("hold", [35.0, 7.0, None])
+def test_a_new_hold_projected_from_the_last_projection_equals_a_fresh_one(hold):
+    """Kept nights and windows, holds planned anew: the same tables a projection from scratch gives
+    (60 s segments: holds of 35 s -> 1 hold of 35 s; 7 s -> 8 holds, 56 s; none -> no holds)."""
+    first = project(reference(strengthening=["Tue"], maintenance_nights=["Mon", "Thu"]))
+    plan = reference(strengthening=["Tue"], maintenance_nights=["Mon", "Thu"], hold_s=hold)
+    quick, fresh = project(plan, previous=first), project(plan)
+    assert quick.nights is first.nights and quick.plan == plan
+    for name in ("segments", "nights", "windows", "checks"):
+        pd.testing.assert_frame_equal(getattr(quick, name), getattr(fresh, name))
+    rolling = quick.segments.loc[quick.segments["activity"] == "rolling"]
+    expected = {35.0: (1, 35.0), 7.0: (8, 56.0)}.get(hold)
+    if expected is None:
+        assert rolling["hold_count"].isna().all() and rolling["hold_s"].isna().all()
+    else:
+        assert set(rolling["hold_count"]) == {expected[0]} and set(rolling["hold_s"]) == {expected[1]}
+
+
+def test_a_projection_of_another_plan_is_not_reused():
+    first = project(reference())
+    other = project(reference(seconds={"quads": 30, "calves": 30}), previous=first)
+    assert other.nights is not first.nights
+    assert str(other.progression_night.date()) == "2026-03-11"   # 60 s a night: 300 s on the 5th night
+    pd.testing.assert_frame_equal(other.nights, project(reference(seconds={"quads": 30, "calves": 30})).nights)
+
+
+@pytest.mark.parametrize("start, first_row_s", [("2026-03-02", 120.0), ("2026-03-01", 0.0)])
+def test_the_projection_observes_the_plan_from_its_start_to_its_last_night(start, first_row_s):
+    """Whether the plan rolls on its first night (Mon 2 Mar) or not (Sun 1 Mar: a night without
+    rolling first), the nights run from ``start`` to ``last_night``: the table the plan's window
+    as an enrolment gives."""
+    plan = reference(start=start, strengthening=["Tue"], maintenance_nights=["Tue", "Sat"])
+    p = project(plan)
+    assert dates(p.nights["night"].iloc[[0, -1]]) == [start, str(plan.last_night)]
+    assert p.nights["rolled_s"].iloc[0] == first_row_s
+    window = pd.DataFrame({"subject_id": ["plan"], "start": [start], "end": [str(plan.last_night)]})
+    pd.testing.assert_frame_equal(p.nights, rollstats.nights(p.segments, enrolment=window))
+
+
 def test_maintenance_nights_switch_after_the_projected_progression():
     # every night 120 s: 120, 240, 360 -> progression Wed 4 Mar; then Mon, Wed, Fri only
     p = project(default_plan("2026-03-02"))

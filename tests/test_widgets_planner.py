@@ -183,6 +183,22 @@ def test_the_calendar_figure_is_redrawn_on_change(plan, tmp_path):
         W.Widget.close_all()
 
 
+def test_a_new_hold_changes_the_warnings_not_the_calendar(plan, tmp_path):
+    """Holds change no night: the projection keeps its nights and the calendar is not drawn again."""
+    planner = Planner(plan, folder=tmp_path, figure=True)
+    try:
+        nights, picture, drawn = planner.projection.nights, planner.calendar.value, []
+        planner._draw = lambda: drawn.append(True)
+        planner.hold.value = 3
+        assert planner.projection.nights is nights and planner.calendar.value == picture and drawn == []
+        assert "Holds of 3 s on tender spots are too short" in planner.warnings_html.value
+        assert set(planner.projection.segments["hold_count"]) == {20}   # 60 s segments, holds of 3 s
+        planner.night_boxes[WED].value = False                            # other nights: drawn again
+        assert drawn == [True]
+    finally:
+        W.Widget.close_all()
+
+
 def test_the_calendar_kept_drawn_shows_each_plan_as_a_fresh_calendar(plan, tmp_path):
     """Slider changes colour the kept calendar anew (one calendar built while the weeks stay the same);
     each picture is, pixel for pixel, a full draw of it, and it shows what plot_calendar shows."""

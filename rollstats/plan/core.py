@@ -16,7 +16,7 @@ compares it later with the log. Pure functions: only ``save_plan``, ``load_plan`
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -225,13 +225,19 @@ def plan_segments(plan: Plan, program: Program | None = None) -> pd.DataFrame:
     return segments
 
 
+def _holds(activity: pd.Series, duration: np.ndarray, hold_s: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per segment: the planned holds (``duration // hold_s``, at least one, on rolling only; NaN
+    without ``hold_s``) and the seconds they take (at most the segment's length)."""
+    rolling = (activity == "rolling").to_numpy()
+    count = np.full(len(duration), np.nan)
+    if hold_s:
+        count = np.where(rolling, np.maximum(duration // hold_s, 1), np.nan)
+    return count, np.minimum(count * (hold_s or 0.0), duration)
+
+
 def _canonical(rows: pd.DataFrame, plan: Plan, program: Program) -> pd.DataFrame:
-    rolling = (rows["activity"] == "rolling").to_numpy()
     duration = rows["duration_s"].to_numpy(dtype="float64")
-    count = np.full(len(rows), np.nan)
-    if plan.hold_s:
-        count = np.where(rolling, np.maximum(duration // plan.hold_s, 1), np.nan)
-    held = np.minimum(count * (plan.hold_s or 0.0), duration)
+    count, held = _holds(rows["activity"], duration, plan.hold_s)
     local = rows["local_start"]
     out = pd.DataFrame({
         "subject_id": PLAN_SUBJECT, "start": local.dt.tz_localize("UTC"), "local_start": local,
@@ -264,14 +270,32 @@ class Projection:
         return hit.iloc[0] if len(hit) else None
 
 
-def project(plan: Plan, program: Program | None = None) -> Projection:
+def project(plan: Plan, program: Program | None = None, previous: Projection | None = None) -> Projection:
     """Run the metrics on the plan over its whole length (``start`` to ``last_night``).
+
+    ``previous``: the projection of an earlier plan under the same ``program`` (a widget's last
+    one). When the two plans differ at most in ``hold_s``, its nights and windows are kept and
+    only the segments' holds are planned anew: holds change no night and no window.
 
     >>> p = project(Plan("2026-03-02", nights=("Mon", "Wed", "Fri"), seconds={"quads": 60, "calves": 60}))
     >>> str(p.progression_night.date()), p.windows["met"].tolist()
     ('2026-03-06', [True, True, True, <NA>])
+    >>> held = project(replace(p.plan, hold_s=25), previous=p)
+    >>> held.nights is p.nights, held.segments["hold_count"].tolist()[:2]
+    (True, [2, 2])
     """
     program = program or Program.default()
+    if previous is not None and replace(previous.plan, hold_s=plan.hold_s) == plan:
+        segments = previous.segments
+        count, held = _holds(segments["activity"], segments["duration_s"].to_numpy(dtype="float64"), plan.hold_s)
+        segments = segments.assign(hold_count=pd.array(count, dtype="Float64").astype("Int64"),
+                                   hold_s=pd.array(held, dtype="Float64"))
+        return replace(previous, plan=plan, segments=segments)
     segments = plan_segments(plan, program)
-    table = nights(segments, program, enrolment=_window(plan))
+    if len(segments) and segments["night"].iloc[0] == pd.Timestamp(plan.start):
+        # rolling (or strengthening) on the plan's first night: observed from it to the plan's last
+        # night, which is the plan's window without the checks of an enrolment table
+        table = nights(segments, program, until=plan.last_night)
+    else:
+        table = nights(segments, program, enrolment=_window(plan))
     return Projection(plan, segments, table, maintenance_windows(table, program), check_windows(table, program))

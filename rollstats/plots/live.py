@@ -31,13 +31,18 @@ def png_bytes(rgba: np.ndarray, level: int = 1) -> bytes:
     """PNG bytes of an image array (height x width x 4 RGBA, or x 3 RGB, ``uint8``).
 
     Rows are stored unfiltered and deflated at ``level`` (1: fast; 9: small): quick for
-    figures, whose flat colours compress well without the filters.
+    figures, whose flat colours compress well without the filters. An opaque picture (every
+    alpha 255, as a figure on a white ground) is stored as RGB: a quarter less to deflate.
 
     >>> data = png_bytes(np.zeros((2, 3, 4), dtype=np.uint8))
     >>> data[:8], data[16:24]   # the signature, then width 3 and height 2
     (b'\\x89PNG\\r\\n\\x1a\\n', b'\\x00\\x00\\x00\\x03\\x00\\x00\\x00\\x02')
+    >>> png_bytes(np.full((2, 3, 4), 255, dtype=np.uint8))[25]   # colour type 2 (RGB): opaque
+    2
     """
     height, width, channels = rgba.shape
+    if channels == 4 and (rgba[..., 3] == 255).all():
+        rgba, channels = rgba[..., :3], 3
     rows = np.zeros((height, width * channels + 1), dtype=np.uint8)  # a 0 before each row: no filter
     rows[:, 1:] = np.asarray(rgba, dtype=np.uint8).reshape(height, width * channels)
 

@@ -183,7 +183,8 @@ class Planner:
             self.warnings_html.value = _error(str(exc))
             return
         program = self.program
-        self.projection = project(plan, program)
+        previous = self.projection
+        self.projection = project(plan, program, previous=previous)  # a new hold keeps the nights
         self.warnings = plan_warnings(plan, program, self.projection)
         self.progression_label.value = ("<b>Projected progression night:</b> "
                                         + html.escape(progression_text(self.projection, program)))
@@ -194,7 +195,8 @@ class Planner:
         items = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
         self.warnings_html.value = (f"<b>Where the plan breaks the card:</b><ul>{items}</ul>" if items
                                     else "<b>The plan keeps the card.</b>")
-        self._draw()
+        if previous is None or self.projection.nights is not previous.nights:
+            self._draw()
         if self.log is not None and self.subject.value:
             self._compare_loaded()
 
