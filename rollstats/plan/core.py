@@ -288,8 +288,8 @@ def project(plan: Plan, program: Program | None = None, previous: Projection | N
     if previous is not None and replace(previous.plan, hold_s=plan.hold_s) == plan:
         segments = previous.segments
         count, held = _holds(segments["activity"], segments["duration_s"].to_numpy(dtype="float64"), plan.hold_s)
-        segments = segments.assign(hold_count=pd.array(count, dtype="Float64").astype("Int64"),
-                                   hold_s=pd.array(held, dtype="Float64"))
+        holds = {"hold_count": SEGMENT_DTYPES["hold_count"], "hold_s": SEGMENT_DTYPES["hold_s"]}
+        segments = segments.assign(hold_count=count, hold_s=held).astype(holds)
         return replace(previous, plan=plan, segments=segments)
     segments = plan_segments(plan, program)
     if len(segments) and segments["night"].iloc[0] == pd.Timestamp(plan.start):
