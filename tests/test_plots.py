@@ -64,13 +64,22 @@ def nights_frame(rolled: list[float], start: str = "2026-03-04", progression_at:
 
 # --- calendar -------------------------------------------------------------------------------------
 
+ROUNDING = 0.5 / 255   # the calendar's cells are 8-bit colours: each channel rounded to a 255th
+
+
+def cell_colours(fig) -> np.ndarray:
+    """The calendar's cell colours as RGBA from 0 to 1 (rows: Mon to Sun; columns: weeks)."""
+    cells = fig.axes[0].images[0].get_array()
+    assert cells.dtype == np.uint8
+    return cells / 255
+
 def test_calendar_cells_carry_the_colour_of_each_night(figures):
     # Wed 4 Mar 2026 to Sun 15 Mar 2026: two calendar weeks (Mon 2 Mar, Mon 9 Mar)
     rolled = [70, 0, 30, 200, 130, 60, 0, 0, 90, 0, 45, 0]
     t = nights_frame(rolled, progression_at=5)   # Mon 9 Mar is the progression night
     fig = plot_calendar(t)
     figures(fig)
-    image = fig.axes[0].images[0].get_array()
+    image = cell_colours(fig)
     assert image.shape == (7, 2, 4)
     _, greens, _ = compliant_levels(60)
     expect = {
@@ -85,7 +94,7 @@ def test_calendar_cells_carry_the_colour_of_each_night(figures):
         (5, 1): to_rgba(COLOURS["short"]),      # Sat 14 Mar, 45 s in maintenance
     }
     for (r, c), colour in expect.items():
-        np.testing.assert_allclose(image[r, c], colour, err_msg=f"cell row {r} column {c}")
+        np.testing.assert_allclose(image[r, c], colour, atol=ROUNDING, err_msg=f"cell row {r} column {c}")
     # Mon 2 and Tue 3 Mar are before observation: transparent
     assert image[0, 0, 3] == 0 and image[1, 0, 3] == 0
     # darker green for more seconds
@@ -102,8 +111,8 @@ def test_calendar_needs_a_subject_when_the_table_holds_several(figures):
         plot_calendar(t)
     fig = plot_calendar(t, subject="b")
     figures(fig)
-    image = fig.axes[0].images[0].get_array()
-    np.testing.assert_allclose(image[2, 0], to_rgba(COLOURS["short"]))   # Wed 4 Mar: 10 s
+    image = cell_colours(fig)
+    np.testing.assert_allclose(image[2, 0], to_rgba(COLOURS["short"]), atol=ROUNDING)   # Wed 4 Mar: 10 s
 
 
 def test_calendar_draws_into_a_given_axes(figures):
@@ -122,7 +131,7 @@ def test_calendar_reads_the_minimum_from_the_program(figures):
     figures(fig)
     _, greens, labels = compliant_levels(90)
     assert labels[0] == "90-179 s"
-    np.testing.assert_allclose(fig.axes[0].images[0].get_array()[2, 0], greens[0])   # 100 s: 1x-2x of 90
+    np.testing.assert_allclose(cell_colours(fig)[2, 0], greens[0], atol=ROUNDING)   # 100 s: 1x-2x of 90
 
 
 # --- timeline -------------------------------------------------------------------------------------
@@ -195,12 +204,12 @@ def test_timeline_and_calendar_on_a_real_nights_table(figures):
     assert lane_gids(fig) == ["daily_phase", "window:0:met", "window:1:partial"]
     cal = plot_calendar(table)   # Sun 1 Mar to Thu 12 Mar 2026: three calendar weeks
     figures(cal)
-    image = cal.axes[0].images[0].get_array()
+    image = cell_colours(cal)
     assert image.shape == (7, 3, 4)
-    np.testing.assert_allclose(image[6, 0], compliant_levels(60)[1][0])          # Sun 1 Mar, 100 s
+    np.testing.assert_allclose(image[6, 0], compliant_levels(60)[1][0], atol=ROUNDING)          # Sun 1 Mar, 100 s
     frame = next(p for p in cal.axes[0].patches if p.get_gid() == "progression")
     assert frame.get_xy() == (0.5, 0.5)                                          # Tue 3 Mar: 300 s in total
-    np.testing.assert_allclose(image[2, 1], to_rgba(COLOURS["rest"]))            # Wed 4 Mar: rest
+    np.testing.assert_allclose(image[2, 1], to_rgba(COLOURS["rest"]), atol=ROUNDING)            # Wed 4 Mar: rest
 
 
 # --- body map -------------------------------------------------------------------------------------

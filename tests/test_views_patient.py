@@ -102,6 +102,22 @@ def test_key_figures_over_the_whole_observation_and_a_range(tables):
     assert "daily phase" not in lines
 
 
+def test_seconds_per_region_and_side_of_a_range(tables):
+    def rows(first, last):
+        t = review(tables, first, last).region_seconds
+        assert list(t.columns) == ["subject_id", "region", "side", "seconds"] and set(t["subject_id"]) <= {"s1"}
+        return [(r, None if pd.isna(s) else s, v) for r, s, v in zip(t["region"], t["side"], t["seconds"])]
+
+    # 3-9 Mar, by region then side (none first): the strengthening of the 11th is not rolling
+    assert rows("2026-03-03", "2026-03-09") == [
+        ("calf", "left", 75.0), ("hip", None, 100.0), ("thigh_back", "both", 60.0),
+        ("thigh_front", None, 70.0), ("thigh_front", "right", 45.0), ("thigh_lateral", "right", 30.0)]
+    assert rows("2026-03-10", "2026-03-12") == [("calf", None, 65.0), ("thigh_front", None, 20.0)]
+    assert rows("2026-03-08", "2026-03-08") == []   # a night of no rolling
+    empty = review(tables, "2026-03-08", "2026-03-08").region_seconds
+    assert empty["seconds"].dtype == "float64" and empty["region"].dtype == "str"
+
+
 def test_a_range_is_clamped_to_the_observation(tables):
     view = review(tables, dt.date(2026, 2, 1), dt.date(2026, 4, 1))
     assert (view.first, view.last) == (pd.Timestamp("2026-03-03"), pd.Timestamp("2026-03-12"))

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..program import Program
 from ..regions import REGIONS
+from ._runs import runs
 
 
 def sessions(segments: pd.DataFrame, program: Program | None = None, pain: bool = False) -> pd.DataFrame:
@@ -107,25 +108,25 @@ def check_windows(nights_table: pd.DataFrame, program: Program | None = None,
     program = program or Program.default()
     named = [r for r in program.daily.counted_regions if r != "unspecified"]
     columns = [f"seconds_{r}" for r in REGIONS if f"seconds_{r}" in nights_table]
-    work = nights_table[["subject_id", "check_window", "night", "rolled_s", "strengthening_s"]].copy()
-    work["any_rolling_s"] = nights_table[columns].sum(axis=1)
+    run = runs(nights_table, "check_window")
+    covered = np.zeros(len(run.starts), dtype="int64")   # named regions with rolling time in the window
     for region in named:
-        col = f"seconds_{region}"
-        work[region] = nights_table[col] if col in nights_table else 0.0
-    grouped = work.groupby(["subject_id", "check_window"], sort=True)
-    out = grouped.agg(first_night=("night", "min"), last_night=("night", "max"),
-                      rolled_s=("rolled_s", "sum"), any_rolling_s=("any_rolling_s", "sum"),
-                      strengthening_s=("strengthening_s", "sum"))
-    out["regions_covered"] = (grouped[named].sum() > 0).sum(axis=1).astype("int64")
-    out = out.reset_index()
-    rolled_any = out["any_rolling_s"] > 0
+        if f"seconds_{region}" in nights_table:
+            covered += run.sum(nights_table[f"seconds_{region}"]) > 0
+    out = pd.DataFrame({
+        "subject_id": run.subjects, "check_window": run.keys,
+        "first_night": run.first(nights_table["night"]), "last_night": run.last(nights_table["night"]),
+        "rolled_s": run.sum(nights_table["rolled_s"]), "strengthening_s": run.sum(nights_table["strengthening_s"]),
+        "regions_covered": covered,
+    })
+    rolled_any = run.sum(nights_table[columns].sum(axis=1)) > 0
     standalone = pd.array(out["strengthening_s"] <= 0, dtype="boolean")
-    standalone[~(rolled_any.to_numpy() & exercises_logged)] = pd.NA
+    standalone[~(rolled_any & exercises_logged)] = pd.NA
     narrow = pd.array(out["regions_covered"] < program.mistakes.min_regions, dtype="boolean")
     narrow[~((out["rolled_s"] > 0) & (out["regions_covered"] > 0)).to_numpy()] = pd.NA
     out["standalone"] = standalone
     out["narrow"] = narrow
-    return out.drop(columns="any_rolling_s")
+    return out
 
 
 def any_flag(values: pd.Series, by: pd.Series) -> pd.Series:

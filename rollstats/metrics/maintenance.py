@@ -1,9 +1,11 @@
 """Maintenance windows and streaks, from the nights table."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..program import Program
+from ._runs import runs
 
 
 def maintenance_windows(nights_table: pd.DataFrame, program: Program | None = None) -> pd.DataFrame:
@@ -22,14 +24,14 @@ def maintenance_windows(nights_table: pd.DataFrame, program: Program | None = No
     program = program or Program.default()
     rules = program.maintenance
     rows = nights_table.loc[nights_table["maintenance_window"].notna()]
-    windows = (rows.groupby(["subject_id", "maintenance_window"], sort=True)
-               .agg(first_night=("night", "min"), nights=("night", "size"),
-                    compliant_nights=("compliant", "sum"))
-               .reset_index())
-    # a window's own last night, which a partial window has not reached yet
-    windows.insert(3, "last_night", windows["first_night"] + pd.Timedelta(days=rules.window_nights - 1))
-    windows["maintenance_window"] = windows["maintenance_window"].astype("int64")
-    windows["compliant_nights"] = windows["compliant_nights"].astype("int64")
+    run = runs(rows, "maintenance_window")
+    first = run.first(rows["night"])
+    windows = pd.DataFrame({
+        "subject_id": run.subjects, "maintenance_window": run.keys, "first_night": first,
+        # a window's own last night, which a partial window has not reached yet
+        "last_night": first + np.timedelta64(rules.window_nights - 1, "D"),
+        "nights": run.size(), "compliant_nights": run.sum(rows["compliant"]).astype("int64"),
+    })
     windows["complete"] = windows["nights"] == rules.window_nights
     met = windows["compliant_nights"] >= rules.min_per_window
     windows["met"] = pd.array(met, dtype="boolean")

@@ -32,9 +32,19 @@ def observed(segments: pd.DataFrame, until: str | dt.date | None = None) -> tupl
     return segments, end
 
 
+def _lengths(first: pd.Series, end: pd.Timestamp | pd.Series) -> np.ndarray:
+    """Nights from each subject's first night to ``end`` (one night or one per subject), both
+    counted; 0 when ``end`` is before the first night (int64, numpy: no pandas overhead)."""
+    def days(nights) -> np.ndarray:  # nights are midnights: whole days since 1970
+        values = nights.to_numpy(dtype="datetime64[us]") if isinstance(nights, pd.Series) else \
+            np.datetime64(pd.Timestamp(nights).as_unit("us").to_datetime64())
+        return values.astype("datetime64[D]").astype("int64")
+    return np.maximum(days(end) - days(first) + 1, 0)
+
+
 def _grid(first: pd.Series, end: pd.Timestamp) -> pd.DataFrame:
     """Every (subject, night) from each subject's first night to ``end``."""
-    lengths = ((end - first).dt.days + 1).clip(lower=0).to_numpy()
+    lengths = _lengths(first, end)
     total = int(lengths.sum())
     starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     night_index = np.arange(total) - starts
@@ -83,7 +93,7 @@ def nights(segments: pd.DataFrame, program: Program | None = None,
     # vectorised on positions: each segment's row in the grid is its subject's first row plus
     # its night's index; sums per (row, region) by one group-by on integer keys, in input order
     # (pandas' compensated sums, as a group-by on the labels gives)
-    lengths = ((end - first).dt.days + 1).clip(lower=0).to_numpy()
+    lengths = _lengths(first, end)
     size = int(lengths.sum())
     subject_row = np.cumsum(lengths) - lengths
     grid_subject = np.repeat(np.arange(len(lengths)), lengths)

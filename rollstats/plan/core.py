@@ -172,27 +172,51 @@ def default_plan(start: str | dt.date | None = None) -> Plan:
     return Plan(start, seconds=seconds, hold_s=20, strengthening=(1, 3, 5), weeks=6, maintenance_nights=(0, 2, 4))
 
 
-def _rows(plan: Plan, roll_days: pd.DatetimeIndex, day_start: dt.time) -> pd.DataFrame:
-    """Rows of the rolling on ``roll_days``, then each strengthening day's exercise, back to back.
+def _segments(plan: Plan, roll_days: pd.DatetimeIndex, program: Program) -> pd.DataFrame:
+    """The canonical segments of the rolling on ``roll_days``, then each strengthening day's
+    exercise, back to back (columns built in their schema dtypes: no conversion afterwards).
 
-    A time before ``day_start`` (00:30, say) is after midnight: the next calendar date, same night.
+    A time before ``night.day_start`` (00:30, say) is after midnight: the next calendar date,
+    same night.
     """
     per = np.array([s for _, _, s in plan.seconds], dtype="float64")
-    k = len(roll_days)
-    rolling = pd.DataFrame({
-        "day": roll_days.repeat(len(per)), "offset": np.tile(np.cumsum(per) - per, k),
-        "duration_s": np.tile(per, k), "region": [r for r, _, _ in plan.seconds] * k,
-        "side": [s for _, s, _ in plan.seconds] * k, "activity": "rolling"})
+    k, m = len(roll_days), len(per)
     days = pd.date_range(plan.start, plan.last_night)
     extra = days[days.day_of_week.isin(plan.strengthening)] if plan.strengthening_s else days[:0]
-    strength = pd.DataFrame({"day": extra, "offset": np.where(extra.isin(roll_days), per.sum(), 0.0),
-                             "duration_s": plan.strengthening_s, "region": "other", "side": None,
-                             "activity": "strengthening"})
-    rows = pd.concat([rolling, strength], ignore_index=True) if len(strength) else rolling
+    day = np.concatenate([roll_days.to_numpy().repeat(m), extra.to_numpy()]).astype("datetime64[us]")
+    offset = np.concatenate([np.tile(np.cumsum(per) - per, k), np.where(extra.isin(roll_days), per.sum(), 0.0)])
+    duration = np.concatenate([np.tile(per, k), np.full(len(extra), plan.strengthening_s or 0.0)])
+    rolling = np.arange(len(day)) < k * m
     clock = pd.Timedelta(hours=plan.time.hour, minutes=plan.time.minute, seconds=plan.time.second,
-                         days=int(plan.time < day_start))
-    rows["local_start"] = (rows["day"] + clock + pd.to_timedelta(rows["offset"], unit="s")).astype("datetime64[us]")
-    return rows.sort_values("local_start", kind="stable").reset_index(drop=True)
+                         days=int(plan.time < program.night.day_start))
+    local = day + clock.to_timedelta64() + np.round(offset * 1e6).astype("int64").astype("timedelta64[us]")
+    order = np.argsort(local, kind="stable")
+    local, duration, rolling = local[order], duration[order], rolling[order]
+    n = len(order)
+
+    def tiled(column: str, night: list, strengthening) -> pd.Categorical:
+        """A categorical column: ``night`` (a value per region rolled) on each roll day, then a value
+        per strengthening day."""
+        code = {value: i for i, value in enumerate(SEGMENT_DTYPES[column].categories)}   # None: -1, missing
+        codes = np.concatenate([np.tile([code.get(v, -1) for v in night], k),
+                                np.full(len(extra), code.get(strengthening, -1))]).astype("int8")
+        return pd.Categorical.from_codes(codes[order], dtype=SEGMENT_DTYPES[column])
+
+    def constant(value, dtype):
+        return pd.array([value] * n, dtype=dtype)
+
+    region = tiled("region", [r for r, _, _ in plan.seconds], "other")
+    count, held = _holds(rolling, duration, plan.hold_s)
+    local = pd.Series(local)
+    return pd.DataFrame({
+        "subject_id": constant(PLAN_SUBJECT, "str"), "start": local.dt.tz_localize("UTC"), "local_start": local,
+        "night": night_of(local, program.night.day_start), "duration_s": duration, "region": region,
+        "region_label": pd.array(region.astype("str"), dtype="str"),
+        "side": tiled("side", [side for _, side, _ in plan.seconds], None),
+        "activity": tiled("activity", ["rolling"] * m, "strengthening"), "trigger": constant("routine", SEGMENT_DTYPES["trigger"]),
+        "hold_count": pd.array(count, dtype="Int64"), "hold_s": pd.array(held, dtype="Float64"),
+        "pain_before": constant(None, "Float64"), "pain_after": constant(None, "Float64"),
+        "notes": constant(None, "str"), "source": constant("plan", "str"), "source_row": np.arange(1, n + 1)})
 
 
 def plan_segments(plan: Plan, program: Program | None = None) -> pd.DataFrame:
@@ -212,7 +236,7 @@ def plan_segments(plan: Plan, program: Program | None = None) -> pd.DataFrame:
     program = program or Program.default()
     days = pd.date_range(plan.start, plan.last_night)
     planned = days.day_of_week.isin(plan.nights)
-    segments = _canonical(_rows(plan, days[planned], program.night.day_start), plan, program)
+    segments = _segments(plan, days[planned], program)
     if plan.maintenance_nights is not None and plan.maintenance_nights != plan.nights:
         # the progression night depends only on the nights up to it: observed from the first
         # planned night (not from ``plan.start``, as project() does) it is the same night
@@ -221,31 +245,18 @@ def plan_segments(plan: Plan, program: Program | None = None) -> pd.DataFrame:
         if len(hit):
             after = days > hit.iloc[0]
             keep = (planned & ~after) | (days.day_of_week.isin(plan.maintenance_nights) & after)
-            segments = _canonical(_rows(plan, days[keep], program.night.day_start), plan, program)
+            segments = _segments(plan, days[keep], program)
     return segments
 
 
-def _holds(activity: pd.Series, duration: np.ndarray, hold_s: float | None) -> tuple[np.ndarray, np.ndarray]:
-    """Per segment: the planned holds (``duration // hold_s``, at least one, on rolling only; NaN
-    without ``hold_s``) and the seconds they take (at most the segment's length)."""
-    rolling = (activity == "rolling").to_numpy()
+def _holds(rolling: np.ndarray, duration: np.ndarray, hold_s: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per segment (``rolling``: whether it is rolling): the planned holds (``duration // hold_s``,
+    at least one, on rolling only; NaN without ``hold_s``) and the seconds they take (at most the
+    segment's length)."""
     count = np.full(len(duration), np.nan)
     if hold_s:
         count = np.where(rolling, np.maximum(duration // hold_s, 1), np.nan)
     return count, np.minimum(count * (hold_s or 0.0), duration)
-
-
-def _canonical(rows: pd.DataFrame, plan: Plan, program: Program) -> pd.DataFrame:
-    duration = rows["duration_s"].to_numpy(dtype="float64")
-    count, held = _holds(rows["activity"], duration, plan.hold_s)
-    local = rows["local_start"]
-    out = pd.DataFrame({
-        "subject_id": PLAN_SUBJECT, "start": local.dt.tz_localize("UTC"), "local_start": local,
-        "night": night_of(local, program.night.day_start), "duration_s": duration, "region": rows["region"],
-        "region_label": rows["region"], "side": rows["side"], "activity": rows["activity"], "trigger": "routine",
-        "hold_count": pd.array(count, dtype="Float64"), "hold_s": held, "pain_before": np.nan,
-        "pain_after": np.nan, "notes": None, "source": "plan", "source_row": np.arange(1, len(rows) + 1)})
-    return out.astype(SEGMENT_DTYPES)
 
 
 def _window(plan: Plan, end: dt.date | None = None) -> pd.DataFrame:
@@ -287,7 +298,8 @@ def project(plan: Plan, program: Program | None = None, previous: Projection | N
     program = program or Program.default()
     if previous is not None and replace(previous.plan, hold_s=plan.hold_s) == plan:
         segments = previous.segments
-        count, held = _holds(segments["activity"], segments["duration_s"].to_numpy(dtype="float64"), plan.hold_s)
+        count, held = _holds((segments["activity"] == "rolling").to_numpy(), segments["duration_s"].to_numpy(dtype="float64"),
+                             plan.hold_s)
         holds = {"hold_count": SEGMENT_DTYPES["hold_count"], "hold_s": SEGMENT_DTYPES["hold_s"]}
         segments = segments.assign(hold_count=count, hold_s=held).astype(holds)
         return replace(previous, plan=plan, segments=segments)

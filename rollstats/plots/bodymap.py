@@ -25,6 +25,8 @@ from ._common import COLOURS, seconds_text
 MAPPED: tuple[str, ...] = ("thigh_front", "thigh_back", "thigh_outer_front", "thigh_outer_back", "thigh_lateral",
                            "thigh_inner", "calf", "hip")
 LEGS: tuple[str, ...] = ("left", "right")
+_REGION_ROWS = {region: i for i, region in enumerate(REGIONS)}
+_SIDE_COLUMNS = {side: i for i, side in enumerate(["left", "right", "both", ""])}   # "": no side logged
 CMAP = "Blues"
 # thigh bands, as fractions of the thigh's width from its outer (lateral) edge to its inner edge
 _FRONT_BANDS = (("thigh_lateral", 0.0, 0.12), ("thigh_outer_front", 0.12, 0.32), ("thigh_front", 0.32, 0.8),
@@ -66,29 +68,37 @@ def leg_seconds(data: pd.DataFrame, subject: str | None = None) -> tuple[pd.Data
     if subject is not None and "subject_id" in data:
         data = data.loc[data["subject_id"].astype("str") == str(subject)]
     if {"region", "seconds"} <= set(data.columns):
-        side = data["side"].astype("string") if "side" in data else pd.Series(pd.NA, index=data.index, dtype="string")
-        long = pd.DataFrame({"region": data["region"].astype("str").to_numpy(),
-                             "side": side.fillna("").to_numpy(), "seconds": data["seconds"].to_numpy(dtype="float64")})
+        regions = data["region"].astype("str").to_numpy()
+        sides = (data["side"].astype("string").fillna("").to_numpy() if "side" in data
+                 else np.full(len(data), "", dtype=object))
+        seconds = data["seconds"].to_numpy(dtype="float64")
     else:
         cols = [f"seconds_{r}" for r in REGIONS if f"seconds_{r}" in data]
         if not cols:
             raise ValueError("expected columns region and seconds, or seconds_<region> columns")
-        totals = data[cols].sum()
-        long = pd.DataFrame({"region": [c.removeprefix("seconds_") for c in cols], "side": "",
-                             "seconds": totals.to_numpy(dtype="float64")})
-    # seconds by region (rows) and side (columns), summed; other regions and sides are left out
-    sides = ["left", "right", "both", ""]
-    row = pd.Categorical(long["region"], categories=list(REGIONS)).codes
-    col = pd.Categorical(long["side"], categories=sides).codes
+        regions = np.array([c.removeprefix("seconds_") for c in cols], dtype=object)
+        sides = np.full(len(cols), "", dtype=object)
+        seconds = data[cols].sum().to_numpy(dtype="float64")
+    # seconds by region (rows) and side (columns: left, right, both, none), summed; other
+    # regions and sides are left out
+    row, col = _codes(regions, _REGION_ROWS), _codes(sides, _SIDE_COLUMNS)
     keep = (row >= 0) & (col >= 0)
-    grid = np.zeros((len(REGIONS), len(sides)))
-    np.add.at(grid, (row[keep], col[keep]), long["seconds"].to_numpy()[keep])
-    table = pd.DataFrame(grid, index=list(REGIONS), columns=sides)
-    shared = table["both"] + table[""]
-    legs = pd.DataFrame({leg: table[leg] + shared for leg in LEGS}).loc[list(MAPPED)]
-    extra = {"unspecified": float(table.loc["unspecified"].sum()), "other": float(table.loc["other"].sum()),
-             "both": float(table["both"].sum()), "no_side": float(table[""].loc[list(MAPPED)].sum())}
+    grid = np.zeros((len(REGIONS), len(_SIDE_COLUMNS)))
+    np.add.at(grid, (row[keep], col[keep]), seconds[keep])
+    shared = grid[:, 2] + grid[:, 3]
+    mapped = [_REGION_ROWS[r] for r in MAPPED]
+    legs = pd.DataFrame({leg: (grid[:, i] + shared)[mapped] for i, leg in enumerate(LEGS)}, index=list(MAPPED))
+    extra = {"unspecified": float(grid[_REGION_ROWS["unspecified"]].sum()),
+             "other": float(grid[_REGION_ROWS["other"]].sum()),
+             "both": float(grid[:, 2].sum()), "no_side": float(grid[mapped, 3].sum())}
     return legs, extra
+
+
+def _codes(values: np.ndarray, positions: dict[str, int]) -> np.ndarray:
+    """The position of each value in ``positions`` (-1 for a value not in it), by distinct value."""
+    codes, distinct = pd.factorize(values)
+    lookup = np.array([positions.get(v, -1) for v in distinct] + [-1], dtype=np.intp)  # [-1]: codes of NA
+    return lookup[codes]
 
 
 @dataclass
@@ -187,21 +197,23 @@ def draw_body_map() -> BodyMap:
 def paint_body_map(drawing: BodyMap, data: pd.DataFrame, subject: str | None = None, title: str | None = None) -> None:
     """Shade a :func:`draw_body_map` drawing by the seconds of ``data`` (as for :func:`leg_seconds`)."""
     legs, extra = leg_seconds(data, subject)
-    vmax = float(legs.to_numpy().max(initial=0.0)) or 1.0
+    seconds = legs.to_numpy()
+    vmax = float(seconds.max(initial=0.0)) or 1.0
     unit, words = ("s", "seconds") if vmax < 3600 else ("min", "minutes")   # a cohort: minutes read better
     scale = 60.0 if unit == "min" else 1.0
-    cmap = colormaps[CMAP]
-    for gid, patch in drawing.shades.items():
-        leg, region, _ = gid.split(":")
-        share = legs.at[region, leg] / vmax
-        patch.set_facecolor(cmap(share))
+    # each shaded patch's seconds (gid "<leg>:<region>:<view>"), coloured in one call of the colour map
+    where = [(legs.index.get_loc(region), legs.columns.get_loc(leg))
+             for leg, region, _ in (gid.split(":") for gid in drawing.shades)]
+    value = np.array([seconds[i, j] for i, j in where])
+    for (gid, patch), v, colour in zip(drawing.shades.items(), value, colormaps[CMAP](value / vmax)):
+        patch.set_facecolor(colour)
         if gid in drawing.values:
-            label = drawing.values[gid]
-            number = f"{legs.at[region, leg] / scale:.0f}"
-            label.set_text(f"{region}\n{number} {unit}" if region in ("calf", "hip") else number)
-            label.set_color("white" if share > 0.55 else "black")
+            region = gid.split(":")[1]
+            number = f"{v / scale:.0f}"
+            drawing.values[gid].set_text(f"{region}\n{number} {unit}" if region in ("calf", "hip") else number)
+            drawing.values[gid].set_color("white" if v / vmax > 0.55 else "black")
     notes = [f"numbers: {words} per leg; darkest (100%): {seconds_text(vmax)}"
-             if legs.to_numpy().max(initial=0.0) > 0 else "nothing rolled on the regions of the map"]
+             if seconds.max(initial=0.0) > 0 else "nothing rolled on the regions of the map"]
     if extra["both"] > 0:
         notes.append(f"{seconds_text(extra['both'])} logged on both legs at once count on each leg")
     if extra["no_side"] > 0:

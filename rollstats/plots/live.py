@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Iterable
 
 import numpy as np
+from isal import isal_zlib
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
@@ -30,8 +31,9 @@ from matplotlib.transforms import Bbox
 def png_bytes(rgba: np.ndarray, level: int = 1) -> bytes:
     """PNG bytes of an image array (height x width x 4 RGBA, or x 3 RGB, ``uint8``).
 
-    Rows are stored unfiltered and deflated at ``level`` (1: fast; 9: small): quick for
-    figures, whose flat colours compress well without the filters. An opaque picture (every
+    Rows are stored unfiltered and deflated by ISA-L (:mod:`isal.isal_zlib`: several times
+    faster than :mod:`zlib` for the same size) at ``level`` (0: fastest to 3: smallest; more is
+    taken as 3): quick for figures, whose flat colours compress well without the filters. An opaque picture (every
     alpha 255, as a figure on a white ground) is stored as RGB: a quarter less to deflate.
 
     >>> data = png_bytes(np.zeros((2, 3, 4), dtype=np.uint8))
@@ -42,15 +44,18 @@ def png_bytes(rgba: np.ndarray, level: int = 1) -> bytes:
     """
     height, width, channels = rgba.shape
     if channels == 4 and (rgba[..., 3] == 255).all():
-        rgba, channels = rgba[..., :3], 3
-    rows = np.zeros((height, width * channels + 1), dtype=np.uint8)  # a 0 before each row: no filter
-    rows[:, 1:] = np.asarray(rgba, dtype=np.uint8).reshape(height, width * channels)
+        channels = 3
+    rows = np.empty((height, width * channels + 1), dtype=np.uint8)
+    rows[:, 0] = 0  # no filter on any row
+    pixels = rows[:, 1:].reshape(height, width, channels)   # a view: only the last axis is split
+    for c in range(channels):  # a channel at a time: numpy copies a strided RGB slice far slower
+        pixels[..., c] = rgba[..., c]
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 6 if channels == 4 else 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), level))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", isal_zlib.compress(rows, min(level, 3)))
             + chunk(b"IEND", b""))
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..metrics import audit, check_windows, maintenance_windows, nights, observed, sessions
@@ -185,20 +186,44 @@ def review(tables: SubjectTables, first=None, last=None) -> Review:
     if lo > hi:
         raise ValueError(f"the range starts ({lo.date()}) after it ends ({hi.date()})")
 
-    def within(frame: pd.DataFrame, column: str = "night") -> pd.DataFrame:
-        values = frame[column].to_numpy()
-        if values.dtype.kind == "M" and (values[1:] >= values[:-1]).all():  # sorted (as built): a slice
-            return frame.iloc[values.searchsorted(lo.to_datetime64()):values.searchsorted(hi.to_datetime64(), "right")]
-        return frame.loc[(frame[column] >= lo) & (frame[column] <= hi)]
-
     w = tables.windows
-    windows = w.loc[(w["first_night"] <= hi) & (w["last_night"] >= lo)]
-    seconds = within(tables.region_seconds)
-    seconds = (seconds.groupby(["region", "side"], sort=True)["seconds"].sum().reset_index()
-               if len(seconds) else pd.DataFrame({"region": [], "side": [], "seconds": []}))
-    seconds.insert(0, "subject_id", tables.subject)
-    seconds["side"] = seconds["side"].astype("string").replace("", pd.NA)
-    return Review(tables=tables, first=lo, last=hi, nights=within(tables.nights), windows=windows,
-                  checks=within(tables.checks, "last_night"), sessions=within(tables.sessions),
-                  region_seconds=seconds.loc[seconds["seconds"] > 0].reset_index(drop=True),
-                  audit=within(tables.audit), notes=within(tables.notes))
+    windows = w.loc[(w["first_night"].to_numpy() <= hi.to_datetime64())
+                    & (w["last_night"].to_numpy() >= lo.to_datetime64())]
+    seconds = between(tables.region_seconds, lo, hi)
+    return Review(tables=tables, first=lo, last=hi, nights=between(tables.nights, lo, hi), windows=windows,
+                  checks=between(tables.checks, lo, hi, "last_night"), sessions=between(tables.sessions, lo, hi),
+                  region_seconds=_region_side_seconds(seconds, tables.subject),
+                  audit=between(tables.audit, lo, hi), notes=between(tables.notes, lo, hi))
+
+
+def between(frame: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, column: str = "night") -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` (dates) lies from ``first`` to ``last``, both included:
+    a slice when the column is sorted, as the tables of :func:`subject_tables` are.
+
+    >>> t = pd.DataFrame({"night": pd.date_range("2026-03-01", periods=5), "rolled_s": [1.0, 2, 3, 4, 5]})
+    >>> between(t, pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-03"))["rolled_s"].tolist()
+    [2.0, 3.0]
+    >>> between(t[::-1], pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-03"))["rolled_s"].tolist()   # unsorted
+    [3.0, 2.0]
+    """
+    values = frame[column].to_numpy()
+    lo, hi = first.to_datetime64(), last.to_datetime64()
+    if values.dtype.kind == "M" and (values[1:] >= values[:-1]).all():
+        return frame.iloc[values.searchsorted(lo):values.searchsorted(hi, "right")]
+    return frame.loc[(frame[column] >= first) & (frame[column] <= last)]
+
+
+def _region_side_seconds(rows: pd.DataFrame, subject: str) -> pd.DataFrame:
+    """Seconds per region and side of ``rows`` (``region, side, seconds``; side "" for none), sorted by
+    region and side, without the pairs of no time (``side`` NA where none was logged)."""
+    region, regions = pd.factorize(rows["region"], sort=True)
+    side, sides = pd.factorize(rows["side"], sort=True)
+    width = max(len(sides), 1)
+    pair, inverse = np.unique(region * width + side, return_inverse=True)   # sorted: by region, then side
+    seconds = np.bincount(inverse, weights=rows["seconds"].to_numpy(dtype="float64"),
+                          minlength=len(pair)).astype("float64")   # (int64 when there is no row)
+    keep = seconds > 0
+    pair, seconds = pair[keep], seconds[keep]
+    region_of = pd.array(np.asarray(regions, dtype=object)[pair // width], dtype="str")
+    side_of = pd.array([v or None for v in np.asarray(sides, dtype=object)[pair % width]], dtype="string")
+    return pd.DataFrame({"subject_id": subject, "region": region_of, "side": side_of, "seconds": seconds})

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from concurrent.futures import ThreadPoolExecutor
 
 from matplotlib.figure import Figure
 
@@ -95,9 +94,6 @@ def review_images(view: Review, dpi: float = 100, names=FIGURES) -> dict[str, by
     return {name: png(review_figure(view, name), dpi) for name in names}
 
 
-_ENCODER: ThreadPoolExecutor | None = None  # encodes pictures while the next figure is drawn
-
-
 class LiveReviewFigures:
     """The review's figures kept drawn between changes of range, each change redrawing only what moves.
 
@@ -128,13 +124,8 @@ class LiveReviewFigures:
         return png_bytes(self.live(view, name).rgba())
 
     def pngs(self, view: Review, names=FIGURES) -> dict[str, bytes]:
-        """PNG bytes of the figures ``names`` of ``view``; each picture is encoded in a thread while
-        the next one is drawn (the encoder does not hold the interpreter)."""
-        global _ENCODER
-        if _ENCODER is None:
-            _ENCODER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rollstats-png")
-        pending = {name: _ENCODER.submit(png_bytes, self.live(view, name).rgba().copy()) for name in names}
-        return {name: future.result() for name, future in pending.items()}
+        """PNG bytes of the figures ``names`` of ``view``."""
+        return {name: self.png(view, name) for name in names}
 
     def live(self, view: Review, name: str) -> LiveFigure:
         """The live figure ``name`` (one of :data:`FIGURES`), set to ``view``."""

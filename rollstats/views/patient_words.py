@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .patient import Review, SubjectTables, _night
+from .patient import Review, SubjectTables, _night, between
 from ..words import seconds_text, weekday_text as day
 
 
@@ -42,7 +42,8 @@ def key_figures(view: Review) -> dict:
     compliant = n["compliant"].to_numpy(dtype=bool)
     daily = (n["phase"] == "daily").to_numpy(dtype=bool)
     w = view.windows
-    inside = w.loc[w["complete"] & (w["first_night"] >= view.first) & (w["last_night"] <= view.last)]
+    inside = w.loc[w["complete"].to_numpy(dtype=bool) & (w["first_night"].to_numpy() >= view.first.to_datetime64())
+                   & (w["last_night"].to_numpy() <= view.last.to_datetime64())]
     met = int(inside["met"].fillna(False).astype(bool).sum())
     thigh, lateral = float(n["thigh_s"].sum()), float(n["lateral_s"].sum())
     p = view.tables.progression_night
@@ -233,13 +234,13 @@ def night_audit(tables: SubjectTables, night) -> pd.DataFrame:
     >>> night_audit(tables, "2026-01-13")["message"].tolist()
     ['night of 13 Jan 2026: 0 s on hips and legs, 60 s short of the 60 s minimum']
     """
-    rows = tables.audit.loc[tables.audit["night"] == _night(night), ["rule", "passed", "message"]]
+    rows = between(tables.audit, _night(night), _night(night))[["rule", "passed", "message"]]
     return rows.reset_index(drop=True)
 
 
 def night_notes(tables: SubjectTables, night) -> list[str]:
     """The notes the subject logged on ``night``, in order, each once."""
-    rows = tables.notes.loc[tables.notes["night"] == _night(night), "notes"]
+    rows = between(tables.notes, _night(night), _night(night))["notes"]
     return list(dict.fromkeys(str(v).strip() for v in rows))
 
 
