@@ -48,6 +48,38 @@ def test_an_opaque_picture_is_stored_as_rgb_with_the_same_pixels():
     np.testing.assert_array_equal(np.asarray(image.convert("RGBA")), pixels)
 
 
+# --- TextKeepingCanvas ----------------------------------------------------------------------------
+
+def text_figure(words: str) -> Figure:
+    """Texts of every kind the figures use: titles, several lines, rotated, bold, small, not antialiased."""
+    fig = Figure(figsize=(4, 3), dpi=90)
+    ax = fig.add_axes((0.1, 0.15, 0.8, 0.7))
+    fig.suptitle(f"{words}: a title", fontsize=11)
+    ax.text(0.1, 0.8, f"{words}\n120 s", fontsize=7.5, ha="center", va="center")
+    ax.text(0.5, 0.5, "keep rolling", rotation=33, fontweight="bold", fontsize=9)   # a descender, turned
+    ax.text(0.8, 0.2, words, fontsize=6.5, color="white", backgroundcolor="navy", antialiased=False)
+    ax.set_xlabel("nights", fontsize=8)
+    ax.text(0.2, 0.3, r"$\sum s$ math", fontsize=8)   # mathtext goes Agg's usual way
+    return fig
+
+
+def test_text_keeping_canvas_draws_the_pixels_of_agg():
+    from rollstats.plots.textcache import TextKeepingCanvas
+
+    kept = TextKeepingCanvas(text_figure("calf"))
+    for words in ("calf", "thigh front", "calf"):   # new words, then words laid out before
+        fig = kept.figure
+        fig.suptitle(f"{words}: a title", fontsize=11)
+        fig.axes[0].texts[0].set_text(f"{words}\n120 s")
+        fig.axes[0].texts[2].set_text(words)
+        kept.draw()
+        plain = FigureCanvasAgg(text_figure(words))
+        plain.draw()
+        np.testing.assert_array_equal(np.asarray(kept.buffer_rgba()), np.asarray(plain.buffer_rgba()))
+    # every plain text laid out once: the title, three lines, the rotated and small ones, the label, ticks
+    assert len(kept.get_renderer().kept) >= 10
+
+
 # --- LiveFigure -----------------------------------------------------------------------------------
 
 def line_figure(y):

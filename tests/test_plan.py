@@ -172,6 +172,19 @@ def test_maintenance_nights_switch_after_the_projected_progression():
     assert plan_warnings(default_plan("2026-03-02")) == []
 
 
+def test_a_progression_after_the_first_four_weeks_switches_the_nights_there():
+    # Mondays only, 70 s: 70, 140, 210, 280 (Mon 23 Mar), 350 on Mon 30 Mar, the 29th night of the
+    # plan: the progression night; then Tue and Fri (strengthening on Wednesdays all along)
+    plan = reference(nights=["Mon"], seconds={"calves": 70}, weeks=7, maintenance_nights=["Tue", "Fri"],
+                     strengthening=["Wed"])
+    p = project(plan)
+    assert str(p.progression_night.date()) == "2026-03-30"
+    rolled = p.nights.loc[p.nights["segments"] > 0, "night"]
+    assert dates(rolled) == ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30",
+                             "2026-03-31", "2026-04-03", "2026-04-07", "2026-04-10", "2026-04-14", "2026-04-17"]
+    assert (p.nights.loc[p.nights["night"].dt.day_of_week == 2, "strengthening_s"] > 0).all()
+
+
 def test_single_night_mode_is_the_programs_setting_not_the_plans():
     program = Program.default().replace(progression={"mode": "single_night"})
     assert project(reference(), program).progression_night is None

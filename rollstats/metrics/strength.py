@@ -80,7 +80,6 @@ def smooth(completion: np.ndarray, m: np.ndarray, new_series: np.ndarray, block:
         return np.zeros(0)
     new_series = np.asarray(new_series, dtype=bool).copy()
     new_series[0] = True
-    series_id = np.cumsum(new_series) - 1
     pos = np.arange(n)
     series_start = np.maximum.accumulate(np.where(new_series, pos, 0))
     changed = np.r_[True, m[1:] != m[:-1]] | new_series

@@ -172,16 +172,18 @@ def default_plan(start: str | dt.date | None = None) -> Plan:
     return Plan(start, seconds=seconds, hold_s=20, strengthening=(1, 3, 5), weeks=6, maintenance_nights=(0, 2, 4))
 
 
-def _segments(plan: Plan, roll_days: pd.DatetimeIndex, program: Program) -> pd.DataFrame:
+def _segments(plan: Plan, roll_days: pd.DatetimeIndex, program: Program,
+              days: pd.DatetimeIndex | None = None) -> pd.DataFrame:
     """The canonical segments of the rolling on ``roll_days``, then each strengthening day's
-    exercise, back to back (columns built in their schema dtypes: no conversion afterwards).
+    exercise (among ``days``, default: the plan's), back to back (columns built in their schema
+    dtypes: no conversion afterwards).
 
     A time before ``night.day_start`` (00:30, say) is after midnight: the next calendar date,
     same night.
     """
     per = np.array([s for _, _, s in plan.seconds], dtype="float64")
     k, m = len(roll_days), len(per)
-    days = pd.date_range(plan.start, plan.last_night)
+    days = pd.date_range(plan.start, plan.last_night) if days is None else days
     extra = days[days.day_of_week.isin(plan.strengthening)] if plan.strengthening_s else days[:0]
     day = np.concatenate([roll_days.to_numpy().repeat(m), extra.to_numpy()]).astype("datetime64[us]")
     offset = np.concatenate([np.tile(np.cumsum(per) - per, k), np.where(extra.isin(roll_days), per.sum(), 0.0)])
@@ -236,17 +238,32 @@ def plan_segments(plan: Plan, program: Program | None = None) -> pd.DataFrame:
     program = program or Program.default()
     days = pd.date_range(plan.start, plan.last_night)
     planned = days.day_of_week.isin(plan.nights)
-    segments = _segments(plan, days[planned], program)
-    if plan.maintenance_nights is not None and plan.maintenance_nights != plan.nights:
-        # the progression night depends only on the nights up to it: observed from the first
-        # planned night (not from ``plan.start``, as project() does) it is the same night
-        table = nights(segments, program)
-        hit = table.loc[table["progression"], "night"]
+    if plan.maintenance_nights is None or plan.maintenance_nights == plan.nights:
+        return _segments(plan, days[planned], program)
+    hit = _progression_night(plan, days, planned, program)
+    if hit is None:
+        return _segments(plan, days[planned], program)
+    after = days > hit
+    return _segments(plan, days[(planned & ~after) | (days.day_of_week.isin(plan.maintenance_nights) & after)],
+                     program)
+
+
+def _progression_night(plan: Plan, days: pd.DatetimeIndex, planned: np.ndarray,
+                       program: Program) -> pd.Timestamp | None:
+    """The night the rolling on the ``planned`` of ``days`` reaches progression (None: never).
+
+    The night depends only on the nights up to it, so the plan's first four weeks are tried
+    first (most plans progress within days) and all of it only when they do not reach it.
+    Observed from the first planned night (not from ``plan.start``, as project() does) it is
+    the same night.
+    """
+    for span in dict.fromkeys((min(28, len(days)), len(days))):
+        segments = _segments(plan, days[:span][planned[:span]], program, days[:span])
+        table = nights(segments, program) if len(segments) else None
+        hit = table.loc[table["progression"], "night"] if table is not None else []
         if len(hit):
-            after = days > hit.iloc[0]
-            keep = (planned & ~after) | (days.day_of_week.isin(plan.maintenance_nights) & after)
-            segments = _segments(plan, days[keep], program)
-    return segments
+            return hit.iloc[0]
+    return None
 
 
 def _holds(rolling: np.ndarray, duration: np.ndarray, hold_s: float | None) -> tuple[np.ndarray, np.ndarray]:

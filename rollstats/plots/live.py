@@ -23,9 +23,10 @@ from isal import isal_zlib
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
+
+from .textcache import TextKeepingCanvas
 
 
 def png_bytes(rgba: np.ndarray, level: int = 1) -> bytes:
@@ -127,7 +128,7 @@ class LiveFigure:
                  margin_px: float = 3.0):
         self.figure = fig
         self.figure.set_dpi(dpi)
-        self.canvas = FigureCanvasAgg(fig)
+        self.canvas = TextKeepingCanvas(fig)   # each text laid out once, its pixels kept
         self._changing = list(changing)
         self._moving = list(moving)
         self._margin = margin_px

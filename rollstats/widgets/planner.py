@@ -46,7 +46,7 @@ from ..plan import (
     to_ics,
 )
 from ..program import Program
-from ._common import Pause
+from ._common import Pause, error_html, table_html
 
 try:  # the figures, where rollstats.plots is installed; else a small table of seconds
     from ..plots.calendar import LiveCalendar
@@ -55,14 +55,6 @@ except ImportError:  # pragma: no cover
 
 _SIDE_TITLES = {"left": "left leg", "right": "right leg", "both": "both legs at once"}
 _LOG_TYPES = ".csv,.json,.jsonl,.ndjson,.parquet,.pq,.xlsx,.xml,.zip"
-
-
-def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, border=0, classes="rollstats-table", na_rep="", float_format="{:g}".format)
-
-
-def _error(text: str) -> str:
-    return f"<span style='color:#b2182b'>{html.escape(text)}</span>"
 
 
 def _weekday_boxes(chosen) -> list[W.Checkbox]:
@@ -180,7 +172,7 @@ class Planner:
         try:
             plan = self.plan
         except PlanError as exc:
-            self.warnings_html.value = _error(str(exc))
+            self.warnings_html.value = error_html(str(exc))
             return
         program = self.program
         previous = self.projection
@@ -191,7 +183,7 @@ class Planner:
         self.maintenance_label.value = ("<b>Maintenance after it:</b> "
                                         + html.escape(maintenance_text(self.projection, program)))
         schedule = maintenance_schedule(self.projection, program)
-        self.maintenance_html.value = _table(schedule) if len(schedule) else ""
+        self.maintenance_html.value = table_html(schedule) if len(schedule) else ""
         items = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
         self.warnings_html.value = (f"<b>Where the plan breaks the card:</b><ul>{items}</ul>" if items
                                     else "<b>The plan keeps the card.</b>")
@@ -208,7 +200,7 @@ class Planner:
         week = (nights["night_index"] // 7 + 1).rename("week")
         grid = nights.assign(week=week, day=nights["night"].dt.strftime("%a")).pivot(
             index="week", columns="day", values="rolled_s")
-        self.calendar_html.value = _table(grid.reindex(columns=[d for d in WEEKDAYS if d in grid]).reset_index())
+        self.calendar_html.value = table_html(grid.reindex(columns=[d for d in WEEKDAYS if d in grid]).reset_index())
 
     @property
     def summary(self) -> str:
@@ -226,7 +218,7 @@ class Planner:
             path = self._target(suffix)
             write(path)
         except (OSError, RollstatsError) as exc:
-            self.export_status.value = _error(f"{what} not written: {exc}")
+            self.export_status.value = error_html(f"{what} not written: {exc}")
             return None
         self.export_status.value = f"{what} written to <code>{html.escape(str(path))}</code>"
         return path
@@ -252,7 +244,7 @@ class Planner:
         try:
             self.set_plan(load_plan(self.plan_path.value))
         except PlanError as exc:
-            self.comparison_html.value = _error(str(exc))
+            self.comparison_html.value = error_html(str(exc))
 
     def read_log(self) -> pd.DataFrame:
         """Read the uploaded file, else the file at ``log_path``; keep its segments in ``log``."""
@@ -279,7 +271,7 @@ class Planner:
         try:
             self.read_log()
         except (OSError, RollstatsError) as exc:
-            self.comparison_html.value = _error(str(exc))
+            self.comparison_html.value = error_html(str(exc))
             return
         self._compare_loaded()
 
@@ -291,7 +283,7 @@ class Planner:
         try:
             self.comparison = plan_vs_actual(self.plan, self.log, self.program, subject=self.subject.value)
         except RollstatsError as exc:
-            self.comparison_html.value = _error(str(exc))
+            self.comparison_html.value = error_html(str(exc))
             return
         _, weeks = self.comparison
         planned, kept = int(weeks["planned_nights"].sum()), int(weeks["kept_nights"].sum())
@@ -300,7 +292,7 @@ class Planner:
                              match_rate=(weeks["match_rate"] * 100).round(0))
         self.comparison_html.value = (
             f"<b>{html.escape(str(self.subject.value))}: kept {kept} of {planned} planned nights{share}</b>"
-            + _table(shown[["week", "first_night", "planned_nights", "kept_nights", "extra_nights", "planned_s",
+            + table_html(shown[["week", "first_night", "planned_nights", "kept_nights", "extra_nights", "planned_s",
                             "actual_s", "match_rate"]].rename(columns={"match_rate": "match_%"})))
 
     # ----- layout and display
