@@ -215,7 +215,8 @@ def _segments(plan: Plan, roll_days: pd.DatetimeIndex, program: Program,
         "night": night_of(local, program.night.day_start), "duration_s": duration, "region": region,
         "region_label": pd.array(region.astype("str"), dtype="str"),
         "side": tiled("side", [side for _, side, _ in plan.seconds], None),
-        "activity": tiled("activity", ["rolling"] * m, "strengthening"), "trigger": constant("routine", SEGMENT_DTYPES["trigger"]),
+        "activity": tiled("activity", ["rolling"] * m, "strengthening"),
+        "trigger": constant("routine", SEGMENT_DTYPES["trigger"]),
         "hold_count": pd.array(count, dtype="Int64"), "hold_s": pd.array(held, dtype="Float64"),
         "pain_before": constant(None, "Float64"), "pain_after": constant(None, "Float64"),
         "notes": constant(None, "str"), "source": constant("plan", "str"), "source_row": np.arange(1, n + 1)})
@@ -259,10 +260,11 @@ def _progression_night(plan: Plan, days: pd.DatetimeIndex, planned: np.ndarray,
     """
     for span in dict.fromkeys((min(28, len(days)), len(days))):
         segments = _segments(plan, days[:span][planned[:span]], program, days[:span])
-        table = nights(segments, program) if len(segments) else None
-        hit = table.loc[table["progression"], "night"] if table is not None else []
-        if len(hit):
-            return hit.iloc[0]
+        if len(segments):
+            table = nights(segments, program)
+            hit = table.loc[table["progression"], "night"]
+            if len(hit):
+                return hit.iloc[0]
     return None
 
 
@@ -315,8 +317,8 @@ def project(plan: Plan, program: Program | None = None, previous: Projection | N
     program = program or Program.default()
     if previous is not None and replace(previous.plan, hold_s=plan.hold_s) == plan:
         segments = previous.segments
-        count, held = _holds((segments["activity"] == "rolling").to_numpy(), segments["duration_s"].to_numpy(dtype="float64"),
-                             plan.hold_s)
+        rolling = (segments["activity"] == "rolling").to_numpy()
+        count, held = _holds(rolling, segments["duration_s"].to_numpy(dtype="float64"), plan.hold_s)
         holds = {"hold_count": SEGMENT_DTYPES["hold_count"], "hold_s": SEGMENT_DTYPES["hold_s"]}
         segments = segments.assign(hold_count=count, hold_s=held).astype(holds)
         return replace(previous, plan=plan, segments=segments)

@@ -19,6 +19,7 @@ from math import cos, radians, sin
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.font_manager import fontManager
 
 from .._lru import LRU
 
@@ -39,7 +40,9 @@ class TextKeepingRenderer(RendererAgg):
         self.kept = LRU(keep)   #: laid-out texts: (bitmap, width, height, descent, x offset, y offset), pixels
 
     def _laid_out(self, s: str, prop, antialiased: bool) -> tuple:
-        key = (s, hash(prop), self.dpi, get_hinting_flag(), bool(antialiased))
+        # what FreeType's layout depends on: the words, the font files and size, the resolution, hinting
+        key = (s, hash(prop), tuple(fontManager._find_fonts_by_props(prop)), self.dpi, get_hinting_flag(),
+               mpl.rcParams["text.hinting_factor"], mpl.rcParams["text.kerning_factor"], bool(antialiased))
         kept = self.kept.get(key)
         if kept is None:  # the calls of RendererAgg.draw_text and get_text_width_height_descent, once
             font = self._prepare_font(prop)
