@@ -34,8 +34,9 @@ def png_bytes(rgba: np.ndarray, level: int = 1) -> bytes:
 
     Rows are stored unfiltered and deflated by ISA-L (:mod:`isal.isal_zlib`: several times
     faster than :mod:`zlib` for the same size) at ``level`` (0: fastest to 3: smallest; more is
-    taken as 3): quick for figures, whose flat colours compress well without the filters. An opaque picture (every
-    alpha 255, as a figure on a white ground) is stored as RGB: a quarter less to deflate.
+    taken as 3): quick for figures, whose flat colours compress well without the filters. An
+    opaque picture (every alpha 255, as a figure on a white ground) is stored as RGB: a quarter
+    less to deflate.
 
     >>> data = png_bytes(np.zeros((2, 3, 4), dtype=np.uint8))
     >>> data[:8], data[16:24]   # the signature, then width 3 and height 2
