@@ -12,6 +12,10 @@ observers run synchronously, so the setter returns when they are done):
   drawn by :class:`rollstats.views.LiveReviewFigures`: only what changes is drawn again: the
   veils over the other nights of the calendar and the timeline, the body map's shading);
 - ``dates, text only``: the same changes on a review without figures (``figures=False``);
+- ``dates, zlib deflate`` and ``dates, texts laid out twice``: the same changes on a review
+  whose pictures are deflated by zlib instead of ISA-L, or whose figures draw on matplotlib's
+  own Agg canvas (each text laid out to measure it, then again to draw it) instead of
+  :class:`rollstats.plots.textcache.TextKeepingCanvas`: what each of the two saves;
 - ``dates, seen before``: ranges shown before (the PNGs are kept);
 - ``night``: another night for the audit (no figure depends on it);
 - ``subject, first visit`` / ``subject, again``: switching subject (tables computed and figures
@@ -40,16 +44,21 @@ Run: ``python benchmarks/widgets.py [--repeat N] [--dpi D]``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import statistics
 import tempfile
 import time
+import types
+import zlib
 from pathlib import Path
 
 import numpy as np
 
 import ipywidgets as W
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+import rollstats.plots.live as live
 from rollstats.datasets import generate_cohort
 from rollstats.metrics import nights as nights_table
 from rollstats.metrics.cohort import region_side_seconds
@@ -85,6 +94,20 @@ def ranges(options: list, n: int, rng: np.random.Generator) -> list[tuple]:
             seen.add((first, last))
             out.append((options[first], options[last]))
     return out
+
+
+@contextlib.contextmanager
+def without(what: str):
+    """Inside: live figures made and pictures encoded as before the widgets' speed-ups (``what``:
+    ``zlib``, the PNG deflate of the standard library; ``agg``, matplotlib's own Agg canvas)."""
+    name, replacement = {"zlib": ("isal_zlib", types.SimpleNamespace(compress=zlib.compress)),
+                         "agg": ("TextKeepingCanvas", FigureCanvasAgg)}[what]
+    kept = getattr(live, name)
+    setattr(live, name, replacement)
+    try:
+        yield
+    finally:
+        setattr(live, name, kept)
 
 
 def naive_redraw(review: PatientReview, first, last, dpi: float) -> None:
@@ -125,6 +148,15 @@ def main(argv: list[str] | None = None) -> int:
             results.setdefault("dates", []).append(timed(lambda: setattr(review.dates, "value", (first, last))))
             results.setdefault("dates, text only", []).append(
                 timed(lambda: setattr(text_only.dates, "value", (first, last))))
+        for what, label in (("zlib", "dates, zlib deflate"), ("agg", "dates, texts laid out twice")):
+            with without(what):
+                other_review = PatientReview(segments=review.segments, dpi=args.dpi)   # its figures made here
+                for first, last in ranges(options, 3, np.random.default_rng(99)):   # the same warm-up
+                    other_review.dates.value = (first, last)
+                for first, last in chosen:
+                    results.setdefault(label, []).append(
+                        timed(lambda: setattr(other_review.dates, "value", (first, last))))
+            other_review.close()
         for first, last in chosen:
             review.dates.value = (options[0], options[-1])
             results.setdefault("dates, seen before", []).append(
@@ -148,12 +180,12 @@ def main(argv: list[str] | None = None) -> int:
              "planner": statistics.median(c for _, c in results["planner, naive"])}
     print(f"\nmedians over {args.repeat} changes (subject-year, {args.dpi:g} dpi); target {TARGET_S * 1000:.0f} ms;"
           " ratios: wall / target, cpu / cpu of the naive redraw")
-    print(f"{'change':24} {'wall ms':>8} {'cpu ms':>8} {'/ target':>9} {'/ naive':>8}")
+    print(f"{'change':28} {'wall ms':>8} {'cpu ms':>8} {'/ target':>9} {'/ naive':>8}")
     for name, times in results.items():
         wall = statistics.median(w for w, _ in times)
         cpu = statistics.median(c for _, c in times)
         reference = naive["planner" if name.startswith("planner") else "review"]
-        print(f"{name:24} {wall * 1000:8.1f} {cpu * 1000:8.1f} {wall / TARGET_S:9.2f} {cpu / reference:8.2f}")
+        print(f"{name:28} {wall * 1000:8.1f} {cpu * 1000:8.1f} {wall / TARGET_S:9.2f} {cpu / reference:8.2f}")
     return 0
 
 

@@ -88,7 +88,7 @@ def draw_calendar(start: pd.Timestamp, n_weeks: int, program: Program, ax: Axes 
     width = min(16.0, max(6.5, 0.36 * n_weeks + 1.6))  # 6.5 in at least: room for the title
     owned = ax is None
     fig, ax = figure_and_axes(ax, (width, 3.4))
-    # 8-bit colours: matplotlib scales a float image to 8 bits at every draw, three times the cost
+    # 8-bit colours: matplotlib would scale a float image to 8 bits at every draw
     ax.imshow(np.zeros((7, n_weeks, 4), dtype=np.uint8), aspect="equal", interpolation="nearest", gid="calendar")
     # white gaps between cells (two line collections: far cheaper than a grid of minor ticks)
     ax.vlines(np.arange(n_weeks + 1) - 0.5, -0.5, 6.5, color="white", linewidth=2)
