@@ -118,6 +118,18 @@ def test_seconds_per_region_and_side_of_a_range(tables):
     assert empty["seconds"].dtype == "float64" and empty["region"].dtype == "str"
 
 
+def test_region_side_sums_leave_out_pairs_of_no_time():
+    from rollstats.views.patient import _region_side_seconds
+
+    rows = pd.DataFrame({"night": pd.to_datetime(["2026-03-03"] * 3 + ["2026-03-04"] * 2),
+                         "region": ["hip", "calf", "hip", "calf", "thigh_front"],
+                         "side": ["", "left", "", "left", "right"], "seconds": [30.0, 0.0, 15.0, 0.0, 20.0]})
+    t = _region_side_seconds(rows, "s9")
+    assert t["region"].tolist() == ["hip", "thigh_front"]       # calf left: 0 s in all, left out
+    assert t["side"].isna().tolist() == [True, False] and t["seconds"].tolist() == [45.0, 20.0]
+    assert set(t["subject_id"]) == {"s9"}
+
+
 def test_a_range_is_clamped_to_the_observation(tables):
     view = review(tables, dt.date(2026, 2, 1), dt.date(2026, 4, 1))
     assert (view.first, view.last) == (pd.Timestamp("2026-03-03"), pd.Timestamp("2026-03-12"))
