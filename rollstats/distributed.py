@@ -49,7 +49,7 @@ _PART_BITS = 40  # rows per partition below 2 ** 40
 def _config():
     import dask
 
-    # strings stay pandas' own "str" dtype, as in the pandas path (PITFALLS.md)
+    # strings stay pandas' own "str" dtype, as in the pandas path (docs/pitfalls.md)
     return dask.config.set({"dataframe.convert-string": False})
 
 

@@ -1,14 +1,21 @@
 """A home-exercise program as data: every number and choice that rollstats applies.
 
 The card's rules live in ``rollstats/programs/myofascial-release-lower-body.toml``; this
-module only gives them types and checks them. A TOML file of your own overrides any field,
-section by section::
+module reads them, checks them and fills the defaults (the types are in
+:mod:`rollstats.program_rules` and :mod:`rollstats.program_words`). A TOML file of your own
+overrides any field, one field at a time::
 
     [daily]
     minimum_s = 90
 
     [progression]
     mode = "single_night"
+
+    [words.too_fast]
+    advice = "Hold each sore spot {mistakes.min_hold_s} s or more."
+
+The words people read (the card's sentence, each mistake's title and advice) are fields too;
+the numbers in them are placeholders, filled from the rules of the same program.
 
 >>> p = Program.default()
 >>> p.daily.minimum_s, p.progression.total_s, p.night.day_start.isoformat()
@@ -19,99 +26,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .errors import RollstatsError
-from .regions import REGIONS
+from .program_rules import (CheckinRules, DailyRules, Limits, MaintenanceRules, MistakeRules,
+                            MonitoringRules, NightRules, ProgressionRules, SymptomRules)
+from .program_words import NESTED, CardWords, MistakeWords, fill, texts
+from .regions import REGIONS, RIGHT_THIGH_CLOCK
 
 DEFAULT_PROGRAM_FILE = "myofascial-release-lower-body.toml"
 
 
 class ProgramError(RollstatsError, ValueError):
     """A program file names an unknown field or gives a value that cannot be used."""
-
-
-@dataclass(frozen=True)
-class NightRules:
-    """When a night starts and what holds a session together."""
-
-    day_start: dt.time  #: wall-clock time at which a new night begins
-    session_gap_s: float  #: longest gap (s) between segments of one session
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Plausibility limits applied when reading exports."""
-
-    max_segment_s: float  #: a segment longer than this (s) is refused
-
-
-@dataclass(frozen=True)
-class DailyRules:
-    """The nightly goal of the daily phase."""
-
-    minimum_s: float  #: seconds on hips and legs that make a night compliant
-    counted_regions: tuple[str, ...]  #: regions that count as hips and legs
-    unspecified_counts: bool  #: whether rolling with no region counts as hips and legs
-    streak_scope: str  #: "observation" or "daily_phase"
-
-
-@dataclass(frozen=True)
-class ProgressionRules:
-    """When the subject progresses to the next exercise."""
-
-    total_s: float  #: seconds of hips-and-legs rolling that trigger progression
-    mode: str  #: "cumulative" or "single_night"
-    next_exercise: str  #: what the card says to do next
-
-
-@dataclass(frozen=True)
-class MaintenanceRules:
-    """The keep-it-up goal after progression."""
-
-    window_nights: int  #: nights per maintenance window
-    min_per_window: int  #: compliant nights that meet a window
-    max_per_window: int  #: more compliant nights than this are noted
-
-
-@dataclass(frozen=True)
-class MistakeRules:
-    """The card's common mistakes, made checkable."""
-
-    lateral_regions: tuple[str, ...]  #: regions that are "directly on the side of the thigh"
-    thigh_regions: tuple[str, ...]  #: regions that make up thigh time
-    min_hold_s: float  #: a session's mean hold under this (s) is "too fast"
-    min_regions: int  #: a window covering fewer regions is "narrow"
-    window_nights: int  #: window length (nights) for the standalone and narrow checks
-
-
-@dataclass(frozen=True)
-class CheckinRules:
-    """How a yes/no check-in (a session of unknown length) counts."""
-
-    meets_minimum: bool  #: true: a check-in meets daily.minimum_s; false: logged but too short
-
-
-@dataclass(frozen=True)
-class MonitoringRules:
-    """Engagement measures used by clinicians and studies beyond the card itself."""
-
-    low_engagement_nights: int  #: nights in a row without rolling for a low-engagement alert
-    stalled_nights: int  #: ... for a stalled alert
-    dropped_nights: int  #: ... for a dropped alert
-    data_days_period_nights: int  #: length of a remote-monitoring period (nights)
-    data_days_required: int  #: nights with any rolling needed in a period
-
-
-@dataclass(frozen=True)
-class SymptomRules:
-    """When symptoms count as resolved."""
-
-    resolved_pain_max: float  #: pain (0-10) at or below this counts as resolved
-    resolved_nights: int  #: logged nights in a row at or below it
 
 
 _SECTIONS: dict[str, type] = {
@@ -124,6 +54,7 @@ _SECTIONS: dict[str, type] = {
     "checkins": CheckinRules,
     "monitoring": MonitoringRules,
     "symptoms": SymptomRules,
+    "words": CardWords,
 }
 
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -134,10 +65,10 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Program:
-    """A whole program: its name, the card's words, and the rules of each part."""
+    """A whole program: its name, the card's sentence, the rules of each part and their words."""
 
     name: str
-    card: str
+    card_template: str  #: the card's sentence as the program file writes it (placeholders unfilled)
     night: NightRules
     limits: Limits
     daily: DailyRules
@@ -147,6 +78,16 @@ class Program:
     checkins: CheckinRules
     monitoring: MonitoringRules
     symptoms: SymptomRules
+    words: CardWords
+
+    @property
+    def card(self) -> str:
+        """The card's sentence, shown to people, its numbers filled from the rules.
+
+        >>> Program.default().replace(daily={"minimum_s": 90}).card
+        'Perform at least 90 seconds of rolling each night or when symptoms come on.'
+        """
+        return fill(self.card_template, self)
 
     @classmethod
     def default(cls) -> "Program":
@@ -171,6 +112,15 @@ class Program:
             raise ProgramError(f"program file {path}: not valid TOML ({exc})") from None
         return _merge(_default_data(), data, str(path))
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: str = "from_dict()") -> "Program":
+        """A program from plain values alone (the shape of :meth:`to_dict`): no field defaults.
+
+        >>> Program.from_dict(Program.default().to_dict()) == Program.default()
+        True
+        """
+        return _merge({}, data, where)
+
     def replace(self, **sections: dict[str, Any]) -> "Program":
         """A copy with fields changed, given as ``section={field: value}``.
 
@@ -181,27 +131,24 @@ class Program:
         return _merge(data, sections, "replace()")
 
     def to_dict(self) -> dict[str, Any]:
-        """The program as plain TOML-ready values (times as ``HH:MM``, tuples as lists)."""
-        out: dict[str, Any] = {"name": self.name, "card": self.card}
-        for section in _SECTIONS:
-            values = {}
-            for f in fields(getattr(self, section)):
-                v = getattr(getattr(self, section), f.name)
-                if isinstance(v, dt.time):
-                    # HH:MM, unless seconds are set (replace() must not drop them)
-                    v = v.strftime("%H:%M") if (v.second, v.microsecond) == (0, 0) else v.isoformat()
-                elif isinstance(v, tuple):
-                    v = list(v)
-                values[f.name] = v
-            out[section] = values
-        return out
+        """The program as plain TOML-ready values (times as ``HH:MM``, tuples as lists).
+
+        >>> Program.default().to_dict()["words"]["too_fast"]["title"]
+        'Rolling too fast'
+        """
+        return {"name": self.name, "card": self.card_template,
+                **{section: _plain(getattr(self, section)) for section in _SECTIONS}}
 
     def describe(self) -> str:
-        """The rules in force, one ``section.field = value`` per line."""
+        """The rules in force, one ``section.field = value`` per line (words unfilled).
+
+        >>> Program.default().describe().splitlines()[3]
+        'night.session_gap_s = 900.0'
+        """
+        plain = self.to_dict()
         lines = [f"program: {self.name}", f"card: {self.card}"]
-        for section, values in self.to_dict().items():
-            if isinstance(values, dict):
-                lines += [f"{section}.{k} = {v}" for k, v in values.items()]
+        for section in _SECTIONS:
+            lines += _lines(section, plain[section])
         return "\n".join(lines)
 
     @property
@@ -209,6 +156,21 @@ class Program:
         """Regions whose rolling counts toward nights and progression."""
         extra = ("unspecified",) if self.daily.unspecified_counts else ()
         return tuple(self.daily.counted_regions) + extra
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dt.time):
+        # HH:MM, unless seconds are set (replace() must not drop them)
+        return value.strftime("%H:%M") if (value.second, value.microsecond) == (0, 0) else value.isoformat()
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _lines(key: str, value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [line for k, v in value.items() for line in _lines(f"{key}.{k}", v)]
+    return [f"{key} = {value}"]
 
 
 def _default_data() -> dict[str, Any]:
@@ -234,25 +196,30 @@ def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> Progra
             f"program file {where}: unknown field {unknown[0]!r} (known: {', '.join(sorted(known))})")
     merged: dict[str, Any] = {k: v for k, v in base.items()}
     for key, value in override.items():
-        if key in _SECTIONS:
-            if not isinstance(value, dict):
-                raise ProgramError(f"program file {where}: {key!r} must be a [section]")
-            names = {f.name for f in fields(_SECTIONS[key])}
-            bad = sorted(set(value) - names)
-            if bad:
-                raise ProgramError(
-                    f"program file {where}: unknown field '{key}.{bad[0]}' "
-                    f"(known in [{key}]: {', '.join(sorted(names))})")
-            merged[key] = {**base.get(key, {}), **value}
-        else:
-            merged[key] = value
+        merged[key] = _overlay(_SECTIONS[key], base.get(key, {}), value, key, where) if key in _SECTIONS else value
     sections = {name: _build(cls, name, merged.get(name, {}), where) for name, cls in _SECTIONS.items()}
     for top in ("name", "card"):
         if not isinstance(merged.get(top), str):
             raise ProgramError(f"program file {where}: field {top!r} must be text")
-    program = Program(name=merged["name"], card=merged["card"], **sections)
+    program = Program(name=merged["name"], card_template=merged["card"], **sections)
     _check(program, where)
     return program
+
+
+def _overlay(cls: type, base: dict[str, Any], value: Any, key: str, where: str) -> dict[str, Any]:
+    """The fields of ``base`` with those of ``value`` over them, field by field (tables in tables too)."""
+    if not isinstance(value, dict):
+        raise ProgramError(f"program file {where}: {key!r} must be a [section]")
+    types = {f.name: f.type for f in fields(cls)}
+    bad = sorted(set(value) - set(types))
+    if bad:
+        raise ProgramError(
+            f"program file {where}: unknown field '{key}.{bad[0]}' (known in [{key}]: {', '.join(sorted(types))})")
+    out = dict(base)
+    for name, v in value.items():
+        nested = NESTED.get(types[name])
+        out[name] = _overlay(nested, base.get(name, {}), v, f"{key}.{name}", where) if nested else v
+    return out
 
 
 def _build(cls: type, section: str, values: dict[str, Any], where: str) -> Any:
@@ -261,7 +228,9 @@ def _build(cls: type, section: str, values: dict[str, Any], where: str) -> Any:
         key = f"{section}.{f.name}"
         if f.name not in values:
             raise ProgramError(f"program file {where}: field {key!r} is missing")
-        kwargs[f.name] = _convert(values[f.name], f.type, key, where)
+        nested = NESTED.get(f.type)
+        kwargs[f.name] = (_build(nested, key, values[f.name], where) if nested
+                          else _convert(values[f.name], f.type, key, where))
     return cls(**kwargs)
 
 
@@ -289,8 +258,8 @@ def _convert(value: Any, type_name: str, key: str, where: str) -> Any:
             raise fail("true or false")
         return value
     if type_name == "str":
-        if not isinstance(value, str):
-            raise fail("text")
+        if not isinstance(value, str) or (key.startswith("words.") and not value.strip()):
+            raise fail("text" if not key.startswith("words.") else "a text that is not empty")
         if key in _CHOICES and value not in _CHOICES[key]:
             raise fail("one of " + ", ".join(repr(c) for c in _CHOICES[key]))
         return value
@@ -301,10 +270,27 @@ def _convert(value: Any, type_name: str, key: str, where: str) -> Any:
         if unknown:
             raise fail("a list of regions among " + ", ".join(REGIONS))
         return tuple(value)
+    if type_name == "tuple[int, ...]":
+        if not isinstance(value, (list, tuple)) or not value or not all(
+                isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 12 for v in value):
+            raise fail("a list of clock hours from 1 to 12")
+        return tuple(value)
     raise AssertionError(f"no converter for {type_name}")  # pragma: no cover
 
 
 def _check(program: Program, where: str) -> None:
+    rules = program.mistakes
+    on_line = [h for h in rules.roll_instead_hours if RIGHT_THIGH_CLOCK[h] in rules.lateral_regions]
+    if on_line:
+        raise ProgramError(f"program file {where}: 'mistakes.roll_instead_hours' has {on_line[0]} o'clock, "
+                           "which is on 'mistakes.lateral_regions'")
+    for key, text in {"card": program.card_template, **texts(program.words)}.items():
+        if not text.strip():
+            raise ProgramError(f"program file {where}: field {key!r} must be a text that is not empty")
+        try:
+            fill(text, program)
+        except ValueError as exc:
+            raise ProgramError(f"program file {where}: field {key!r} {exc}") from None
     m = program.maintenance
     if m.min_per_window > m.window_nights:
         raise ProgramError(
@@ -343,4 +329,4 @@ def load_program(path: str | Path | None = None) -> Program:
 
 __all__ = ["Program", "ProgramError", "load_program", "NightRules", "Limits", "DailyRules",
            "ProgressionRules", "MaintenanceRules", "MistakeRules", "CheckinRules", "MonitoringRules",
-           "SymptomRules"]
+           "SymptomRules", "CardWords", "MistakeWords"]

@@ -135,7 +135,7 @@ def clock_region(side: pd.Series, clock: pd.Series) -> pd.Series:
     right = lookup[hour_i]
     left = lookup[mirrored]
     out = np.where(side_arr == "left", left, right)
-    # RULES.md: without a side only the symmetric positions (12 and 6) can be read
+    # docs/rules.md: without a side only the symmetric positions (12 and 6) can be read
     ambiguous = (side_arr != "left") & (side_arr != "right") & ~np.isin(hour_i, (6, 12))
     out = np.where(valid & ~ambiguous, out, None)
     return pd.Series(out, index=side.index, dtype="string")

@@ -13,7 +13,7 @@ from rollstats.cli import _ByteBar, main
 from rollstats.errors import IngestError
 from rollstats.io import apple, load
 
-FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "apple-health-export-sample.xml"
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "apple-health-export-sample.xml"
 
 # The opening of a real export: an internal DTD with element and attribute declarations only.
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>

@@ -1,4 +1,4 @@
-"""Compliance and the nights table, worked by hand from RULES.md and docs/definitions.md.
+"""Compliance and the nights table, worked by hand from docs/rules.md and docs/definitions.md.
 
 Default program: daily.minimum_s = 60, night.day_start = 04:00, unspecified counts.
 All starts are written with the offset +01:00 and read on that wall clock.
@@ -123,7 +123,7 @@ def test_unspecified_counts_by_default():
 
 
 def test_empty_region_cell_is_unspecified_and_counts():
-    # an empty region cell reads as `unspecified` (RULES, Regions) -> counts by default
+    # an empty region cell reads as `unspecified` (docs/rules.md, Regions) -> counts by default
     nights = M.nights(segments([row(3, 60, "")]))
     r = by_night(nights)[N(3)]
     assert r["seconds_unspecified"] == 60

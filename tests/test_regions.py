@@ -8,8 +8,8 @@ from rollstats.io import load
 
 START = "2026-03-03T22:{minute:02d}:00+01:00"
 
-# Every alias RULES.md lists, in the spellings of real exports (case and spacing aside),
-# and the canonical region RULES.md gives it.
+# Every alias docs/rules.md lists, in the spellings of real exports (case and spacing aside),
+# and the canonical region docs/rules.md gives it.
 RULES_ALIASES = [
     ("quads", "thigh_front"),
     ("  Quads ", "thigh_front"),
@@ -57,7 +57,7 @@ def test_alias_maps_to_canonical_region(write_text, label, region):
     assert report.unknown_region_labels == {}
 
 
-# Hand-derived from RULES.md, not from rollstats.regions:
+# Hand-derived from docs/rules.md, not from rollstats.regions:
 # right thigh: 11, 12, 1 front; 2 outer_front; 3 lateral; 4 outer_back; 5, 6, 7 back; 8, 9, 10 inner.
 RIGHT = {
     1: "thigh_front", 2: "thigh_outer_front", 3: "thigh_lateral", 4: "thigh_outer_back",
@@ -75,7 +75,7 @@ LEFT = {
 
 
 def test_left_table_agrees_with_the_rules_table():
-    # RULES.md's own table: outer_front at 10 on the left, outer_back at 8, lateral at 9, inner at 3
+    # docs/rules.md's table: outer_front at 10 on the left, outer_back at 8, lateral at 9, inner at 3
     assert LEFT[10] == "thigh_outer_front" and LEFT[8] == "thigh_outer_back"
     assert LEFT[9] == "thigh_lateral" and LEFT[3] == "thigh_inner"
     assert RIGHT[9] == "thigh_inner" and RIGHT[3] == "thigh_lateral"
@@ -108,7 +108,7 @@ def test_side_spellings_and_empty_region_with_clock(write_text):
 
 @pytest.mark.parametrize("hour", [1, 2, 3, 4, 5, 7, 8, 9, 10, 11])
 def test_clock_without_side_refused_when_asymmetric(write_text, hour):
-    # RULES.md: with no side only the symmetric positions 12 and 6 can be read. Hours 1, 11, 5
+    # docs/rules.md: with no side only the symmetric positions 12 and 6 can be read. Hours 1, 11, 5
     # and 7 happen to name the same region on both legs, but the position itself differs
     # (front-outer on one leg, front-inner on the other), so they are refused too.
     path = write_text("clock.csv", _csv([{"region": "thigh", "clock": str(hour)}]))

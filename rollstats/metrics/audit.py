@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 
 from ..program import Program
+from ..program_words import mistake_words
 from .flags import check_windows, sessions
 from .maintenance import maintenance_windows
 from .nights import nights, observed
@@ -57,7 +58,7 @@ def audit(segments: pd.DataFrame, program: Program | None = None,
     # one export, one end: a single subject's audit keeps the end of the whole table
     table = nights(inside, program, end if len(segments) else None)
     parts = [_daily(table, program), _progression(table, program), _maintenance(table, program),
-             _lateral(table), _too_fast(inside, program), _windows(table, program, exercises_logged)]
+             _lateral(table, program), _too_fast(inside, program), _windows(table, program, exercises_logged)]
     out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else pd.DataFrame({c: [] for c in AUDIT_COLUMNS})
     order = {"daily_minimum": 0, "progression": 1, "lateral_thigh": 2, "too_fast": 3,
@@ -103,12 +104,12 @@ def _maintenance(table: pd.DataFrame, program: Program) -> pd.DataFrame:
     return _rows(done, "maintenance_window", done["met"], done["compliant_nights"], need, message)
 
 
-def _lateral(table: pd.DataFrame) -> pd.DataFrame:
+def _lateral(table: pd.DataFrame, program: Program) -> pd.DataFrame:
     rows = table.loc[table["lateral_s"] > 0]
     share = (rows["lateral_share"] * 100).round(0).astype("Int64").astype("string")
     message = ("night of " + _day(rows["night"]) + ": " + _num(rows["lateral_s"])
                + " s directly on the side of the thigh (" + share + "% of thigh time); "
-               "roll just in front of and behind it (2 and 4 o'clock on the right thigh) instead")
+               + mistake_words(program, "lateral_thigh").short)
     return _rows(rows, "lateral_thigh", [False] * len(rows), rows["lateral_s"], 0.0, message)
 
 
@@ -117,8 +118,7 @@ def _too_fast(segments: pd.DataFrame, program: Program) -> pd.DataFrame:
     rows = sess.loc[sess["too_fast"].fillna(False).astype(bool)]
     minimum = program.mistakes.min_hold_s
     message = ("night of " + _day(rows["night"]) + ": holds on tender spots averaged "
-               + _num(rows["mean_hold_s"]) + f" s, under the {minimum:g} s the card asks; "
-               "hold each tender spot for several seconds so the ball can sink in")
+               + _num(rows["mean_hold_s"]) + f" s, under {minimum:g} s; " + mistake_words(program, "too_fast").short)
     return _rows(rows, "too_fast", [False] * len(rows), rows["mean_hold_s"], minimum, message)
 
 
@@ -127,12 +127,12 @@ def _windows(table: pd.DataFrame, program: Program, exercises_logged: bool) -> p
     span = _day(checks["first_night"]) + " to " + _day(checks["night"])
     stand = checks.loc[checks["standalone"].notna()]
     s_msg = ("nights " + span[stand.index] + ": rolling without any strengthening exercise logged; "
-             "the card says not to use self-massage on its own").where(
+             + mistake_words(program, "standalone").short).where(
         stand["standalone"].astype(bool), "nights " + span[stand.index] + ": rolling with strengthening")
     narrow = checks.loc[checks["narrow"].notna()]
     need = program.mistakes.min_regions
     n_msg = ("nights " + span[narrow.index] + ": rolling covered " + narrow["regions_covered"].astype("string")
-             + f" regions, fewer than {need}; roll the front, back and sides of the thigh, the calves and the hips"
+             + f" regions, fewer than {need}; " + mistake_words(program, "narrow").short
              ).where(narrow["narrow"].astype(bool),
                      "nights " + span[narrow.index] + ": rolling covered "
                      + narrow["regions_covered"].astype("string") + " regions")

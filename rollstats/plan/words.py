@@ -9,6 +9,7 @@ import pandas as pd
 
 from .core import REGION_WORDS, WEEKDAYS, Plan, Projection, project
 from ..program import Program
+from ..program_words import mistake_words
 from ..words import weekday_text as _day
 
 
@@ -32,7 +33,8 @@ def plan_warnings(plan: Plan, program: Program | None = None, projection: Projec
     daily phase with nothing planned; any time on ``mistakes.lateral_regions``; holds shorter
     than ``mistakes.min_hold_s`` seconds; check windows without strengthening; fewer than
     ``mistakes.min_regions`` regions; no progression within the plan; maintenance windows
-    with fewer than ``maintenance.min_per_window`` compliant nights. ``projection`` saves
+    with fewer than ``maintenance.min_per_window`` compliant nights. A mistake's sentence ends
+    with the program's own words for it (``words.<mistake>.short``). ``projection`` saves
     recomputing it when the caller has it.
 
     >>> for line in plan_warnings(Plan("2026-03-02", seconds={"quads": 30}, hold_s=3, weeks=1)):
@@ -47,6 +49,7 @@ def plan_warnings(plan: Plan, program: Program | None = None, projection: Projec
     p = projection if projection is not None else project(plan, program)
     out: list[str] = []
     minimum, rules = program.daily.minimum_s, program.mistakes
+    card = {flag: mistake_words(program, flag).short for flag in ("lateral_thigh", "too_fast", "standalone", "narrow")}
     counted = sum(s for r, _, s in plan.seconds if r in program.hips_and_legs)
     if not plan.nights:
         out.append("No night of the week is chosen: the plan holds no rolling; tick the nights you will roll.")
@@ -61,15 +64,14 @@ def plan_warnings(plan: Plan, program: Program | None = None, projection: Projec
                    f"nights up to {upto} have none planned ({_days(sorted(set(empty.dt.day_of_week)))}).")
     lateral = sum(s for r, _, s in plan.seconds if r in rules.lateral_regions)
     if lateral > 0:
-        out.append(f"The plan puts {_s(lateral)} a night directly on the side of the thigh (IT band): the card "
-                   "says not to roll there; roll just in front of it and behind it (outer thigh, front and back).")
+        out.append(f"The plan puts {_s(lateral)} a night directly on the side of the thigh (IT band): "
+                   f"{card['lateral_thigh']}.")
     if plan.hold_s is not None and plan.hold_s < rules.min_hold_s and plan.seconds:
-        out.append(f"Holds of {_s(plan.hold_s)} on tender spots are too short: the card asks to hold each "
-                   f"tender spot at least {_s(rules.min_hold_s)} so the ball can sink in.")
+        out.append(f"Holds of {_s(plan.hold_s)} on tender spots are too short: {card['too_fast']}.")
     standalone = int(p.checks["standalone"].fillna(False).sum())
     if standalone and not plan.strengthening:
-        out.append("No strengthening day is planned: the card's rolling goes with strengthening exercises, "
-                   "not instead of them; plan at least one strengthening day a week.")
+        out.append(f"No strengthening day is planned: {card['standalone']}; plan at least one strengthening "
+                   "day a week.")
     elif standalone:
         out.append(f"{standalone} of the plan's {len(p.checks)} windows of {rules.window_nights} nights have rolling "
                    "but no strengthening day: plan one in every window.")
@@ -77,9 +79,8 @@ def plan_warnings(plan: Plan, program: Program | None = None, projection: Projec
              if r in program.daily.counted_regions and r != "unspecified"]
     if 0 < len(named) < rules.min_regions:
         word = "region" if len(named) == 1 else "regions"
-        out.append(f"The plan rolls {len(named)} {word} ({', '.join(REGION_WORDS[r] for r in named)}): the card "
-                   "asks for the front, back and sides of the thigh, the calves and the hips; plan at least "
-                   f"{rules.min_regions} regions.")
+        out.append(f"The plan rolls {len(named)} {word} ({', '.join(REGION_WORDS[r] for r in named)}): "
+                   f"{card['narrow']}; plan at least {rules.min_regions} regions.")
     if counted > 0 and plan.nights and p.progression_night is None:
         out.append(f"At {_s(counted)} a night the plan does not reach the {_s(program.progression.total_s)} "
                    f"that lead to the next stretch within its {plan.weeks} weeks.")

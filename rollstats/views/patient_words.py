@@ -6,10 +6,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .patient import Review, SubjectTables, _night, between
+from .patient import MISTAKES, Review, SubjectTables, _night, between
+from ..program_words import mistake_words
 from ..words import seconds_text, weekday_text as day
-
-
 
 
 # ----------------------------------------------------------------- in numbers and words
@@ -134,9 +133,11 @@ class Mistake:
 def mistakes(view: Review) -> list[Mistake]:
     """The card's common mistakes over the range, each with what the log shows and the card's advice.
 
-    Same rules as the flags of :func:`rollstats.summarize`, restricted to the range: nights in
-    it (side of the thigh), sessions whose night is in it (holds), check windows whose last
-    night is in it (strengthening, regions).
+    Titles and advice are the words of ``view.program`` (its ``[words.<mistake>]`` fields, numbers
+    filled from its rules); what the log shows is told here. Same rules as the flags of
+    :func:`rollstats.summarize`, restricted to the range: nights in it (side of the thigh),
+    sessions whose night is in it (holds), check windows whose last night is in it
+    (strengthening, regions).
 
     >>> from rollstats.datasets import load_sample
     >>> from rollstats.views import review, subject_tables
@@ -146,80 +147,63 @@ def mistakes(view: Review) -> list[Mistake]:
     """
     program = view.program
     rules = program.mistakes
+    words = {flag: mistake_words(program, flag) for flag in MISTAKES}
     n = view.nights
     out = []
+
+    def found(flag: str, status: bool | None, finding: str) -> None:
+        out.append(Mistake(flag, words[flag].title, status, finding, words[flag].advice))
 
     lateral, thigh = float(n["lateral_s"].sum()), float(n["thigh_s"].sum())
     named = float(n[[c for c in n.columns if c.startswith("seconds_") and c != "seconds_unspecified"]]
                   .to_numpy().sum())
-    advice = ("The card: the outside of the thigh is dense connective tissue that does not respond well to "
-              "rolling and can be very painful. Roll the areas in front of and behind it instead: on the right "
-              "thigh the 2 and 4 o'clock positions rather than 3 o'clock (10 and 8 o'clock on the left).")
     if lateral > 0:
         on = int((n["lateral_s"] > 0).sum())
         share = f" ({lateral / thigh:.0%} of the time on the thighs)" if thigh > 0 else ""
-        out.append(Mistake("lateral_thigh", "Rolling directly on the side of the thigh", True,
-                           f"{seconds_text(lateral)} on the side of the thigh (IT band){share}, on "
-                           f"{_n(on, 'night')}.", advice))
+        found("lateral_thigh", True,
+              f"{seconds_text(lateral)} on the side of the thigh (IT band){share}, on {_n(on, 'night')}.")
     elif named > 0:
-        out.append(Mistake("lateral_thigh", "Rolling directly on the side of the thigh", False,
-                           "No rolling on the side of the thigh.", advice))
+        found("lateral_thigh", False, "No rolling on the side of the thigh.")
     else:
-        why = ("No rolling in this range." if not (n["segments"] > 0).any()
-               else "No rolling with a region logged: where the rolling went cannot be said.")
-        out.append(Mistake("lateral_thigh", "Rolling directly on the side of the thigh", None, why, advice))
+        found("lateral_thigh", None, "No rolling in this range." if not (n["segments"] > 0).any()
+              else "No rolling with a region logged: where the rolling went cannot be said.")
 
     s = view.sessions
     with_holds = int((s["hold_count"] > 0).sum())
     fast = int(s["too_fast"].fillna(False).astype(bool).sum())
-    advice = (f"The card: hold pressure on one spot for several seconds (at least {rules.min_hold_s:g} s) so the "
-              "ball sinks in to the deeper tissues rather than gliding across the surface.")
     if fast:
-        out.append(Mistake("too_fast", "Rolling too fast", True,
-                           f"{fast} of {with_holds} sessions with holds logged averaged under "
-                           f"{rules.min_hold_s:g} s per hold on tender spots.", advice))
+        found("too_fast", True, f"{fast} of {with_holds} sessions with holds logged averaged under "
+                                f"{rules.min_hold_s:g} s per hold on tender spots.")
     elif with_holds:
         mean = float(s["hold_s"].sum() / s["hold_count"].sum())
-        out.append(Mistake("too_fast", "Rolling too fast", False,
-                           f"Holds averaged {mean:.1f} s in the {with_holds} sessions that log them.", advice))
+        found("too_fast", False, f"Holds averaged {mean:.1f} s in the {with_holds} sessions that log them.")
     else:
-        out.append(Mistake("too_fast", "Rolling too fast", None,
-                           "No holds on tender spots logged: whether rolling was too fast cannot be said.", advice))
+        found("too_fast", None, "No holds on tender spots logged: whether rolling was too fast cannot be said.")
 
     c = view.checks
     span = f"{rules.window_nights} nights"
-    advice = ("The card: do not use self-massage on its own. Do exercises designed to strengthen as well; "
-              "rolling alone may lower the body's load tolerance and with it the ability to function.")
     known = c["standalone"].dropna()
     seen = int(known.astype(bool).sum())
     if seen:
-        out.append(Mistake("standalone", "Using self-massage as a standalone", True,
-                           f"{seen} of {len(known)} windows of {span} had rolling but no strengthening exercise "
-                           "logged.", advice))
+        found("standalone", True,
+              f"{seen} of {len(known)} windows of {span} had rolling but no strengthening exercise logged.")
     elif len(known):
-        out.append(Mistake("standalone", "Using self-massage as a standalone", False,
-                           f"Every window of {span} with rolling also had strengthening logged.", advice))
+        found("standalone", False, f"Every window of {span} with rolling also had strengthening logged.")
     else:
         why = ("the export holds no exercise other than rolling" if not view.tables.exercises_logged
                else f"no window of {span} with rolling ends in this range")
-        out.append(Mistake("standalone", "Using self-massage as a standalone", None,
-                           f"Cannot say: {why}.", advice))
+        found("standalone", None, f"Cannot say: {why}.")
 
-    advice = ("The card: roll the front, back and side of the thigh (just in front of and behind the IT band), "
-              "the calves, and the buttocks around the belt line.")
     known = c["narrow"].dropna()
     seen = int(known.astype(bool).sum())
     if seen:
-        out.append(Mistake("narrow", "Rolling too few regions", True,
-                           f"{seen} of {len(known)} windows of {span} covered fewer than {rules.min_regions} "
-                           "regions.", advice))
+        found("narrow", True, f"{seen} of {len(known)} windows of {span} covered fewer than {rules.min_regions} "
+                              "regions.")
     elif len(known):
-        out.append(Mistake("narrow", "Rolling too few regions", False,
-                           f"Every window of {span} covered at least {rules.min_regions} regions.", advice))
+        found("narrow", False, f"Every window of {span} covered at least {rules.min_regions} regions.")
     else:
-        out.append(Mistake("narrow", "Rolling too few regions", None,
-                           f"Cannot say: no window of {span} ending in this range has rolling with a region "
-                           "logged.", advice))
+        found("narrow", None, f"Cannot say: no window of {span} ending in this range has rolling with a region "
+                              "logged.")
     return out
 
 
