@@ -161,7 +161,10 @@ def test_the_audit_of_one_night_in_words(tables):
     assert rows["message"].tolist() == ["night of 3 Mar 2026: 45 s on hips and legs, 15 s short of the 60 s minimum"]
     assert night_audit(tables, dt.date(2026, 3, 7))["rule"].tolist() == ["daily_minimum", "progression"]
     shown = night_audit_html(tables, "2026-03-12")
-    assert "night of 12 Mar 2026: 65 s on hips and legs, meets the 60 s minimum" in shown
+    # 12 Mar is in maintenance (window 1: 8-14 Mar), judged with its window, not on its own
+    assert "night of 12 Mar 2026: 65 s on hips and legs, a compliant night (maintenance window 1)" in shown
+    assert night_audit(tables, "2026-03-08")["message"].tolist() == [
+        "night of 8 Mar 2026: rest night, no rolling (maintenance window 1)"]
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; felt tight" in shown and "<script>" not in shown
     assert "not a night" in night_audit_html(tables, "2026-04-01")
 
@@ -173,10 +176,11 @@ def test_summary_text(tables):
 
 
 def test_report_name_is_safe_for_any_subject_id():
+    # the tags: first 8 hex digits of SHA-256 of the id (`printf '../..' | sha256sum`)
     assert report_file_name(HOSTILE, "2026-03-05", "2026-03-12") == (
-        "rollstats-review-script_alert_1_script-2026-03-05-2026-03-12.html")
+        "rollstats-review-script_alert_1_script-5c140d35-2026-03-05-2026-03-12.html")
     assert report_file_name("../..", "2026-03-05", "2026-03-05") == (
-        "rollstats-review-subject-2026-03-05-2026-03-05.html")
+        "rollstats-review-subject-0cfd1c96-2026-03-05-2026-03-05.html")
 
 
 def test_the_report_embeds_figures_and_escapes_every_text(segments, tmp_path):
@@ -190,7 +194,7 @@ def test_the_report_embeds_figures_and_escapes_every_text(segments, tmp_path):
     assert "Made 2026-03-13 09:00" in page
 
     path = write_patient_report(view, tmp_path / "reports", dpi=40)  # the real figures, rendered
-    assert path.name == "rollstats-review-script_alert_1_script-2026-03-05-2026-03-12.html"
+    assert path.name == "rollstats-review-script_alert_1_script-5c140d35-2026-03-05-2026-03-12.html"
     text = path.read_text(encoding="utf-8")
     assert text.count("data:image/png;base64,iVBORw0KGgo") == 3  # calendar, timeline, body map
     assert "<script" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text

@@ -3,7 +3,7 @@
 Flow: segments -> :func:`nights` -> :func:`maintenance_windows`, :func:`check_windows`,
 :func:`streaks`; segments -> :func:`sessions`; everything -> :func:`summarize`, :func:`audit`.
 """
-from .audit import AUDIT_COLUMNS, audit
+from .audit import AUDIT_COLUMNS, audit, failures
 from .flags import any_flag, check_windows, sessions
 from .maintenance import maintenance_adherence, maintenance_windows, streaks
 from .nights import REGION_COLUMNS, nights, observed, progression_nights
@@ -17,7 +17,7 @@ from .strength import strength, strength_score, strength_summary
 from .symptoms import night_pain, pain_by_week, resolution, session_pain, symptom_summary
 
 __all__ = ["nights", "progression_nights", "maintenance_windows", "maintenance_adherence", "streaks",
-           "sessions", "check_windows", "any_flag", "summarize", "audit", "observed",
+           "sessions", "check_windows", "any_flag", "summarize", "audit", "failures", "observed",
            "REGION_COLUMNS", "FLAG_COLUMNS", "AUDIT_COLUMNS",
            "enrolment_table", "observation_windows", "within_windows", "EnrolmentError",
            "rolling_adherence", "cohort_adherence", "data_days", "data_days_summary", "alerts",
