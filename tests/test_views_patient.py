@@ -198,3 +198,18 @@ def test_the_report_embeds_figures_and_escapes_every_text(segments, tmp_path):
     text = path.read_text(encoding="utf-8")
     assert text.count("data:image/png;base64,iVBORw0KGgo") == 3  # calendar, timeline, body map
     assert "<script" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_the_report_lists_a_missed_maintenance_window_before_the_nights():
+    try:
+        from metrics_helpers import row, segments
+    except ImportError:  # pragma: no cover
+        from tests.metrics_helpers import row, segments
+    # 45 s on 3 Mar (15 s short), 300 s on 4 Mar: progression night; window 1 (5-11 Mar) has no
+    # compliant night, window 2 (12-18 Mar) has two; the rest nights of maintenance are no failures
+    table = segments([row(3, 45), row(4, 300), row(12, 60), row(18, 60)])
+    page = patient_report_html(review(subject_tables(table, "s1")), images={})
+    window = page.index("maintenance window 1 (5 Mar 2026 to 11 Mar 2026): 0 of the 2 compliant nights the card asks")
+    night = page.index("night of 3 Mar 2026: 45 s on hips and legs, 15 s short of the 60 s minimum")
+    assert window < night
+    assert "rest night" not in page and "night of 6 Mar 2026" not in page

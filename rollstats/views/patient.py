@@ -45,7 +45,8 @@ FIGURE_TITLES: dict[str, str] = {"calendar": "Calendar of nights", "timeline": "
 #: The flags of the card's common mistakes, in the card's order.
 MISTAKES: tuple[str, ...] = ("lateral_thigh", "too_fast", "standalone", "narrow")
 RULE_WORDS: dict[str, str] = {
-    "daily_minimum": "daily minimum", "progression": "progression", "lateral_thigh": "side of the thigh",
+    "daily_minimum": "daily minimum", "maintenance_night": "maintenance night", "progression": "progression",
+    "lateral_thigh": "side of the thigh",
     "too_fast": "holds", "maintenance_window": "maintenance window", "standalone": "strengthening",
     "narrow": "regions covered",
 }
