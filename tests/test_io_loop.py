@@ -2,7 +2,9 @@
 check-ins counted by the program, days passed over, dates placed on their own night."""
 from __future__ import annotations
 
+import collections
 import json
+import random
 import zipfile
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 import rollstats
 from rollstats.cli import main
 from rollstats.errors import IngestError
-from rollstats.io import load, loop
+from rollstats.io import load, loop, loopfiles
 from rollstats.program import Program
 
 # Habits.csv as recent versions of Loop write it (HabitList.writeCSV).
@@ -225,3 +227,180 @@ def test_command_line_habit_unit_reads_a_numerical_habit_in_another_unit(tmp_pat
     out = tmp_path / "segments.parquet"
     assert main(["ingest", str(path), "--subject", "P3", "--habit-unit", "min", "-o", str(out)]) == 0
     assert pd.read_parquet(out)["duration_s"].tolist() == [120.0]     # 2000 / 1000 = 2 min
+
+
+# --- Loop before 2.3.1: no Type or Unit in Habits.csv, no header in Checkmarks.csv -------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: Loop's own test export as it was before 2.3.1 (see tests/fixtures/README.md).
+OLD_EXPORT = FIXTURES / "loop-habits-csv-before-2.3.1"
+OLD_HABITS = "Position,Name,Question,Description,NumRepetitions,Interval,Color\n" \
+             "001,Foam rolling,How many minutes did you roll?,,1,1,#FF8F00\n"
+# Thousandths of the (unsaid) unit, newest first, as Loop wrote them before 2.3.1:
+#   row 1: 1500 -> 1.5 units; 2: 0 not done; 3: 2000 -> 2 units; 4: 3 skipped; 5: -1 unknown;
+#   6: 85000 -> 85 units
+OLD_AMOUNTS = "2024-03-06,1500\n2024-03-05,0\n2024-03-04,2000\n2024-03-03,3\n2024-03-02,-1\n2024-03-01,85000\n"
+
+
+def old_numerical_zip(tmp_path: Path) -> Path:
+    return loop_zip(tmp_path, OLD_HABITS, {"001 Foam rolling/Checkmarks.csv": OLD_AMOUNTS})
+
+
+def test_an_old_numerical_habit_without_a_unit_is_refused_with_one_error_asking_for_it(tmp_path):
+    path = old_numerical_zip(tmp_path)
+    with pytest.raises(IngestError) as error:
+        load(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: habit 'Foam rolling' is numerical (amounts such as 1500")
+    assert "before 2.3.1" in message and "--habit-unit s|min|h" in message
+
+
+@pytest.mark.parametrize("unit, seconds", [
+    ("min", [90.0, 120.0, 5100.0]),   # 1.5 min, 2 min, 85 min
+    ("s", [1.5, 2.0, 85.0]),          # 85000 thousandths of a second = 85 s
+])
+def test_an_old_numerical_habit_reads_in_the_unit_given(tmp_path, unit, seconds):
+    program = Program.default().replace(limits={"max_segment_s": 6000})
+    segments, rejects, report = load(old_numerical_zip(tmp_path), unit=unit, program=program)
+    rows = segments.set_index("source_row").sort_index()
+    assert rows.index.tolist() == [1, 3, 6]
+    assert rows["duration_s"].tolist() == seconds
+    assert rows["night"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-06", "2024-03-04", "2024-03-01"]
+    assert len(rejects) == 0
+    assert report.passed_over == {"loop days not done": 1, "loop days skipped": 1, "loop days unknown": 1}
+
+
+def test_command_line_asks_for_the_unit_of_an_old_numerical_habit_then_reads_it(tmp_path, capsys):
+    path = old_numerical_zip(tmp_path)
+    assert main(["ingest", str(path), "--subject", "P3"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--habit-unit" in err[0] and "numerical" in err[0]
+    out = tmp_path / "segments.parquet"
+    assert main(["ingest", str(path), "--subject", "P3", "--habit-unit", "min", "-o", str(out)]) == 0
+    # 85 min is over the card's 3600 s limit for one segment: refused with its row, not dropped
+    assert pd.read_parquet(out)["duration_s"].tolist() == [120.0, 90.0]
+
+
+def test_an_old_yes_no_export_from_loops_own_tests_reads_its_codes():
+    """2 done, 1 not due (Wake up early is due 2 days in 3), 0 not done; Meditate's file is empty."""
+    segments, rejects, report = load(OLD_EXPORT, habit="Wake up early")
+    rows = segments.set_index("source_row").sort_index()
+    assert rows.index.tolist() == [1, 4, 5, 6, 9, 10]
+    assert rows["night"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2015-01-25", "2015-01-22", "2015-01-21", "2015-01-20", "2015-01-17", "2015-01-16"]
+    assert rows["duration_s"].tolist() == [60.0] * 6    # check-ins count as the daily minimum
+    assert set(rows["subject_id"]) == {"loop-habits-csv-before-2.3.1"}   # the folder's name
+    assert len(rejects) == 0
+    assert report.passed_over == {"loop days not done": 1, "loop days not due": 3, "loop habits not read": 1}
+    empty, _, report = load(OLD_EXPORT, habit="Meditate")
+    assert len(empty) == 0 and report.rows_read == 0
+
+
+# --- an unpacked export folder reads as its zip ------------------------------------------------
+
+def zip_folder(folder: Path, path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                archive.write(file, file.relative_to(folder).as_posix())
+    return path
+
+
+def same_load(folder_result, zip_result) -> None:
+    (fs, fr, frep), (zs, zr, zrep) = folder_result, zip_result
+    pd.testing.assert_frame_equal(fs.drop(columns="source"), zs.drop(columns="source"))
+    pd.testing.assert_frame_equal(fr.drop(columns="source"), zr.drop(columns="source"))
+    counts = ["rows_read", "rows_accepted", "duplicates_dropped", "rows_rejected"]
+    assert frep.files[counts].values.tolist() == zrep.files[counts].values.tolist()
+    assert frep.passed_over == zrep.passed_over
+    assert frep.unknown_region_labels == zrep.unknown_region_labels
+
+
+def test_loops_own_export_unpacked_loads_as_its_zip(tmp_path):
+    zipped = zip_folder(OLD_EXPORT, tmp_path / f"{OLD_EXPORT.name}.zip")
+    folder_result = load(OLD_EXPORT, habit="Wake up early")
+    same_load(folder_result, load(zipped, habit="Wake up early"))
+    assert folder_result.report.files["source"].tolist() == [str(OLD_EXPORT)]
+    assert len(folder_result.segments) == 6
+
+
+def test_a_folder_with_refused_rows_and_notes_loads_as_its_zip(tmp_path, write_text):
+    folder = tmp_path / "Loop Habits CSV 2024-03-07"
+    write_text(f"{folder.name}/Habits.csv", HABITS)
+    write_text(f"{folder.name}/Checkmarks.csv", "Date,Meditate,Foam rolling,Roll calves,\n")
+    write_text(f"{folder.name}/002 Foam rolling/Checkmarks.csv", FOAM + "2024-03-01,lots,\n2024-02-29,-500,\n")
+    write_text(f"{folder.name}/003 Roll calves/Checkmarks.csv", CALVES)
+    zipped = zip_folder(folder, tmp_path / "Loop Habits CSV 2024-03-07.zip")
+    folder_result, zip_result = load(folder), load(zipped)
+    same_load(folder_result, zip_result)
+    # rows 3 and 5 are 150 s and 90 s; rows 6 ('lots') and 7 (-500) are refused
+    assert folder_result.segments.sort_values("source_row")["duration_s"].tolist() == [150.0, 90.0]
+    assert folder_result.rejects["source_row"].tolist() == [6, 7]
+    assert set(folder_result.rejects["source"]) == {str(folder)}
+    # Meditate's folder is missing: it is listed in Habits.csv, but only the chosen habit must be there
+    assert folder_result.report.passed_over["loop habits not read"] == 2
+
+
+def test_command_line_reads_an_unpacked_export_folder(tmp_path, capsys):
+    assert main(["ingest", str(OLD_EXPORT), "--habit", "Wake up early", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["rows_read"], report["rows_accepted"], report["rows_rejected"]) == (6, 6, 0)
+    assert report["passed_over"]["loop days not due"] == 3
+
+
+# --- bounded memory: hostile files are refused, naming the file, or read with the right counts --
+
+def repeated_day(lines: int, seed: int = 1) -> bytes:
+    """``lines`` rows of 2024-03-01, mostly 2 (done), 1 in 28 a random 0, 1 or 3: enough
+    entropy that deflate gives less than the 200 times growth safezip allows."""
+    import numpy as np
+
+    draws = np.frombuffer(random.Random(seed).randbytes(lines), dtype=np.uint8)
+    values = np.full(lines, ord("2"), dtype=np.uint8)
+    rare = draws < 9
+    values[rare] = np.frombuffer(b"013", dtype=np.uint8)[draws[rare] % 3]
+    table = np.tile(np.frombuffer(b"2024-03-01,2\n", dtype=np.uint8), (lines, 1))
+    table[:, 11] = values
+    return table.tobytes()
+
+
+def test_a_zip_of_millions_of_lines_of_one_day_is_refused_naming_the_file(tmp_path):
+    body = repeated_day(3_000_000)                      # 39 MB of text, a small zip
+    path = loop_zip(tmp_path, members={"002 Foam rolling/Checkmarks.csv": body.decode()})
+    assert path.stat().st_size < 2_500_000
+    with pytest.raises(IngestError, match=r"002 Foam rolling/Checkmarks\.csv: refused: more than 50000 rows"):
+        load(path)
+
+
+def test_many_lines_of_one_day_within_the_limit_are_read_with_the_right_counts(tmp_path):
+    body = repeated_day(40_000, seed=2)
+    codes = collections.Counter(body[11::13])
+    path = loop_zip(tmp_path, members={"002 Foam rolling/Checkmarks.csv": body.decode()},
+                    habits="Position,Name\n001,Meditate\n002,Foam rolling\n")
+    segments, rejects, report = load(path)
+    done = codes[ord("2")]
+    # every done day is the same segment (21:00 on 1 March, a check-in): one kept, the rest duplicates
+    assert (report.rows_read, report.rows_accepted, report.duplicates_dropped, report.rows_rejected) == (
+        done, 1, done - 1, 0)
+    assert report.passed_over == {"loop days not done": codes[ord("0")], "loop days not due": codes[ord("1")],
+                                  "loop days skipped": codes[ord("3")], "loop habits not read": 1}
+    assert sum(codes.values()) == 40_000 and len(segments) == 1
+
+
+def test_a_line_too_long_or_a_file_too_big_or_not_utf8_is_refused_naming_the_file(tmp_path, monkeypatch):
+    long_line = "2024-03-01,2," + "x" * (70 * 1024) + "\n"
+    path = loop_zip(tmp_path, members={"002 Foam rolling/Checkmarks.csv": long_line})
+    with pytest.raises(IngestError, match=r"002 Foam rolling/Checkmarks\.csv: refused: line 1 is longer than 65536 bytes"):
+        load(path)
+    monkeypatch.setattr(loopfiles, "MAX_FILE_BYTES", 40)
+    path = loop_zip(tmp_path, "Position,Name\n002,Foam rolling\n",      # 31 bytes; then 52
+                    {"002 Foam rolling/Checkmarks.csv": "2024-03-01,2\n" * 4})
+    with pytest.raises(IngestError, match=r"002 Foam rolling/Checkmarks\.csv: refused: more than 40 bytes"):
+        load(path)
+    monkeypatch.undo()
+    folder = tmp_path / "export"
+    (folder / "002 Foam rolling").mkdir(parents=True)
+    (folder / "Habits.csv").write_text(HABITS, encoding="utf-8")
+    (folder / "002 Foam rolling" / "Checkmarks.csv").write_bytes(b"2024-03-01,2\n2024-03-02,2,caf\xe9\n")
+    with pytest.raises(IngestError, match=r"export: 002 Foam rolling/Checkmarks\.csv: line 2 is not UTF-8 text"):
+        load(folder)

@@ -5,6 +5,13 @@ The guess is made from column names (``date``, ``start``, ``minutes``, ``area``,
 (which cells read as times in which format, which as numbers, which as region labels). The
 result is a mapping file that ``rollstats ingest --mapping`` accepts as it is; each guess that
 a person should check carries a comment.
+
+Real exports name many things that are not what rollstats wants (tested on Garmin Connect,
+Strong and Strava exports): the session's length is a column of numbers or ``h:mm:ss`` cells
+under a length header (:data:`~rollstats.io.inspect_words.LENGTH_RANKS`), never one naming
+another measure (``Min Temp``, ``Max HR``, ``Calories``); a column naming workouts or exercises
+is no subject; an empty column takes no role; a file without a subject column is a one-person
+export (``--subject`` names its person); ``thigh`` labels are left to the clock column.
 """
 from __future__ import annotations
 
@@ -18,51 +25,8 @@ import pandas as pd
 from ..regions import ALIASES, canonical_side, normalise_label
 from ..schema import ACTIVITY_ALIASES, TRIGGER_ALIASES
 from . import cells, jsonfile, parquetfile, text, xlsxfile
-
-#: Header words (after folding case, punctuation and units) -> the native column they suggest,
-#: most specific first.
-_ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("pain_before", ("pain before", "schmerz vorher", "schmerz davor")),
-    ("pain_after", ("pain after", "schmerz nachher", "schmerz danach")),
-    ("hold_count", ("hold count", "holds", "tender spots")),
-    ("hold_s", ("hold s", "hold time", "hold seconds", "holds s")),
-    ("tz", ("tz", "timezone", "time zone", "zeitzone")),
-    ("end", ("end", "end time", "ended", "stop", "finish", "ende", "fin")),
-    ("subject_id", ("subject", "subject id", "user", "user id", "patient", "patient id", "participant",
-                    "person", "client", "proband", "teilnehmer", "nutzer", "benutzer", "id", "name", "who",
-                    "athlete", "member")),
-    ("region", ("area", "muscle", "muscles", "body part", "bodypart", "region", "location", "bereich",
-                "muskel", "korperteil", "koerperteil", "korperregion", "zone", "partie", "zona", "where",
-                "target", "body area")),
-    ("side", ("side", "seite", "leg", "bein", "cote", "lado")),
-    ("notes", ("note", "notes", "comment", "comments", "notiz", "notizen", "kommentar", "bemerkung", "remarks")),
-    ("activity", ("activity", "exercise", "type", "ubung", "uebung", "aktivitat")),
-    ("trigger", ("trigger", "reason", "anlass")),
-    ("duration_s", ("duration", "minutes", "mins", "min", "seconds", "secs", "sec", "length", "dauer",
-                    "minuten", "sekunden", "time spent", "total time", "duree", "duracion", "ms", "s",
-                    "how long", "elapsed")),
-    ("start", ("start", "start time", "started", "begin", "date", "datetime", "timestamp", "time", "when",
-               "datum", "zeit", "uhrzeit", "beginn", "day", "tag", "fecha", "hora", "heure", "date time")),
-)
-_UNIT_WORDS = {"ms": ("ms", "millis", "milliseconds"), "s": ("s", "sec", "secs", "seconds", "sekunden"),
-               "min": ("min", "mins", "minutes", "minuten", "minute"), "h": ("h", "hr", "hrs", "hours", "stunden", "std")}
-_NOISE = {"time", "duration", "dauer", "zeit", "rolled", "rolling", *sum(_UNIT_WORDS.values(), ())}
-#: Region labels of other languages (folded): suggestions a person checks, not aliases.
-GUESSES: dict[str, str] = {
-    "oberschenkel vorne": "thigh_front", "oberschenkel vorn": "thigh_front", "quadrizeps": "thigh_front",
-    "oberschenkel hinten": "thigh_back", "beinbeuger": "thigh_back", "ischio": "thigh_back",
-    "oberschenkel aussen": "thigh_lateral", "oberschenkel ausen": "thigh_lateral", "tractus": "thigh_lateral",
-    "oberschenkel innen": "thigh_inner", "adduktoren": "thigh_inner", "oberschenkel": "thigh",
-    "wade": "calf", "waden": "calf", "gesass": "hip", "gesaess": "hip", "po": "hip", "hufte": "hip",
-    "huefte": "hip", "ischio jambiers": "thigh_back", "mollet": "calf", "mollets": "calf",
-    "fessier": "hip", "fessiers": "hip", "adducteurs": "thigh_inner", "cuadriceps": "thigh_front",
-    "isquiotibiales": "thigh_back", "gemelos": "calf", "pantorrilla": "calf", "gluteos": "hip",
-    "aductores": "thigh_inner", "kuit": "calf", "kuiten": "calf", "billen": "hip",
-}
-_DATES = ("%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y.%m.%d", "%d/%m/%y")
-_CLOCKS = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p")
-_FORMATS = tuple(f"{d}{sep}{c}" for d in _DATES for sep in (" ", ", ") for c in _CLOCKS) + \
-    ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z") + _DATES
+from .inspect_words import (CLOCK_LABELS, CLOCKS, FORMATS, GUESSES, LENGTH_RANKS, NOISE, NOT_LENGTH,
+                            NOT_SUBJECT, ROLE_WORDS, TIME_OF_DAY, UNIT_WORDS, WHOLE_HEADER_ONLY)
 
 
 def fold(header: str) -> str:
@@ -109,9 +73,12 @@ def suggest_mapping(path: str | Path, zone: str | None = None, rows: int = 200) 
         lines.append(f"{native} = {value}")
     if not starts:
         lines.append('# start = "?"  # no column of times found: name the one with the start time')
+    if not wide and not {"duration_s", "end"} & set(roles):
+        lines.append('# duration_s = "?"  # no column of lengths found: name the one with each session\'s length')
     lines.append("")
     if "subject_id" not in roles:
-        lines += ["[constants]", f"subject_id = {_quote(path.stem)}  # no subject column found: who is this?", ""]
+        lines += ["[constants]  # no subject column: a one-person export, named here or by --subject ID",
+                  f"subject_id = {_quote(path.stem)}  # at ingest, --subject P001 names the person of this file", ""]
     if "duration_s" in roles:
         unit, why = _unit(roles["duration_s"][0], frame[roles["duration_s"][0]], kinds[roles["duration_s"][0]], decimal)
         lines += ["[units]", f"duration = {_quote(unit)}  # {why}", ""]
@@ -123,7 +90,7 @@ def suggest_mapping(path: str | Path, zone: str | None = None, rows: int = 200) 
         lines.append(f"zone = {_quote(zone or local_zone())}  # the zone these times were written in: check")
     lines.append("")
     if "region" in roles:
-        labels = _region_lines(frame[roles["region"][0]])
+        labels = _region_lines(frame[roles["region"][0]], "clock" in roles)
         if labels:
             lines += ["[regions]  # the export's labels that no alias knows", *labels, ""]
     if wide:
@@ -195,32 +162,65 @@ def _kind(values: pd.Series, decimal: str) -> str:
     fmt = _format_of(sample)
     if fmt is not None:
         return "datetime" if fmt == "" or cells.has_time_of_day(fmt) else "date"
-    if _fits(sample, _CLOCKS) is not None:
+    if sample.astype("string").str.fullmatch(cells._CLOCK_DURATION).all() or _fits(sample, CLOCKS) is not None:
         return "clock"
     return "text"
 
 
 def _roles(frame: pd.DataFrame, kinds: dict) -> dict[str, list[str]]:
-    fits = {"start": ("datetime", "date"), "end": ("datetime",), "duration_s": ("number", "clock"),
-            "hold_s": ("number",), "hold_count": ("number",), "pain_before": ("number",),
-            "pain_after": ("number",), "subject_id": ("text", "number")}
+    """Native column -> the export's header(s): by header words, then checked against the values."""
+    fits = {"start": ("datetime", "date"), "end": ("datetime",), "hold_s": ("number",), "hold_count": ("number",),
+            "pain_before": ("number",), "pain_after": ("number",), "clock": ("number",),
+            "subject_id": ("text", "number")}
     roles: dict[str, list[str]] = {}
     for column in frame.columns:
+        if kinds[column] == "empty" and len(frame):  # an empty column says nothing: left to a person
+            continue
         name = fold(column)
         native = name.replace(" ", "_")
-        wanted = [native] if native in dict(_ROLE_WORDS) or native == "clock" else []
-        wanted += [role for role, words in _ROLE_WORDS
-                   if name in words or any(f" {w} " in f" {name} " for w in words if len(w) > 2)]
+        wanted = [native] if native in dict(ROLE_WORDS) else []
+        wanted += [role for role, words in ROLE_WORDS if _says(name, words)]
         for role in wanted:
+            if role == "subject_id" and (NOT_SUBJECT | NOT_LENGTH) & set(name.split()):
+                continue  # Workout Name, Exercise Name, Activity ID, Athlete Weight: not a person
             if role not in roles and kinds[column] in (*fits.get(role, ("text", "number")), "empty") \
                     and _words_known(role, frame[column]):
                 roles[role] = [column]
                 break
+    taken = {h for hs in roles.values() for h in hs}
     if "start" in roles and kinds[roles["start"][0]] == "date":
-        clock = [c for c in frame.columns if kinds[c] == "clock" and c not in sum(roles.values(), [])
-                 and {"time", "zeit", "uhrzeit", "hora", "heure", "start"} & set(fold(c).split())]
+        clock = [c for c in frame.columns if kinds[c] == "clock" and c not in taken and TIME_OF_DAY & set(fold(c).split())]
         roles["start"] += clock[:1]
-    return roles
+        taken |= set(clock[:1])
+    timed = "start" in roles and kinds[roles["start"][0]] == "datetime"
+    length = _length_column(frame, kinds, taken, timed)
+    if length is not None:
+        roles["duration_s"] = [length]
+    place = {c: i for i, c in enumerate(frame.columns)}
+    return dict(sorted(roles.items(), key=lambda item: place[item[1][0]]))  # in the file's order
+
+
+def _says(name: str, words: tuple[str, ...]) -> bool:
+    """Whether a folded header is one of ``words`` or holds one of more than two letters."""
+    return name in words or any(f" {w} " in f" {name} " for w in words if len(w) > 2)
+
+
+def _length_column(frame: pd.DataFrame, kinds: dict, taken: set, timed: bool) -> str | None:
+    """The column of each session's length: numbers or h:mm:ss cells under the best-ranked
+    header of :data:`LENGTH_RANKS`, never one that names another measure (:data:`NOT_LENGTH`).
+    ``timed``: the start column gives the time of day, so a bare ``Time`` is a length."""
+    best = None
+    for column in frame.columns:
+        name = fold(column)
+        if column in taken or kinds[column] not in ("number", "clock") or NOT_LENGTH & set(name.split()):
+            continue
+        for rank, words in enumerate(LENGTH_RANKS):
+            whole = [w for w in words if w in WHOLE_HEADER_ONLY]
+            if (name in whole and timed) or _says(name, tuple(w for w in words if w not in WHOLE_HEADER_ONLY)):
+                if best is None or rank < best[0]:
+                    best = (rank, column)
+                break
+    return None if best is None else best[1]
 
 
 def _words_known(role: str, values: pd.Series) -> bool:
@@ -234,7 +234,7 @@ def _words_known(role: str, values: pd.Series) -> bool:
 
 def _format_of(sample: pd.Series) -> str | None:
     iso = sample.astype("string").str.match(cells._ISO_TIME).all()
-    return "" if iso else _fits(sample, _FORMATS)
+    return "" if iso else _fits(sample, FORMATS)
 
 
 def _fits(sample: pd.Series, formats: tuple[str, ...]) -> str | None:
@@ -258,7 +258,7 @@ def _time_format(frame, starts, kinds) -> tuple[str | None, bool]:
         return None, False
     fmt = _format_of(sample)
     if len(starts) > 1:
-        fmt = f"{fmt or '%Y-%m-%d'} {_fits(cells.cell_text(frame[starts[1]]).dropna(), _CLOCKS)}"
+        fmt = f"{fmt or '%Y-%m-%d'} {_fits(cells.cell_text(frame[starts[1]]).dropna(), CLOCKS)}"
     if fmt == "":
         offsets = sample.str.extract(cells._ISO_TIME)["offset"].notna().all()
         return None, bool(offsets)
@@ -267,9 +267,9 @@ def _time_format(frame, starts, kinds) -> tuple[str | None, bool]:
 
 def _unit(header, values: pd.Series, kind: str, decimal: str) -> tuple[str, str]:
     if kind == "clock":
-        return "mm:ss", "cells like 05:30"
+        return "mm:ss", f"cells like {cells.cell_text(values).dropna().iloc[0]}: h:mm:ss or mm:ss"
     words = fold(header).split()
-    for unit, names in _UNIT_WORDS.items():
+    for unit, names in UNIT_WORDS.items():
         if any(w in names for w in words):
             return unit, "from the column name"
     number = cells.to_number(values, decimal)[0].dropna()
@@ -284,7 +284,7 @@ def _wide(frame, kinds, roles) -> dict[str, tuple[str, str | None]]:
     for column in frame.columns:
         if column in taken or kinds[column] not in ("number", "empty"):
             continue
-        words = [w for w in fold(column).split() if w not in _NOISE]
+        words = [w for w in fold(column).split() if w not in NOISE]
         side = None
         for i, w in enumerate(words):
             found = canonical_side(pd.Series([{"links": "left", "rechts": "right"}.get(w, w)]))[0]
@@ -298,15 +298,20 @@ def _wide(frame, kinds, roles) -> dict[str, tuple[str, str | None]]:
     return out
 
 
-def _region_lines(values: pd.Series) -> list[str]:
+def _region_lines(values: pd.Series, clock: bool) -> list[str]:
+    """``[regions]`` lines for labels no alias knows; a thigh is read with the clock column
+    (``clock``: one is mapped), else as unspecified hips-and-legs rolling: never listed."""
     labels = cells.cell_text(values).dropna().unique()
     lines = []
     for label in labels:
-        if normalise_label(pd.Series([label]))[0] in ALIASES:
+        key = normalise_label(pd.Series([label]))[0]
+        if key in ALIASES or key in CLOCK_LABELS:
             continue
         guess = GUESSES.get(fold(label))
         lines.append(f"{_quote(label)} = {_quote(guess or 'other')}  # "
                      + ("guessed: check" if guess else "unknown: which region is it?"))
+    if not clock and any(normalise_label(pd.Series([v]))[0] in CLOCK_LABELS for v in labels):
+        lines.append("# no clock column: 'thigh' rows count as hips-and-legs rolling of unspecified region")
     return lines
 
 

@@ -1,19 +1,24 @@
-"""Loop Habit Tracker: the CSV export zip (``Loop Habits CSV YYYY-MM-DD.zip``).
+"""Loop Habit Tracker: the CSV export (``Loop Habits CSV YYYY-MM-DD.zip``, or that zip unpacked).
 
-What the zip holds (checked against the app's exporter, ``HabitsCSVExporter`` and
+What the export holds (checked against the app's exporter, ``HabitsCSVExporter`` and
 ``HabitList.writeCSV`` in the public repository iSoron/uhabits):
 
-- ``Habits.csv``: one row per habit. Recent versions write ``Position, Name, Type, Question,
+- ``Habits.csv``: one row per habit. Since Loop 2.3.1: ``Position, Name, Type, Question,
   Description, FrequencyNumerator, FrequencyDenominator, Color, Unit, Target Type, Target
-  Value, Archived?``; ``Type`` is ``YES_NO`` or ``NUMERICAL``. Older versions write fewer
-  columns (no ``Type``, no ``Unit``): their habits are read as yes/no.
-- one folder per exported habit, ``NNN Name/`` (``NNN`` its position, ``001`` ...), holding
-  ``Checkmarks.csv`` with rows ``Date, Value[, Notes]`` (recent versions with that header,
-  older ones without). ``Value`` is a word (``YES_MANUAL``, ``YES_AUTO``, ``NO``, ``SKIP``,
-  ``UNKNOWN``) or a number: the old codes 2, 1, 0, 3, -1 for yes/no habits, and for a
-  numerical habit the amount **times 1000** (Loop stores numbers as thousandths: 15000 is
-  15 minutes in a habit counted in minutes).
+  Value, Archived?``, ``Type`` being ``YES_NO`` or ``NUMERICAL``. Before 2.3.1: ``Position,
+  Name, Question, Description, NumRepetitions, Interval, Color`` (still older ones lack
+  ``Question``): no type and no unit.
+- one folder per exported habit, ``NNN Name/`` (``NNN`` its position), holding
+  ``Checkmarks.csv``: rows ``Date, Value[, Notes]``, with that header since 2.3.1, without one
+  before. ``Value`` is a word (``YES_MANUAL``, ``YES_AUTO``, ``NO``, ``SKIP``, ``UNKNOWN``) or
+  a number: the codes 2, 1, 0, 3, -1 of those words, or a numerical habit's amount **times
+  1000** (Loop stores thousandths: 15000 is 15 minutes in a habit counted in minutes).
 - ``Checkmarks.csv`` and ``Scores.csv`` of all habits side by side, which are not read.
+
+Old exports do not say which habits are numerical: a habit is numerical when its
+``Checkmarks.csv`` holds a number other than the five codes (an amount such as 85000), and its
+unit must then be given (``unit=``, ``--habit-unit``); without it the habit is refused with one
+error that asks for it, before any day is read.
 
 Which habit: ``habit`` (a name, compared without case), else the first habit whose name
 mentions *roll* or *foam*. None found: an :class:`~rollstats.errors.IngestError` that lists
@@ -21,39 +26,38 @@ the habit names.
 
 What a day becomes
     ``YES_MANUAL`` (done), or a numerical amount above 0, becomes one rolling segment on
-    region ``unspecified``. A numerical amount is the time rolled in the habit's unit
-    (``s``/``sec``/``seconds``, ``min``/``minutes``, ``h``/``hours``; another unit is an
-    error unless ``unit=`` says which time unit it is). A yes/no check has no length: it is a
-    check-in (``checkin`` column), whose seconds follow the program's
-    ``checkins.meets_minimum`` (see :mod:`rollstats.io.base`).
-    Days not done (``NO``, 0), skipped (``SKIP``), not due (``YES_AUTO``: Loop fills these in
-    for habits of less than daily frequency) and unknown (``UNKNOWN``, -1) are passed over
-    and counted in the ingest report, as are the habits not read.
+    region ``unspecified``. An amount is the time rolled in the habit's unit (``s``/``sec``/
+    ``seconds``, ``min``/``minutes``, ``h``/``hours``; another unit is an error unless ``unit=``
+    says which time unit it is). A yes/no check has no length: it is a check-in (``checkin``
+    column), whose seconds follow the program's ``checkins.meets_minimum``. Days not done
+    (``NO``, 0), skipped (``SKIP``, 3), not due (``YES_AUTO``: Loop fills these in for habits of
+    less than daily frequency) and unknown (``UNKNOWN``, -1) are passed over and counted in the
+    ingest report, as are the habits not read.
 When
     Loop records dates, not times. The session is placed at ``at`` (default 21:00) on that
-    date, on the wall clock of ``tz`` when given (``--tz``); without a zone it is written as
-    21:00 with offset +00:00: the wall clock, and so the night (the date itself, since 21:00
-    is after the night's 04:00 start), are right; only the absolute instant assumes UTC.
+    date, on the wall clock of ``tz`` when given; without a zone it is written as 21:00 +00:00:
+    the wall clock, and so the night, are right; only the absolute instant assumes UTC.
 Rows
     ``source_row`` is the day's 1-based data row in the habit's ``Checkmarks.csv`` (header
-    not counted).
+    and blank lines not counted).
+Limits
+    Files are read line by line, never whole (:mod:`rollstats.io.loopfiles`, which declares
+    the most rows and bytes one CSV file may hold; beyond, the export is refused with an error
+    naming the file).
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
 from ..errors import IngestError
-from . import safezip
 from .base import RawTable
+from .loopfiles import CHECKMARKS_FILE, HABITS_FILE, is_export_folder, open_export, records
 
-HABITS_FILE = "Habits.csv"
-CHECKMARKS_FILE = "Checkmarks.csv"
 #: Habit names that the default choice picks (first match, case-insensitive).
 DEFAULT_HABIT_PATTERN = re.compile(r"roll|foam", re.IGNORECASE)
 #: Wall-clock time given to a Loop day (Loop has dates only); after the night's 04:00 start.
@@ -67,14 +71,12 @@ TIME_UNITS: dict[str, float] = {
 #: Loop stores a numerical habit's amounts as thousandths.
 NUMERICAL_SCALE = 1000.0
 REGION = "unspecified"
-
-# what a checkmark word or old numeric code means
 _DONE, _NOT_DONE, _SKIPPED, _NOT_DUE, _UNKNOWN = "done", "not done", "skipped", "not due", "unknown"
 _UNREADABLE = "unreadable"
 _WORDS = {"YES_MANUAL": _DONE, "YES_AUTO": _NOT_DUE, "NO": _NOT_DONE, "SKIP": _SKIPPED,
           "UNKNOWN": _UNKNOWN}
 _CODES = {2: _DONE, 1: _NOT_DUE, 0: _NOT_DONE, 3: _SKIPPED, -1: _UNKNOWN}
-_WORD_AMOUNTS = {"YES_MANUAL": 2, "YES_AUTO": 1, "NO": 0, "SKIP": None, "UNKNOWN": None}
+_WORD_AMOUNTS = {"YES_MANUAL": 2, "YES_AUTO": 1, "NO": 0}
 _PASSED_KEYS = {_NOT_DONE: "loop days not done", _SKIPPED: "loop days skipped",
                 _NOT_DUE: "loop days not due", _UNKNOWN: "loop days unknown"}
 
@@ -94,13 +96,14 @@ def habits_member(names: list[str]) -> str | None:
 
 def read(path: str | Path, subject: str | None = None, habit: str | None = None,
          tz: str | None = None, at: str = DEFAULT_AT, unit: str | None = None) -> RawTable:
-    """Read one habit of a Loop Habit Tracker CSV export zip into a raw table.
+    """Read one habit of a Loop Habit Tracker CSV export (the zip, or its unpacked folder).
 
-    ``subject``: the subject id (default: the zip's stem). ``habit``: the habit's name (default:
-    the first mentioning roll or foam). ``tz``: the IANA zone of the dates (default: none, see
-    the module notes). ``at``: the wall-clock time (``HH:MM``) given to each day; keep it after
-    the program's ``night.day_start`` (04:00), or the day counts for the night before. ``unit``: the
-    time unit of a numerical habit (``s``, ``min``, ``h``) when its own unit is not one.
+    ``subject``: the subject id (default: the zip's stem, the folder's name). ``habit``: the
+    habit's name (default: the first mentioning roll or foam). ``tz``: the IANA zone of the
+    dates (default: none, see the module notes). ``at``: the wall-clock time (``HH:MM``) given
+    to each day; keep it after the program's ``night.day_start`` (04:00). ``unit``: the time
+    unit of a numerical habit's amounts (``s``, ``min``, ``h``) when the export does not say
+    one (Loop before 2.3.1) or says another (``reps``).
 
     >>> import tempfile, zipfile
     >>> tmp = tempfile.TemporaryDirectory()
@@ -118,56 +121,38 @@ def read(path: str | Path, subject: str | None = None, habit: str | None = None,
     """
     path = Path(path)
     clock = _clock(at, path)
-    subject = path.stem if subject is None else subject
-    with safezip.open_zip(path) as archive:
-        habits_name = habits_member(archive.names)
+    if subject is None:
+        subject = path.name if path.is_dir() else path.stem
+    with open_export(path) as (names, open_member):
+        habits_name = habits_member(names)
         if habits_name is None:
             raise IngestError(f"{path}: not a Loop Habit Tracker export (no {HABITS_FILE})")
-        root = habits_name[: -len(HABITS_FILE)]
-        habits = _habits_table(archive.read_bytes(habits_name), path)
-        folders = _habit_folders(archive.names, root)
+        habits = _habits_table(open_member(habits_name), f"{path}: {habits_name}")
+        folders = _habit_folders(names, habits_name[: -len(HABITS_FILE)])
         chosen = _choose(habits, habit, folders, path)
-        name = chosen["name"]
         member = folders.get(chosen["position"])
         if member is None:
-            raise IngestError(f"{path}: habit {name!r} is listed in {HABITS_FILE} but its "
-                              f"{CHECKMARKS_FILE} is not in the export")
-        rows = _checkmarks(archive.read_bytes(member), f"{path}: {member}")
-    factor = _unit_factor(chosen, unit, path) if chosen["numerical"] else None
-
-    out: dict[str, list] = {"start": [], "duration_s": [], "checkin": [], "notes": []}
-    positions: list[int] = []
-    passed: Counter[str] = Counter()
-    for row_number, date, value, note in rows:
-        outcome, amount = _outcome(value, chosen["numerical"])
-        if outcome in _PASSED_KEYS:
-            passed[_PASSED_KEYS[outcome]] += 1
-            continue
-        positions.append(row_number)
-        out["start"].append(f"{date}T{clock}" + ("" if tz else "+00:00"))
-        if outcome == _UNREADABLE:
-            # handed on so that it is refused with its row, its text in the rejects table
-            out["duration_s"].append(f"not a Loop value: {value}")
-            out["checkin"].append(None)
-        elif chosen["numerical"]:
-            out["duration_s"].append(repr(amount / NUMERICAL_SCALE * factor))
-            out["checkin"].append(None)
-        else:
-            out["duration_s"].append(None)
-            out["checkin"].append("true")
-        out["notes"].append(f"Loop: {name}" + (f"; {note}" if note else ""))
-    others = len(habits) - 1
-    if others:
-        passed["loop habits not read"] += others
+            raise IngestError(f"{path}: habit {chosen['name']!r} is listed in {HABITS_FILE} but "
+                              f"its {CHECKMARKS_FILE} is not in the export")
+        where = f"{path}: {member}"
+        numerical, example = chosen["numerical"], None
+        if numerical is None:  # before Loop 2.3.1: the values tell
+            example = _first_amount(_checkmarks(open_member(member), where))
+            numerical = example is not None
+        factor = _unit_factor(chosen, unit, example, path) if numerical else None
+        columns, positions, passed = _days(_checkmarks(open_member(member), where), numerical, factor,
+                                           f"T{clock}" + ("" if tz else "+00:00"), f"Loop: {chosen['name']}")
+    if len(habits) > 1:
+        passed["loop habits not read"] += len(habits) - 1
     n = len(positions)
     frame = pd.DataFrame({
         "subject_id": pd.Series([subject] * n, dtype="string"),
-        "start": pd.Series(out["start"], dtype="string"),
-        "duration_s": pd.Series(out["duration_s"], dtype="string"),
-        "checkin": pd.Series(out["checkin"], dtype="string"),
+        "start": pd.Series(columns["start"], dtype="string"),
+        "duration_s": pd.Series(columns["duration_s"], dtype="string"),
+        "checkin": pd.Series(columns["checkin"], dtype="string"),
         "region": pd.Series([REGION] * n, dtype="string"),
         "activity": pd.Series(["rolling"] * n, dtype="string"),
-        "notes": pd.Series(out["notes"], dtype="string"),
+        "notes": pd.Series(columns["notes"], dtype="string"),
     })
     return RawTable(frame, source_row=pd.Series(positions, dtype="int64"), passed_over=dict(passed))
 
@@ -178,25 +163,16 @@ def _clock(at: str, path: Path) -> str:
     return f"{at}:00"
 
 
-def _csv_rows(data: bytes, where: str) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise IngestError(f"{where}: not UTF-8 text") from None
-    try:
-        return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
-    except csv.Error as exc:
-        raise IngestError(f"{where}: not a readable CSV file ({exc})") from None
-
-
-def _habits_table(data: bytes, path: Path) -> list[dict]:
-    """Habits.csv as dicts: position (``001``), name, numerical (bool), unit (text)."""
-    rows = _csv_rows(data, f"{path}: {HABITS_FILE}")
-    if not rows:
-        raise IngestError(f"{path}: {HABITS_FILE} is empty")
-    header = [h.strip().lower() for h in rows[0]]
+def _habits_table(stream, where: str) -> list[dict]:
+    """Habits.csv as dicts: position (``001``), name, numerical (True, False, or None when the
+    export does not say), unit (text)."""
+    rows = records(stream, where)
+    first = next(rows, None)
+    if first is None:
+        raise IngestError(f"{where} is empty")
+    header = [h.strip().lower() for h in first[1]]
     if "name" not in header:
-        raise IngestError(f"{path}: {HABITS_FILE} has no Name column (columns: {', '.join(rows[0])})")
+        raise IngestError(f"{where} has no Name column (columns: {', '.join(first[1])})")
     col = {h: i for i, h in enumerate(header)}
 
     def cell(row: list[str], key: str) -> str:
@@ -204,16 +180,16 @@ def _habits_table(data: bytes, path: Path) -> list[dict]:
         return row[i].strip() if i is not None and i < len(row) else ""
 
     habits = []
-    for number, row in enumerate(rows[1:], start=1):
-        position = cell(row, "position") or f"{number:03d}"
+    for number, row in rows:
         kind = cell(row, "type").upper()
         if kind not in ("", "YES_NO", "NUMERICAL"):
-            raise IngestError(f"{path}: {HABITS_FILE}: habit {cell(row, 'name')!r} has type "
-                              f"{kind!r}; rollstats reads YES_NO and NUMERICAL habits")
-        habits.append({"position": position, "name": cell(row, "name"),
-                       "numerical": kind == "NUMERICAL", "unit": cell(row, "unit")})
+            raise IngestError(f"{where}: habit {cell(row, 'name')!r} has type {kind!r}; rollstats "
+                              "reads YES_NO and NUMERICAL habits")
+        habits.append({"position": cell(row, "position") or f"{number - 1:03d}", "name": cell(row, "name"),
+                       "numerical": kind == "NUMERICAL" if "type" in col else None,
+                       "unit": cell(row, "unit")})
     if not habits:
-        raise IngestError(f"{path}: {HABITS_FILE} lists no habit")
+        raise IngestError(f"{where} lists no habit")
     return habits
 
 
@@ -246,61 +222,91 @@ def _choose(habits: list[dict], wanted: str | None, folders: dict[str, str], pat
     return (exported or matches)[0]
 
 
-def _checkmarks(data: bytes, where: str) -> list[tuple[int, str, str, str]]:
+def _checkmarks(stream, where: str) -> Iterator[tuple[int, str, str, str]]:
     """(data row number, date, value, notes) for each row of a habit's Checkmarks.csv."""
-    rows = _csv_rows(data, where)
-    if rows and rows[0] and rows[0][0].strip().lower() == "date":
-        rows = rows[1:]
-    out = []
-    for number, row in enumerate(rows, start=1):
-        cells = [c.strip() for c in row] + ["", "", ""]
-        out.append((number, cells[0], cells[1], cells[2]))
-    return out
+    offset = 0
+    for number, row in records(stream, where):
+        if number == 1 and row[0].strip().lower() == "date":
+            offset = 1
+            continue
+        cells = [c.strip() for c in row[:3]] + ["", "", ""]
+        yield number - offset, cells[0], cells[1], cells[2]
+
+
+def _first_amount(rows: Iterator[tuple[int, str, str, str]]) -> str | None:
+    """The first value that is a whole number other than a yes/no code (an amount), or None."""
+    for _, _, value, _ in rows:
+        if re.fullmatch(r"-?\d+", value) and int(value) not in _CODES:
+            rows.close()
+            return value
+    return None
+
+
+def _days(rows, numerical: bool, factor: float | None, time: str, note: str):
+    """Columns of the days done, their rows, and the days passed over by kind."""
+    out: dict[str, list] = {"start": [], "duration_s": [], "checkin": [], "notes": []}
+    positions: list[int] = []
+    passed: Counter[str] = Counter()
+    for row_number, date, value, extra in rows:
+        outcome, amount = _outcome(value, numerical)
+        if outcome in _PASSED_KEYS:
+            passed[_PASSED_KEYS[outcome]] += 1
+            continue
+        positions.append(row_number)
+        out["start"].append(date + time)
+        if outcome == _UNREADABLE:  # handed on to be refused with its row and text
+            out["duration_s"].append(f"not a Loop value: {value}")
+        else:
+            out["duration_s"].append(repr(amount / NUMERICAL_SCALE * factor) if numerical else None)
+        out["checkin"].append(None if numerical or outcome == _UNREADABLE else "true")
+        out["notes"].append(f"{note}; {extra}" if extra else note)
+    return out, positions, passed
 
 
 def _outcome(value: str, numerical: bool) -> tuple[str, float | None]:
     """What a Value cell says: (outcome, amount in thousandths of the unit for a done
     numerical day, else None).
 
-    >>> _outcome("15000", True), _outcome("NO", True), _outcome("YES_MANUAL", False)
-    (('done', 15000.0), ('not done', None), ('done', None))
+    >>> _outcome("15000", True), _outcome("NO", True), _outcome("3", True), _outcome("YES_MANUAL", False)
+    (('done', 15000.0), ('not done', None), ('skipped', None), ('done', None))
     >>> _outcome("5", False), _outcome("2", False)
     (('unreadable', None), ('done', None))
     """
     word = value.upper()
     if numerical:
-        # recent exports print the amounts that equal a yes/no code as that code's word
+        # 2.3.1 prints the amounts equal to a code as its word; SKIP (3) and UNKNOWN (-1) are no amounts
         if word in ("SKIP", "UNKNOWN"):
             return _WORDS[word], None
-        number_text = str(_WORD_AMOUNTS[word]) if word in _WORD_AMOUNTS else value
         try:
-            number = float(number_text)
+            number = float(_WORD_AMOUNTS.get(word, value))
         except ValueError:
             return _UNREADABLE, None
         if number != number:  # NaN
             return _UNREADABLE, None
-        if number == -1:
-            return _UNKNOWN, None
-        if number == 0:
-            return _NOT_DONE, None
+        if number in (-1, 0, 3):
+            return _CODES[int(number)], None
         return _DONE, number  # a negative amount is refused later as a duration <= 0
     if word in _WORDS:
         return _WORDS[word], None
     try:
-        code = int(value)
+        return _CODES.get(int(value), _UNREADABLE), None
     except ValueError:
         return _UNREADABLE, None
-    return _CODES.get(code, _UNREADABLE), None
 
 
-def _unit_factor(habit: dict, unit: str | None, path: Path) -> float:
+def _unit_factor(habit: dict, unit: str | None, example: str | None, path: Path) -> float:
     given = (unit if unit is not None else habit["unit"]).strip().lower()
     factor = TIME_UNITS.get(given)
-    if factor is None:
-        raise IngestError(
-            f"{path}: habit {habit['name']!r} counts in {given or 'no unit'!r}, not in a time unit "
-            "(s, min, h): give the unit its numbers are in (read(..., unit='min'))")
-    return factor
+    if factor is not None:
+        return factor
+    ask = "give the time unit of its numbers with --habit-unit s|min|h (Python: unit='min')"
+    if unit is None and example is not None:
+        raise IngestError(f"{path}: habit {habit['name']!r} is numerical (amounts such as {example}, "
+                          f"thousandths of its unit), and this export, from Loop before 2.3.1, does "
+                          f"not say its unit: {ask}")
+    raise IngestError(f"{path}: habit {habit['name']!r} counts in {given or 'no unit'!r}, not in a "
+                      f"time unit (s, min, h): {ask}")
 
 
-__all__ = ["read", "habits_member", "TIME_UNITS", "DEFAULT_AT", "DEFAULT_HABIT_PATTERN"]
+__all__ = ["read", "habits_member", "is_export_folder", "TIME_UNITS", "DEFAULT_AT",
+           "DEFAULT_HABIT_PATTERN"]
