@@ -10,30 +10,44 @@ A pseudonym is the first ``length`` hex digits of the HMAC (16 by default: 64 bi
 ``n`` subjects share one with a chance of about n^2 / 2^65: 3 in 10^10 for 100,000 subjects,
 3 in 10^8 for a million. :func:`pseudonymise` checks and refuses a collision all the same.
 
-What else an export changes: ``notes`` (free text, which may hold names) are emptied unless
-kept on purpose; ``source`` (a path, which may hold a name) keeps the file name only.
+What else an export changes: every column of free text, which may hold names (``notes``,
+``region_label``: "John's favourite spot"), is emptied unless kept by name; ``source`` (a path,
+which may hold a name) keeps the file name only; columns that are not of the canonical table
+are left out unless kept by name. Codes (region, side, activity, trigger), numbers and times
+are kept as they are.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import os
+import re
 import secrets
-import string
+import stat
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import RollstatsError
 
-#: Shortest key accepted (bytes).
-MIN_KEY_BYTES = 16
-#: Bytes of key ``keygen`` writes.
+#: Bytes of key ``keygen`` writes (as twice as many hex digits, then a line break).
 KEY_BYTES = 32
+#: A key file as ``keygen`` writes it: 64 hex digits, and a line break or none.
+_KEY_FILE = re.compile(rb"[0-9a-fA-F]{64}(\r?\n)?")
+#: Columns an export keeps as they are: codes, numbers and times of the canonical table.
+SAFE_COLUMNS: tuple[str, ...] = ("start", "local_start", "night", "duration_s", "region", "side", "activity",
+                                 "trigger", "hold_count", "hold_s", "pain_before", "pain_after", "source_row")
+#: Free text of the canonical table: emptied in an export unless kept by name.
+FREE_TEXT_COLUMNS: tuple[str, ...] = ("notes", "region_label")
 
 
 class PrivacyError(RollstatsError):
-    """A key file that is missing, too short, or would be overwritten; or a pseudonym collision."""
+    """A key file that is missing, not a key, or would be overwritten; or a pseudonym collision."""
+
+
+class KeyFileWarning(UserWarning):
+    """A key file that people other than its owner may read."""
 
 
 def keygen(path: str | Path) -> Path:
@@ -61,26 +75,40 @@ def keygen(path: str | Path) -> Path:
 
 
 def read_key(path: str | Path) -> bytes:
-    """The key in ``path``: hex text (as ``keygen`` writes it) is decoded, other content is
-    taken as raw bytes. Refuses keys shorter than 16 bytes.
+    """The key in ``path``, a file as ``keygen`` writes it: 64 hex digits (32 bytes), then a line
+    break or none. Anything else is refused (a key cut short or mistyped would silently give
+    other pseudonyms). Warns (:class:`KeyFileWarning`) when group or others may read the file.
 
     >>> import tempfile, os
-    >>> f = tempfile.NamedTemporaryFile("w", delete=False); _ = f.write("00" * 16 + "\\n"); f.close()
-    >>> read_key(f.name) == bytes(16)
+    >>> f = tempfile.NamedTemporaryFile("w", delete=False); _ = f.write("00" * 32 + "\\n"); f.close()
+    >>> os.chmod(f.name, 0o600)
+    >>> read_key(f.name) == bytes(32)
     True
     >>> os.remove(f.name)
     """
     try:
         data = Path(path).read_bytes()
+        mode = os.stat(path).st_mode
     except OSError as exc:
         raise PrivacyError(f"{path}: cannot read the key file ({exc.strerror or exc})") from None
-    stripped = data.strip()
-    text = stripped.decode("ascii", errors="replace")
-    key = bytes.fromhex(text) if text and len(text) % 2 == 0 and set(text) <= set(string.hexdigits) else stripped
-    if len(key) < MIN_KEY_BYTES:
-        raise PrivacyError(f"{path}: a key of {len(key)} bytes is too short (at least {MIN_KEY_BYTES}; "
-                           "`rollstats keygen KEYFILE` writes a good one)")
-    return key
+    if not _KEY_FILE.fullmatch(data):
+        raise PrivacyError(f"{path}: not a rollstats key: {_what_is_wrong(data)}; a key file holds 64 hex "
+                           "digits on one line, as `rollstats keygen KEYFILE` writes it")
+    if os.name == "posix" and mode & (stat.S_IRGRP | stat.S_IROTH):
+        warnings.warn(f"{path}: the key file may be read by others (mode {stat.S_IMODE(mode):04o}); "
+                      f"make it owner-only: chmod 600 {path}", KeyFileWarning, stacklevel=2)
+    return bytes.fromhex(data[:64].decode("ascii"))
+
+
+def _what_is_wrong(data: bytes) -> str:
+    """Why ``data`` is not a key file, without showing any of it (it may be most of a secret)."""
+    line = data.split(b"\n", 1)[0].removesuffix(b"\r")
+    bad = next((i for i, c in enumerate(line) if chr(c) not in "0123456789abcdefABCDEF"), None)
+    if bad is not None:
+        return f"character {bad + 1} of the first line is not a hex digit"
+    if len(line) != 64:
+        return f"{len(line)} hex digits instead of 64"
+    return "something more after the 64 hex digits and their line break"
 
 
 def pseudonym(subjects: pd.Series, key: bytes, length: int = 16) -> pd.Series:
@@ -98,14 +126,27 @@ def pseudonym(subjects: pd.Series, key: bytes, length: int = 16) -> pd.Series:
 
 
 def pseudonymise(segments: pd.DataFrame, key: bytes, keep_notes: bool = False,
-                 length: int = 16) -> pd.DataFrame:
-    """A copy of a canonical segment table fit to share: pseudonymous subject ids, notes emptied
-    (unless ``keep_notes``), ``source`` reduced to the file name.
+                 length: int = 16, keep: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
+    """A copy of a canonical segment table fit to share: pseudonymous subject ids, every column
+    of free text (:data:`FREE_TEXT_COLUMNS`) emptied, ``source`` reduced to the file name,
+    columns outside the canonical table left out.
 
-    >>> t = pd.DataFrame({"subject_id": ["Ann"], "notes": ["Ann's knee"], "source": ["/home/ann/log.csv"]})
+    ``keep``: columns to keep as they are, by name (``keep_notes`` is ``keep=["notes"]``); the
+    subject id is always pseudonymised. ``length``: hex digits of a pseudonym (4 to 64).
+
+    >>> t = pd.DataFrame({"subject_id": ["Ann"], "region_label": ["Ann's spot"], "notes": ["Ann's knee"],
+    ...                   "source": ["/home/ann/log.csv"], "phone": ["555-0100"]})
     >>> pseudonymise(t, b"k" * 16).iloc[0].tolist()
-    ['feb4ed1afb4a90da', nan, 'log.csv']
+    ['feb4ed1afb4a90da', nan, nan, 'log.csv']
+    >>> pseudonymise(t, b"k" * 16, keep=["region_label"]).iloc[0].tolist()
+    ['feb4ed1afb4a90da', "Ann's spot", nan, 'log.csv']
     """
+    keep = set(keep) | ({"notes"} if keep_notes else set())
+    unknown = sorted(keep - set(segments.columns))
+    if unknown:
+        raise PrivacyError(f"cannot keep column {unknown[0]!r}: the table has no such column")
+    if "subject_id" in keep:
+        raise PrivacyError("subject_id cannot be kept: an export always holds pseudonyms")
     out = segments.copy()
     out["subject_id"] = pseudonym(segments["subject_id"], key, length).astype(segments["subject_id"].dtype)
     pairs = pd.DataFrame({"id": segments["subject_id"], "p": out["subject_id"]}).dropna().drop_duplicates()
@@ -113,12 +154,14 @@ def pseudonymise(segments: pd.DataFrame, key: bytes, keep_notes: bool = False,
     if len(clash):
         raise PrivacyError(f"{clash['id'].nunique()} subjects share the pseudonym {clash['p'].iloc[0]}: "
                            "use a longer pseudonym length")
-    if "notes" in out and not keep_notes:
-        out["notes"] = pd.Series(pd.NA, index=out.index, dtype=segments["notes"].dtype)
-    if "source" in out:
+    for name in FREE_TEXT_COLUMNS:
+        if name in out and name not in keep:
+            out[name] = pd.Series(pd.NA, index=out.index, dtype=segments[name].dtype)
+    if "source" in out and "source" not in keep:
         names = {s: Path(str(s).replace("\\", "/")).name for s in segments["source"].dropna().unique()}
         out["source"] = segments["source"].map(names).astype(segments["source"].dtype)
-    return out
+    known = {"subject_id", "source", *SAFE_COLUMNS, *FREE_TEXT_COLUMNS}
+    return out[[c for c in out.columns if c in known or c in keep]]
 
 
 def offset_times(segments: pd.DataFrame) -> pd.Series:
@@ -140,18 +183,19 @@ def offset_times(segments: pd.DataFrame) -> pd.Series:
 
 
 def write_export(segments: pd.DataFrame, path: str | Path, key: bytes, keep_notes: bool = False,
-                 length: int = 16) -> pd.DataFrame:
+                 length: int = 16, keep: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
     """Write a canonical segment table, pseudonymised (:func:`pseudonymise`), to share.
 
     By the suffix of ``path``: ``.csv`` and ``.xlsx`` (formulas neutralised; ``start`` as ISO
     text with each segment's own offset, so the file reads back into rollstats with the same
-    nights), or ``.parquet`` (the canonical dtypes, for pandas). Returns the table written.
+    nights), or ``.parquet`` (the canonical dtypes, for pandas). ``keep``, ``keep_notes`` and
+    ``length`` as for :func:`pseudonymise`. Returns the table written.
 
     >>> import tempfile, os, rollstats
     >>> from rollstats.datasets import sample_path
     >>> out = os.path.join(tempfile.mkdtemp(), "shared.csv")
     >>> shared = write_export(rollstats.load(sample_path("patient")).segments, out, b"k" * 16)
-    >>> shared["subject_id"].str.len().unique().tolist(), shared["notes"].isna().all()
+    >>> shared["subject_id"].str.len().unique().tolist(), shared[["notes", "region_label"]].isna().all().all()
     ([16], np.True_)
     """
     from .output import to_csv, to_xlsx
@@ -159,7 +203,7 @@ def write_export(segments: pd.DataFrame, path: str | Path, key: bytes, keep_note
     suffix = Path(path).suffix.lower()
     if suffix not in (".csv", ".xlsx", ".parquet"):
         raise PrivacyError(f"{path}: an export is .csv, .xlsx or .parquet")
-    shared = pseudonymise(segments, key, keep_notes, length)
+    shared = pseudonymise(segments, key, keep_notes, length, keep)
     if suffix == ".parquet":
         shared.to_parquet(path, index=False)
         return shared

@@ -18,58 +18,38 @@ and only then is the commit record written (itself by an atomic rename). Readers
 committed parts, so a failed append leaves the store as it was; the next append removes its
 leftovers. Rows already stored (same :data:`~rollstats.io.loader.DUPLICATE_KEY`) are dropped
 and counted as duplicates, so re-ingesting an overlapping export changes nothing.
+
+Corrections (:mod:`rollstats.io.corrections`): an appended row with the identity of stored rows
+(subject, start instant, region, side, activity) but a version the store does not hold replaces
+them, the appended export being the later file. Parts are never changed in place: the parts
+holding replaced rows are written anew without them in the same append, and its commit record
+lists the parts it ``removes`` and the rows it ``replaced``; a part some commit removes is no
+longer committed. One writer at a time: see :mod:`rollstats.store_lock`.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import time
-import uuid
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .errors import RollstatsError
+from .io.corrections import superseded
 from .io.loader import DUPLICATE_KEY, IngestReport, LoadResult
 from .program import Program
 from .schema import SEGMENT_DTYPES, empty_rejects, empty_segments
+from .store_files import (_STORE_RECORD, _TEMPORARY_STORE_FILE, BUCKETS, PARTITION, STORE_FILE, _arrow_schema,
+                          _buckets_of, _clean, _only_leftovers, _write_json, _write_parts, bucket_of, bucket_of_part,
+                          committed_parts, is_store)
+from .store_lock import StoreError, StoreLock
 from .times import night_of
 
-STORE_FILE = "_store.json"
-BUCKETS = 64
-PARTITION = "subject_bucket"
-
-
-class StoreError(RollstatsError):
-    """A folder is not a cohort store, or another ingest is writing to it."""
-
-
-def is_store(path: str | Path) -> bool:
-    """Whether ``path`` is a cohort store (a folder with ``_store.json``).
-
-    >>> import tempfile
-    >>> is_store(tempfile.mkdtemp())
-    False
-    """
-    return (Path(path) / STORE_FILE).is_file()
-
-
-def bucket_of(subjects: pd.Series, buckets: int = BUCKETS) -> pd.Series:
-    """Each subject's bucket, 0 to ``buckets - 1``, from a stable hash (blake2b, the same on every machine).
-
-    >>> bucket_of(pd.Series(["P001", "P002", "P001"])).tolist()
-    [15, 4, 15]
-    """
-    uniques = pd.unique(subjects.astype("string"))
-    number = {s: int.from_bytes(hashlib.blake2b(str(s).encode("utf-8"), digest_size=8).digest(), "big") % buckets
-              for s in uniques}
-    return subjects.astype("string").map(number).astype("int64")
+__all__ = ["append", "read_store", "load_or_read", "is_store", "bucket_of", "committed_parts", "bucket_of_part",
+           "StoreError", "STORE_FILE", "BUCKETS", "PARTITION"]
 
 
 def append(store: str | Path, result: LoadResult) -> LoadResult:
@@ -77,7 +57,9 @@ def append(store: str | Path, result: LoadResult) -> LoadResult:
 
     Segments already in the store are dropped and counted as duplicates: the returned report
     keeps ``rows_read = accepted + duplicates + refused`` per file, ``segments`` holds only the
-    rows written.
+    rows written. Stored rows that an appended row corrects (same subject, start instant,
+    region, side and activity, another duration, note...) are replaced by it:
+    ``report.replaced_in_store`` counts them, the commit record lists them.
 
     >>> import tempfile, rollstats
     >>> from rollstats.datasets import sample_path
@@ -87,25 +69,33 @@ def append(store: str | Path, result: LoadResult) -> LoadResult:
     >>> len(again.segments), again.report.duplicates_dropped == first.report.rows_accepted
     (0, True)
     """
-    root = _open(Path(store), create=True)
-    with _Lock(root):
+    root = Path(store)
+    with _open_locked(root):
         _clean(root)
         segments = result.segments
-        stored = _stored_keys(root, segments)
-        if len(stored):
-            known = _keys(segments).merge(stored.drop_duplicates().assign(_in=True), how="left",
+        stored, where = _stored_rows(root, segments["subject_id"].unique())
+        both = pd.concat([stored, segments], ignore_index=True) if len(stored) else segments
+        old = superseded(both, np.r_[np.zeros(len(stored), np.int64), np.ones(len(segments), np.int64)])
+        replaced = old.mask[:len(stored)]
+        kept = _keys(stored.loc[~replaced])
+        if len(kept):
+            known = _keys(segments).merge(kept.drop_duplicates().assign(_in=True), how="left",
                                           on=list(DUPLICATE_KEY))["_in"].fillna(False).to_numpy(dtype=bool)
         else:
             known = np.zeros(len(segments), dtype=bool)
         dropped = segments.loc[known, "source"].value_counts()
         new = segments.loc[~known].reset_index(drop=True)
-        if len(new):
-            _write(root, new)
+        if len(new) or replaced.any():
+            by = both.iloc[old.by]
+            listed = [{"source": s, "source_row": int(r), "by": b, "by_row": int(n)} for s, r, b, n in zip(
+                old.rejects["source"], old.rejects["source_row"], by["source"], by["source_row"])]
+            _write_parts(root, new, where.loc[replaced], listed)
     files = result.report.files.copy()
     again = files["source"].map(dropped).fillna(0).astype("int64")
     files["duplicates_dropped"] += again
     files["rows_accepted"] -= again
-    report = IngestReport(files, dict(result.report.unknown_region_labels), dict(result.report.passed_over))
+    report = IngestReport(files, dict(result.report.unknown_region_labels), dict(result.report.passed_over),
+                          replaced_in_store=int(replaced.sum()))
     return LoadResult(new, result.rejects, report)
 
 
@@ -124,9 +114,11 @@ def read_store(store: str | Path, subjects: Iterable[str] | None = None,
     >>> len(segments) == len(rollstats.load(sample_path("patient")).segments)
     True
     """
-    root = _open(Path(store), create=False)
+    root = Path(store)
+    if not is_store(root):
+        raise StoreError(f"{root}: not a rollstats store (no {STORE_FILE})")
     wanted = None if subjects is None else pd.Series(sorted(set(map(str, subjects))), dtype="string")
-    buckets = None if wanted is None else set(bucket_of(wanted, _buckets(root)))
+    buckets = None if wanted is None else set(bucket_of(wanted, _buckets_of(root)))
     parts = [p for p in committed_parts(root) if buckets is None or bucket_of_part(p) in buckets]
     if not parts:
         return empty_segments()
@@ -144,42 +136,60 @@ def read_store(store: str | Path, subjects: Iterable[str] | None = None,
 
 # --- the folder ---------------------------------------------------------------------------------
 
-def _open(root: Path, create: bool) -> Path:
-    if is_store(root):
-        return root
-    if not create:
-        raise StoreError(f"{root}: not a rollstats store (no {STORE_FILE})")
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise StoreError(f"{root}: exists and is not a rollstats store: give a new or empty folder")
-    root.mkdir(parents=True, exist_ok=True)
-    _write_json(root / STORE_FILE, {"format": "rollstats-store", "version": 1, "partition": PARTITION,
-                                    "buckets": BUCKETS, "hash": "blake2b-64(subject_id) mod buckets"})
-    return root
+def _not_a_store(root: Path) -> StoreError:
+    return StoreError(f"{root}: exists and is not a rollstats store: give a new or empty folder")
 
 
-def _buckets(root: Path) -> int:
-    return int(json.loads((root / STORE_FILE).read_text(encoding="utf-8")).get("buckets", BUCKETS))
+class _open_locked:
+    """``with _open_locked(root):`` the store at ``root`` (made when the folder is new, empty, or
+    holds only what a writer killed while making it left), locked for this writer."""
+
+    def __init__(self, root: Path):
+        self.root, self.lock = root, StoreLock(root)
+
+    def __enter__(self) -> Path:
+        if not is_store(self.root):
+            if self.root.exists() and not (self.root.is_dir() and _only_leftovers(self.root)):
+                raise _not_a_store(self.root)  # a file, or a folder of other things
+            self.root.mkdir(parents=True, exist_ok=True)
+        self.lock.__enter__()
+        try:
+            if not is_store(self.root):  # and nobody made it meanwhile
+                if not _only_leftovers(self.root):
+                    raise _not_a_store(self.root)
+                for item in self.root.iterdir():
+                    if _TEMPORARY_STORE_FILE.fullmatch(item.name):
+                        item.unlink()
+                _write_json(self.root / STORE_FILE, _STORE_RECORD)
+        except BaseException:
+            self.lock.__exit__()
+            raise
+        return self.root
+
+    def __exit__(self, *exc) -> bool:
+        return self.lock.__exit__(*exc)
 
 
-def committed_parts(root: Path) -> list[Path]:
-    """The Parquet part files of a store that a finished append committed, oldest first."""
-    parts: list[Path] = []
-    for record in sorted((root / "_commits").glob("[!.]*.json")):
-        parts += [root / p for p in json.loads(record.read_text(encoding="utf-8"))["parts"]]
-    return parts
-
-
-def bucket_of_part(part: Path) -> int:
-    """The subject bucket (0-63) a part file belongs to, from its ``bucket=N`` folder."""
-    return int(part.parent.name.split("=", 1)[1])
-
-
-def _stored_keys(root: Path, segments: pd.DataFrame) -> pd.DataFrame:
-    """The duplicate keys already stored for the subjects of ``segments``."""
-    if segments.empty:
-        return _keys(segments)
-    stored = read_store(root, subjects=segments["subject_id"].unique())
-    return _keys(stored)
+def _stored_rows(root: Path, subjects) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stored rows of ``subjects`` and where each lies (columns ``part``, ``position``)."""
+    wanted = pd.Series(sorted(set(map(str, subjects))), dtype="string")
+    where = pd.DataFrame({"part": pd.Series(dtype=object), "position": pd.Series(dtype="int64")})
+    if not len(wanted):
+        return empty_segments(), where
+    buckets = set(bucket_of(wanted, _buckets_of(root)))
+    frames, places = [], []
+    for part in (p for p in committed_parts(root) if bucket_of_part(p) in buckets):
+        table = pq.read_table(part, schema=_arrow_schema())
+        ids = table.column("subject_id")
+        hit = pc.is_in(ids, value_set=pa.array(wanted.tolist(), type=ids.type)).to_numpy(zero_copy_only=False)
+        positions = np.flatnonzero(hit)
+        if len(positions):
+            frames.append(table.take(positions).to_pandas())
+            places.append(pd.DataFrame({"part": part, "position": positions}))
+    if not frames:
+        return empty_segments(), where
+    stored = pd.concat(frames, ignore_index=True).astype(SEGMENT_DTYPES)[list(SEGMENT_DTYPES)]
+    return stored, pd.concat(places, ignore_index=True)
 
 
 def _keys(segments: pd.DataFrame) -> pd.DataFrame:
@@ -189,84 +199,6 @@ def _keys(segments: pd.DataFrame) -> pd.DataFrame:
     out["start"] = segments["start"].astype("datetime64[us, UTC]").astype("int64")
     out["duration_s"] = segments["duration_s"].astype("float64")
     return out[list(DUPLICATE_KEY)].reset_index(drop=True)
-
-
-def _write(root: Path, segments: pd.DataFrame) -> None:
-    """Write one part per bucket under temporary names, rename them, then commit."""
-    txn = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
-    buckets = bucket_of(segments["subject_id"], _buckets(root))
-    written: list[tuple[Path, Path]] = []
-    for bucket, rows in segments.groupby(buckets.to_numpy(), sort=True):
-        folder = root / f"{PARTITION}={bucket:02d}"
-        folder.mkdir(exist_ok=True)
-        rows = rows.sort_values(["subject_id", "start"], kind="stable")
-        table = pa.Table.from_pandas(rows[list(SEGMENT_DTYPES)].astype(SEGMENT_DTYPES),
-                                     schema=_arrow_schema(), preserve_index=False)
-        temporary = folder / f".tmp-{txn}.parquet"
-        pq.write_table(table, temporary, row_group_size=64 * 1024)
-        written.append((temporary, folder / f"part-{txn}.parquet"))
-    for temporary, final in written:
-        _fsync(temporary)
-        os.replace(temporary, final)
-    (root / "_commits").mkdir(exist_ok=True)
-    _write_json(root / "_commits" / f"{txn}.json", {
-        "txn": txn, "rows": len(segments), "parts": [str(f.relative_to(root)) for _, f in written],
-        "sources": sorted(segments["source"].astype(str).unique().tolist())})
-
-
-def _clean(root: Path) -> None:
-    """Remove what a failed append left: temporary files and parts that no commit lists."""
-    committed = {p.resolve() for p in committed_parts(root)}
-    for folder in root.glob(f"{PARTITION}=*"):
-        for item in folder.iterdir():
-            if item.name.startswith(".tmp-") or (item.suffix == ".parquet" and item.resolve() not in committed):
-                item.unlink()
-    for item in (root / "_commits").glob(".tmp-*"):
-        item.unlink()
-
-
-def _write_json(path: Path, data: dict) -> None:
-    temporary = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
-    temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    _fsync(temporary)
-    os.replace(temporary, path)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
-
-
-_SCHEMA: pa.Schema | None = None
-
-
-def _arrow_schema() -> pa.Schema:
-    """One Arrow schema for every part, so that parts of all appends read as one table."""
-    global _SCHEMA
-    if _SCHEMA is None:
-        _SCHEMA = pa.Schema.from_pandas(empty_segments(), preserve_index=False)
-    return _SCHEMA
-
-
-class _Lock:
-    """``STORE/_lock`` while an append runs: a second writer stops with a clear error."""
-
-    def __init__(self, root: Path):
-        self.path = root / "_lock"
-
-    def __enter__(self):
-        try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        except FileExistsError:
-            raise StoreError(f"{self.path.parent}: another ingest is writing to this store "
-                             f"(if none is, remove {self.path})") from None
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
-        return self
-
-    def __exit__(self, *exc):
-        self.path.unlink(missing_ok=True)
-        return False
 
 
 def load_or_read(paths, program: Program | None = None, **load_options) -> LoadResult:

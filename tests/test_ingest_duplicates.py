@@ -34,18 +34,19 @@ def test_duplicates_dropped_first_read_kept(write_text):
 def test_duplicates_across_files_count_on_the_later_file(write_text):
     first = write_text("a.csv", HEADER + "s1,2026-03-03T22:00+01:00,60,quads,left,,\n"
                                          "s1,2026-03-04T22:00+01:00,60,quads,left,,\n")
-    second = write_text("b.csv", HEADER + "s1,2026-03-04T22:00+01:00,60,quadriceps,left,,copy\n"
+    second = write_text("b.csv", HEADER + "s1,2026-03-04T22:00+01:00,60,quadriceps,left,,\n"
                                           "s1,2026-03-05T22:00+01:00,60,quads,left,,\n")
     segments, rejects, report = load([first, second])
     files = report.files.set_index("source")
     # a.csv: 2 read, 2 accepted; b.csv: 2 read, 1 accepted, 1 duplicate of a.csv row 2
-    assert files.loc[str(first)].tolist() == [2, 2, 0, 0]
-    assert files.loc[str(second)].tolist() == [2, 1, 1, 0]
+    # (columns: rows_read, rows_accepted, duplicates_dropped, rows_rejected, superseded)
+    assert files.loc[str(first)].tolist() == [2, 2, 0, 0, 0]
+    assert files.loc[str(second)].tolist() == [2, 1, 1, 0, 0]
     # the copy read first (a.csv row 2) is the one kept
     night4 = segments.loc[segments["night"] == pd.Timestamp("2026-03-04")]
     assert night4["source"].tolist() == [str(first)]
     assert night4["source_row"].tolist() == [2]
-    assert night4["notes"].isna().all()
+    assert night4["region_label"].tolist() == ["quads"]  # the label as the first file wrote it
 
 
 def test_rows_identity_per_file_and_in_total(write_text):

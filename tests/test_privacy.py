@@ -52,22 +52,59 @@ def test_keygen_writes_an_owner_only_random_key_and_never_overwrites(key, tmp_pa
     assert key.read_text() == text
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"00" * 16 + b"\n", bytes(16)),                  # hex, as keygen writes
-    (b"a passphrase of 24 bytes", b"a passphrase of 24 bytes"),  # raw bytes
+KEY_HEX = "00112233445566778899aabbccddeeff" * 2  # 64 hex digits
+
+
+@pytest.mark.parametrize("content", [
+    KEY_HEX.encode() + b"\n",          # as keygen writes it
+    KEY_HEX.encode(),                   # without the line break
+    KEY_HEX.encode() + b"\r\n",        # saved by a Windows editor
+    KEY_HEX.upper().encode() + b"\n",  # the same digits in capitals
 ])
-def test_keys_are_read_as_hex_or_raw_bytes(tmp_path, content, expected):
+def test_a_key_file_in_keygens_format_gives_its_32_bytes(tmp_path, content):
     path = tmp_path / "k"
     path.write_bytes(content)
-    assert privacy.read_key(path) == expected
+    path.chmod(0o600)
+    assert privacy.read_key(path) == bytes.fromhex(KEY_HEX)
 
 
-@pytest.mark.parametrize("content", [b"", b"short", b"00" * 15, b"fifteen bytes!!"])
-def test_a_key_shorter_than_16_bytes_is_refused(tmp_path, content):
+MORE = "something more after the 64 hex digits and their line break"
+
+
+@pytest.mark.parametrize("content, problem", [
+    (KEY_HEX[:63].encode() + b"\n", "63 hex digits instead of 64"),           # cut short by one digit
+    (KEY_HEX[:32].encode() + b"\n", "32 hex digits instead of 64"),           # half of it
+    (KEY_HEX.encode() + b"0\n", "65 hex digits instead of 64"),               # one digit too many
+    (KEY_HEX[:10].encode() + b"g" + KEY_HEX[11:].encode(), "character 11 of the first line is not a hex digit"),
+    (b" " + KEY_HEX.encode(), "character 1 of the first line is not a hex digit"),
+    (b"a passphrase of 24 bytes", "character 2 of the first line is not a hex digit"),  # raw bytes: no more
+    (b"", "0 hex digits instead of 64"),
+    (KEY_HEX.encode() + b"\n" + KEY_HEX.encode() + b"\n", MORE),  # two keys
+    (KEY_HEX.encode() + b"\r", MORE),
+])
+def test_any_other_key_file_is_refused_without_showing_it(tmp_path, content, problem):
     path = tmp_path / "k"
     path.write_bytes(content)
-    with pytest.raises(privacy.PrivacyError, match="too short"):
+    with pytest.raises(privacy.PrivacyError) as caught:
         privacy.read_key(path)
+    message = str(caught.value)
+    assert message == (f"{path}: not a rollstats key: {problem}; a key file holds 64 hex digits on one line, "
+                       "as `rollstats keygen KEYFILE` writes it")
+    assert KEY_HEX[:16] not in message.lower()
+
+
+@pytest.mark.parametrize("mode, warned", [(0o600, False), (0o400, False), (0o640, True), (0o604, True),
+                                          (0o644, True)])
+def test_a_key_file_others_may_read_is_used_with_a_warning_on_stderr(export, key, tmp_path, capsys, mode, warned):
+    key.chmod(mode)
+    out = tmp_path / "shared.csv"
+    assert main(["export", str(export), "--pseudonymize", str(key), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    expected = (f"rollstats: warning: {key}: the key file may be read by others (mode {mode:04o}); "
+                f"make it owner-only: chmod 600 {key}\n")
+    assert (expected in err) is warned
+    assert ("warning" in err) is warned
+    assert out.is_file()
 
 
 def test_pseudonyms_are_hmac_sha256_as_in_rfc_4231():
@@ -123,7 +160,8 @@ def everything_in(path) -> bytes:
 
 def test_notes_are_kept_only_when_asked_and_then_neutralised(export, key, tmp_path):
     out = tmp_path / "shared.xlsx"
-    assert main(["export", str(export), "--pseudonymize", str(key), "--keep-notes", "-o", str(out)]) == 0
+    assert main(["export", str(export), "--pseudonymize", str(key), "--keep-notes", "--keep", "region_label",
+                 "-o", str(out)]) == 0
     sheet = openpyxl.load_workbook(out).active
     header = [c.value for c in sheet[1]]
     notes = [sheet.cell(row=r, column=header.index("notes") + 1) for r in (2, 3, 4)]
@@ -178,3 +216,52 @@ def test_the_html_report_escapes_text_from_the_export(tmp_path, capsys):
     assert "<script>" not in page and "<img" not in page and "<b>quads" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(2)&gt;" in page
+
+
+LABELLED = """subject_id,start,duration_s,region,side,notes,tz
+Ann Smith,2026-03-03T21:00:00,200,John's favourite spot,left,call Ann on 555-0100,Europe/Berlin
+Ann Smith,2026-03-04T21:00:00,100,quads,right,,Europe/Berlin
+"""
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_free_text_of_every_column_is_left_out_unless_kept_by_name(tmp_path, key, suffix):
+    path = tmp_path / "from-ann" / "log.csv"
+    path.parent.mkdir()
+    path.write_text(LABELLED, encoding="utf-8")
+    out = tmp_path / f"shared{suffix}"
+    assert main(["export", str(path), "--pseudonymize", str(key), "-o", str(out)]) == 0
+    blob = everything_in(out)
+    for secret in (b"favourite", b"John", b"555-0100", b"Ann", b"from-ann"):
+        assert secret not in blob, secret
+    table = {".csv": lambda p: pd.read_csv(p, dtype=str), ".xlsx": lambda p: pd.read_excel(p, dtype=str),
+             ".parquet": pd.read_parquet}[suffix](out)
+    # the codes stay: an unknown label is region "other"; sides, times and seconds as they were
+    assert table["region"].tolist() == ["other", "thigh_front"]
+    assert table["side"].tolist() == ["left", "right"]
+    assert table["region_label"].isna().all() and table["notes"].isna().all()
+    assert table["source"].tolist() == ["log.csv", "log.csv"]
+    # kept by name: that column, and no other
+    kept = tmp_path / f"kept{suffix}"
+    assert main(["export", str(path), "--pseudonymize", str(key), "--keep", "region_label", "-o", str(kept)]) == 0
+    blob = everything_in(kept)
+    assert b"John's favourite spot" in blob and b"555-0100" not in blob
+
+
+def test_keeping_a_column_that_does_not_exist_or_the_subject_is_refused(export, key, tmp_path, capsys):
+    out = tmp_path / "shared.csv"
+    assert main(["export", str(export), "--pseudonymize", str(key), "--keep", "nots", "-o", str(out)]) == 2
+    assert "cannot keep column 'nots': the table has no such column" in capsys.readouterr().err
+    assert main(["export", str(export), "--pseudonymize", str(key), "--keep", "subject_id", "-o", str(out)]) == 2
+    assert "subject_id cannot be kept" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_columns_outside_the_canonical_table_are_left_out_unless_kept():
+    table = pd.DataFrame({"subject_id": ["Ann"], "duration_s": [60.0], "phone": ["555-0100"],
+                          "birth_year": [1971], "source": ["C:\\Users\\ann\\log.csv"]})
+    shared = privacy.pseudonymise(table, b"k" * 32)
+    assert shared.columns.tolist() == ["subject_id", "duration_s", "source"]
+    assert shared["source"].tolist() == ["log.csv"]
+    assert privacy.pseudonymise(table, b"k" * 32, keep=["birth_year"]).columns.tolist() == [
+        "subject_id", "duration_s", "birth_year", "source"]

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pandas as pd
 import pytest
 
 import rollstats
-from rollstats import store
+from rollstats import store, store_files
 from rollstats.cli import main
+from rollstats.store_lock import StoreLock
 
 # Subject A: 3 Mar 200 s quads, 4 Mar 100 s calves; subject B: 3 Mar 60 s glutes.
 FIRST = """subject_id,start,duration_s,region
@@ -103,8 +105,8 @@ def test_a_failed_append_leaves_the_store_as_it_was(exports, tmp_path, monkeypat
     if fail_at == "write_table":
         monkeypatch.setattr(store.pq, "write_table", boom)
     else:
-        real = store._write_json
-        monkeypatch.setattr(store, "_write_json",
+        real = store_files._write_json
+        monkeypatch.setattr(store_files, "_write_json",
                             lambda path, data: boom() if path.parent.name == "_commits" else real(path, data))
     with pytest.raises(OSError):
         store.append(root, rollstats.load(second))
@@ -125,9 +127,9 @@ def test_a_second_writer_and_a_folder_that_is_not_a_store_are_refused(exports, t
     first, _ = exports
     root = tmp_path / "cohort"
     store.append(root, rollstats.load(first))
-    (root / "_lock").write_text("123")
-    with pytest.raises(store.StoreError, match="another ingest is writing"):
-        store.append(root, rollstats.load(first))
+    with StoreLock(root):  # another writer, alive, holds the lock (another open file: flock says no)
+        with pytest.raises(store.StoreError, match=f"another ingest is writing.*process {os.getpid()} on host"):
+            store.append(root, rollstats.load(first))
     other = tmp_path / "papers"
     other.mkdir()
     (other / "thesis.txt").write_text("x")
@@ -158,3 +160,75 @@ def test_the_command_line_ingests_into_a_store_and_summarises_it(exports, tmp_pa
     assert "either cohort stores or export files" in capsys.readouterr().err
     assert main(["ingest", str(first), "-o", str(tmp_path / "x.csv")]) == 2
     assert "Parquet file (.parquet) or a store folder" in capsys.readouterr().err
+
+
+# Corrections. March: s1 50 s on glutes (4 Mar), s2 30 s on quads; April re-exports both, the
+# glutes corrected to 80 s and s2's row with a note, and adds s1's 5 Mar.
+MARCH = """subject_id,start,duration_s,region,notes
+s1,2026-03-03T21:00:00+01:00,60,quads,
+s1,2026-03-04T21:00:00+01:00,50,glutes,
+s2,2026-03-04T21:00:00+01:00,30,quads,
+"""
+APRIL = """subject_id,start,duration_s,region,notes
+s1,2026-03-03T21:00:00+01:00,60,quads,
+s1,2026-03-04T21:00:00+01:00,80,glutes,
+s2,2026-03-04T21:00:00+01:00,30,quads,felt better
+s1,2026-03-05T21:00:00+01:00,70,hamstrings,
+"""
+
+
+def test_an_appended_correction_replaces_the_stored_version(write_text, tmp_path):
+    march, april = write_text("march.csv", MARCH), write_text("april.csv", APRIL)
+    root = tmp_path / "cohort"
+    store.append(root, rollstats.load(march))
+    added = store.append(root, rollstats.load(april))
+    r = added.report
+    # April: 4 read = 3 accepted (the 80 s, the noted row, 5 Mar) + 1 duplicate (3 Mar) + 0 refused;
+    # two stored March rows replaced
+    assert (r.rows_read, r.rows_accepted, r.duplicates_dropped, r.rows_rejected, r.replaced_in_store) == (4, 3, 1, 0, 2)
+    assert "stored segments replaced by their corrected version: 2" in str(r)
+    back = rollstats.read_store(root)
+    # s1: 60 + 80 + 70 = 210 s (not 60 + 50 + 80 + 70 = 260 s); s2: 30 s once, with April's note
+    assert rollstats.summarize(back).set_index("subject_id")["rolled_s"].to_dict() == {"s1": 210.0, "s2": 30.0}
+    assert back[["subject_id", "duration_s", "source_row"]].values.tolist() == [
+        ["s1", 60.0, 1], ["s1", 80.0, 2], ["s1", 70.0, 4], ["s2", 30.0, 3]]
+    assert back["source"].str.endswith("april.csv").tolist() == [False, True, True, True]
+    assert back.loc[back["subject_id"] == "s2", "notes"].tolist() == ["felt better"]
+    # the same table as loading both exports in that order
+    both = rollstats.load([march, april]).segments
+    pd.testing.assert_frame_equal(back.drop(columns=["source"]), both.drop(columns=["source"]))
+    records = [json.loads(p.read_text()) for p in sorted((root / "_commits").glob("*.json"))]
+    assert records[-1]["replaced"] == [
+        {"source": str(march), "source_row": 2, "by": str(april), "by_row": 2},
+        {"source": str(march), "source_row": 3, "by": str(april), "by_row": 3}]
+    assert records[-1]["removes"] and set(records[-1]["removes"]) <= set(records[0]["parts"])
+    # the same export again: nothing replaced, no commit; this append removes the replaced parts
+    commits = sorted(p.name for p in (root / "_commits").iterdir())
+    again = store.append(root, rollstats.load(april))
+    assert (again.report.duplicates_dropped, again.report.replaced_in_store, len(again.segments)) == (4, 0, 0)
+    assert sorted(p.name for p in (root / "_commits").iterdir()) == commits
+    on_disk = sorted(str(p.relative_to(root)) for p in root.rglob("*.parquet"))
+    assert on_disk == sorted(str(p.relative_to(root)) for p in store.committed_parts(root))
+    assert not set(records[-1]["removes"]) & set(on_disk)
+    pd.testing.assert_frame_equal(rollstats.read_store(root), back)
+
+
+def test_a_correcting_append_that_fails_leaves_the_stored_version(write_text, tmp_path, monkeypatch):
+    march, april = write_text("march.csv", MARCH), write_text("april.csv", APRIL)
+    root = tmp_path / "cohort"
+    store.append(root, rollstats.load(march))
+    before = rollstats.read_store(root)
+    real = store_files._write_json
+
+    def no_commit(path, data):
+        if path.parent.name == "_commits":
+            raise OSError("disk full")
+        real(path, data)
+
+    monkeypatch.setattr(store_files, "_write_json", no_commit)
+    with pytest.raises(OSError):
+        store.append(root, rollstats.load(april))
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(rollstats.read_store(root), before)  # 50 s still, March's parts still read
+    assert store.append(root, rollstats.load(april)).report.replaced_in_store == 2
+    assert rollstats.read_store(root)["duration_s"].sum() == 60 + 80 + 70 + 30

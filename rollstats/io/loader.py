@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -16,7 +15,9 @@ from ..schema import empty_rejects, empty_segments
 from . import apple, csvfile, jsonfile, loop, parquetfile, safezip, xlsxfile
 from ._fast import per_value
 from .base import Canonical, RawTable, canonicalise
+from .corrections import superseded
 from .mapping import load_mapping
+from .results import IngestReport, LoadResult
 
 #: File suffix -> reader. Other formats register here.
 READERS: dict[str, Callable[[Path], RawTable]] = {
@@ -90,76 +91,18 @@ def reader_options() -> set[str]:
 DUPLICATE_KEY: tuple[str, ...] = ("subject_id", "start", "duration_s", "region", "side", "activity")
 
 
-@dataclass(frozen=True)
-class IngestReport:
-    """What reading gave, file by file: rows read = accepted + duplicates dropped + refused."""
-
-    files: pd.DataFrame  #: source, rows_read, rows_accepted, duplicates_dropped, rows_rejected
-    unknown_region_labels: dict[str, int] = field(default_factory=dict)
-    passed_over: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def rows_read(self) -> int:
-        return int(self.files["rows_read"].sum())
-
-    @property
-    def rows_accepted(self) -> int:
-        return int(self.files["rows_accepted"].sum())
-
-    @property
-    def duplicates_dropped(self) -> int:
-        return int(self.files["duplicates_dropped"].sum())
-
-    @property
-    def rows_rejected(self) -> int:
-        return int(self.files["rows_rejected"].sum())
-
-    def to_dict(self) -> dict:
-        """Plain values for JSON: the totals, the files, unknown labels, what was passed over."""
-        return {
-            "rows_read": self.rows_read,
-            "rows_accepted": self.rows_accepted,
-            "duplicates_dropped": self.duplicates_dropped,
-            "rows_rejected": self.rows_rejected,
-            "unknown_region_labels": dict(self.unknown_region_labels),
-            "passed_over": dict(self.passed_over),
-            "files": self.files.to_dict(orient="records"),
-        }
-
-    def __str__(self) -> str:
-        lines = [f"rows read {self.rows_read}: accepted {self.rows_accepted}, "
-                 f"duplicates dropped {self.duplicates_dropped}, refused {self.rows_rejected}"]
-        if len(self.files) > 1:
-            lines.append(self.files.to_string(index=False))
-        if self.unknown_region_labels:
-            labels = ", ".join(f"{k!r} x{v}" for k, v in self.unknown_region_labels.items())
-            lines.append(f"region labels no alias knows (counted as 'other'): {labels}")
-        if self.passed_over:
-            lines.append("passed over: " + ", ".join(f"{k} x{v}" for k, v in self.passed_over.items()))
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """The canonical segments, the refused rows, and the report of one load."""
-
-    segments: pd.DataFrame
-    rejects: pd.DataFrame
-    report: IngestReport
-
-    def __iter__(self):  # allows ``segments, rejects, report = load(...)``
-        return iter((self.segments, self.rejects, self.report))
-
-
 def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
-    """Files to read: each path itself, or the readable files inside a folder, sorted."""
+    """Files to read: each path itself, or the readable files inside a folder, sorted (an
+    unpacked Loop export, a folder with ``Habits.csv`` on top, stays one path)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     out: list[Path] = []
     for p in map(Path, paths):
         if (p / "_store.json").is_file():
             raise IngestError(f"{p}: a cohort store, not an export: read it with rollstats.read_store")
-        if p.is_dir():
+        if loop.is_export_folder(p):  # an unpacked Loop export: read whole, as its zip is
+            out.append(p)
+        elif p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in READERS)
             if not found:
                 raise IngestError(f"{p}: folder holds no file rollstats can read "
@@ -176,7 +119,7 @@ def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
 
 def read_raw(path: Path, **options) -> RawTable:
     """The raw table of one file, by its suffix; ``options`` go to readers that take them."""
-    reader = READERS.get(path.suffix.lower())
+    reader = loop.read if path.is_dir() else READERS.get(path.suffix.lower())  # a folder: a Loop export
     if reader is None:
         raise IngestError(f"{path}: unknown file type {path.suffix!r} "
                           f"(rollstats reads {', '.join(sorted(READERS))})")
@@ -228,28 +171,46 @@ def load(paths, tz: str | None = None, program: Program | None = None,
 
 def combine(parts: list[Canonical], sources: list[str], passed_over: dict[str, int] | None = None,
             mapped: Iterable[str] = ()) -> LoadResult:
-    """Stack per-file results, drop exact duplicates (first read wins) and build the report
-    (``mapped``: the labels a mapping file names, see :func:`unknown_labels`)."""
+    """Stack per-file results, drop rows a later file corrects (listed in the rejects, see
+    :mod:`rollstats.io.corrections`), drop exact duplicates (first read wins) and build the
+    report (``mapped``: the labels a mapping file names, see :func:`unknown_labels`)."""
     frames = [p.segments for p in parts if len(p.segments)]
     segments = pd.concat(frames, ignore_index=True) if frames else empty_segments()
+    part_of = np.repeat(np.array([i for i, p in enumerate(parts) if len(p.segments)], dtype=np.int64),
+                        [len(f) for f in frames])
+    old = superseded(segments, part_of)
+    if old.mask.any():
+        segments = segments.loc[~old.mask]
+    replaced = np.bincount(part_of[old.mask], minlength=len(parts))
     duplicate = duplicates(segments)
     dropped = segments.loc[duplicate, "source"].value_counts()
     if duplicate.any():
         segments = segments.loc[~duplicate]
     segments = sort_segments(segments)
-    reject_frames = [p.rejects for p in parts if len(p.rejects)]
-    rejects = pd.concat(reject_frames, ignore_index=True) if reject_frames else empty_rejects()
+    rejects = _with_superseded(parts, old.rejects, part_of[old.mask])
 
     files = pd.DataFrame({
         "source": sources,
         "rows_read": [p.rows_read for p in parts],
         "rows_accepted": [len(p.segments) for p in parts],
         "duplicates_dropped": [int(dropped.get(s, 0)) for s in sources],
-        "rows_rejected": [len(p.rejects) for p in parts],
+        "rows_rejected": [len(p.rejects) for p in parts] + replaced,
+        "superseded": replaced,
     })
-    files["rows_accepted"] -= files["duplicates_dropped"]
+    files["rows_accepted"] -= files["duplicates_dropped"] + files["superseded"]
     report = IngestReport(files, unknown_labels(segments, mapped), dict(passed_over or {}))
     return LoadResult(segments, rejects, report)
+
+
+def _with_superseded(parts: list[Canonical], old: pd.DataFrame, part_of: np.ndarray) -> pd.DataFrame:
+    """Every file's refused rows, with its superseded rows among them in the order of their rows."""
+    frames = [p.rejects for p in parts if len(p.rejects)]
+    if not len(old):
+        return pd.concat(frames, ignore_index=True) if frames else empty_rejects()
+    part = np.concatenate([np.full(len(p.rejects), i) for i, p in enumerate(parts)] + [part_of])
+    rows = pd.concat([*frames, old], ignore_index=True)
+    order = np.lexsort((rows["source_row"].to_numpy(), part))
+    return rows.take(order).reset_index(drop=True)
 
 
 def duplicates(segments: pd.DataFrame) -> pd.Series:

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import html
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
+from ..metrics import failures
 from .patient import FIGURE_TITLES, RULE_WORDS, Review, SubjectTables
 from .patient_figures import review_images
 from .patient_words import Mistake, day, key_figure_lines, mistakes, night_audit, night_notes
@@ -38,16 +41,39 @@ def data_uri(png_bytes: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png_bytes).decode("ascii")
 
 
+#: Longest readable part of a subject id in a report's file name (bytes of UTF-8).
+_NAME_PART_BYTES = 60
+
+
+def subject_tag(subject: str) -> str:
+    """The first 8 hex digits of SHA-256 of the exact subject id (UTF-8): what tells apart
+    subjects whose ids read alike in a file name.
+
+    >>> subject_tag("P1")
+    'fbeae7c1'
+    """
+    return hashlib.sha256(str(subject).encode("utf-8")).hexdigest()[:8]
+
+
 def report_file_name(subject: str, first, last) -> str:
-    """``rollstats-review-<subject>-<first>-<last>.html``, the subject reduced to characters safe in file names.
+    """``rollstats-review-<subject>-<tag>-<first>-<last>.html``, at most 120 bytes of UTF-8.
+
+    ``<subject>`` keeps the id's letters and digits (any script, NFC) and ``. _ -``, anything
+    else becomes ``_``, cut to 60 bytes; ``<tag>`` is :func:`subject_tag` of the exact id, so
+    ``Müller`` and ``Möller``, ``a/b`` and ``a_b``, or ``P1`` and ``p1`` (on a file system
+    that ignores case) never share a name.
 
     >>> report_file_name("P1", "2026-01-12", "2026-04-11")
-    'rollstats-review-P1-2026-01-12-2026-04-11.html'
+    'rollstats-review-P1-fbeae7c1-2026-01-12-2026-04-11.html'
     >>> report_file_name("<script>/../x", "2026-01-12", "2026-01-12")
-    'rollstats-review-script_.._x-2026-01-12-2026-01-12.html'
+    'rollstats-review-script_.._x-7712e2c6-2026-01-12-2026-01-12.html'
     """
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", str(subject)).strip("._") or "subject"
-    return f"rollstats-review-{safe}-{pd.Timestamp(first):%Y-%m-%d}-{pd.Timestamp(last):%Y-%m-%d}.html"
+    text = unicodedata.normalize("NFC", str(subject))
+    kept = "".join(c if c.isalnum() or c in "._-" else "_" for c in text)
+    safe = re.sub(r"_+", "_", kept).strip("._-") or "subject"
+    safe = safe.encode("utf-8")[:_NAME_PART_BYTES].decode("utf-8", "ignore").rstrip("._-") or "subject"
+    return (f"rollstats-review-{safe}-{subject_tag(subject)}-"
+            f"{pd.Timestamp(first):%Y-%m-%d}-{pd.Timestamp(last):%Y-%m-%d}.html")
 
 
 def mistakes_html(items: list[Mistake]) -> str:
@@ -95,7 +121,7 @@ def patient_report_html(view: Review, images: dict[str, bytes] | None = None, ti
         f"<h3>{_e(FIGURE_TITLES.get(name, name))}</h3>"
         f"<img alt='{_e(FIGURE_TITLES.get(name, name))} of {_e(view.subject)}' src='{data_uri(data)}'>"
         for name, data in images.items())
-    failed = view.audit.loc[~view.audit["passed"].fillna(True).astype(bool)]
+    failed = failures(view.audit)  # missed maintenance windows first
     failed_rows = "".join(f"<tr><td>{_e(day(n))}</td><td>{_e(RULE_WORDS.get(r, r))}</td><td>{_e(m)}</td></tr>"
                           for n, r, m in zip(failed["night"], failed["rule"], failed["message"]))
     failed_html = (f"<table><tr><th>night</th><th>rule</th><th>what the log shows</th></tr>{failed_rows}</table>"
@@ -108,6 +134,7 @@ def patient_report_html(view: Review, images: dict[str, bytes] | None = None, ti
     read = f" from <code>{_e(source)}</code>" if source else ""
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        _subject_mark(view.subject),
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src data:; "
         "style-src 'unsafe-inline'\">",
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>",
@@ -118,7 +145,7 @@ def patient_report_html(view: Review, images: dict[str, bytes] | None = None, ti
         "<h2>Key figures</h2>", key_figures_html(view),
         "<h2>Common mistakes</h2>", mistakes_html(mistakes(view)),
         "<h2>Figures</h2>", figures,
-        "<h2>Rules not met, night by night</h2>", failed_html,
+        "<h2>Rules not met</h2>", failed_html,
         "<h2>Notes logged</h2>", notes_html,
         "<h2>Rules in force</h2>", f"<pre>{_e(program.describe())}</pre>",
         "<p class='note'>Definitions of every figure: docs/definitions.md of rollstats. A night runs from "
@@ -131,12 +158,32 @@ def patient_report_html(view: Review, images: dict[str, bytes] | None = None, ti
 
 def write_patient_report(view: Review, folder: str | Path = ".", images: dict[str, bytes] | None = None,
                          **options) -> Path:
-    """Write :func:`patient_report_html` to ``<folder>/rollstats-review-<subject>-<first>-<last>.html``.
+    """Write :func:`patient_report_html` to ``<folder>/`` :func:`report_file_name`.
 
-    The folder is created if needed; ``options`` go to :func:`patient_report_html`. Returns the path.
+    The folder is created if needed; ``options`` go to :func:`patient_report_html`. A report of
+    the same subject and nights is replaced; any other file of that name (another subject's
+    report, whose id gives the same tag, or a file rollstats did not write) is never
+    overwritten: :class:`FileExistsError`. Returns the path.
+
+    >>> import tempfile, rollstats
+    >>> from rollstats.datasets import sample_path
+    >>> from rollstats.views import review, subject_tables
+    >>> view = review(subject_tables(rollstats.load(sample_path("patient")).segments, "P1"))
+    >>> write_patient_report(view, tempfile.mkdtemp(), images={}).name
+    'rollstats-review-P1-fbeae7c1-2026-01-12-2026-04-11.html'
     """
     folder = Path(folder).expanduser()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / report_file_name(view.subject, view.first, view.last)
-    path.write_text(patient_report_html(view, images, **options), encoding="utf-8")
+    page = patient_report_html(view, images, **options)
+    mark = _subject_mark(view.subject)
+    if path.exists() and mark not in path.read_text(encoding="utf-8", errors="replace")[:4096]:
+        raise FileExistsError(f"{path}: exists and is not a report of subject {view.subject!r}; "
+                              "not overwritten (move it, or write the report to another folder)")
+    path.write_text(page, encoding="utf-8")
     return path
+
+
+def _subject_mark(subject: str) -> str:
+    """The line in a report's head that names its subject by the SHA-256 of the exact id."""
+    return f"<meta name='rollstats-subject' content='{hashlib.sha256(str(subject).encode('utf-8')).hexdigest()}'>"

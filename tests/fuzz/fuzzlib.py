@@ -208,6 +208,17 @@ def _inspect(result, paths: list[str]) -> dict:
     both = keys["reject"] & keys["segment"]
     if both:
         problems.append(f"rows both accepted and refused: {sorted(both)[:5]}")
+    # rows a later file corrects are refused rows with the reason "superseded by <file> row <n>",
+    # counted per file in the report's ``superseded`` (a part of ``rows_rejected``)
+    later = [(src, why) for src, why in zip(rejects["source"].tolist(), rejects["reason"].tolist())
+             if isinstance(why, str) and why.startswith("superseded by ")]
+    for f in files:
+        n = sum(1 for src, _ in later if src == str(f["source"]))
+        if n != f.get("superseded", 0) or n > f["rows_rejected"]:
+            problems.append(f"{f['source']}: {n} rows superseded by a later file in the rejects, but the report "
+                            f"says {f.get('superseded', 0)} of {f['rows_rejected']} refused")
+    if any(not any(why.startswith(f"superseded by {p} row ") for p in paths) for _, why in later):
+        problems.append(f"rows superseded by a file not read: {[why for _, why in later][:3]}")
     try:
         if len(segments):  # (an empty table is the schema's own empty_segments)
             rollstats.validate_segments(segments)
