@@ -5,13 +5,24 @@ No figures are computed here; this is the last step before a file or a terminal.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-#: A text cell starting with one of these is read as a formula by spreadsheet programs.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Where a ``'`` goes: before a first character that makes spreadsheets read a formula (``=``
+#: ``+`` ``-`` ``@`` tab, or CR), and before one of the first five opening a line inside the
+#: cell (a reader that splits the row at a line break sees a new cell there).
+_RISKY_AT = re.compile(r"^(?=[=+\-@\t\r])|(?<=[\r\n])(?=[=+\-@\t])")
+#: The same places, found without look-arounds (pyarrow's regex engine has none).
+_RISKY_FIND = r"^[=+\-@\t\r]|[\r\n][=+\-@\t]"
+#: Rows rendered at a time when a CSV goes to a file (bounds the text held in memory).
+_CSV_ROWS = 100_000
+#: Characters shown escaped on a terminal: C0 and C1 controls, DEL, line and paragraph
+#: separators, and the marks that reorder text (bidirectional overrides and isolates).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def plain(table: pd.DataFrame) -> pd.DataFrame:
@@ -59,35 +70,136 @@ def _scalar(value):
 
 
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with ``'``.
+    """Prefix text that a spreadsheet would run as a formula with ``'``, line by line.
 
-    Only text cells are touched: numbers, negative ones included, stay numbers, also in
-    columns of mixed type.
+    A ``'`` goes before a cell's first character when that is ``=`` ``+`` ``-`` ``@`` tab or CR,
+    and after every line break inside a cell that is followed by ``=`` ``+`` ``-`` ``@`` or tab:
+    a reader that splits a row at a line break finds no formula at the start of the new line
+    either. Only text cells are touched: numbers, negative ones included, stay numbers, also
+    in columns of mixed type. Column names are text too, and treated the same.
 
-    >>> t = pd.DataFrame({"n": ["=HYPERLINK(1)", "ok"], "v": [-1, 2], "m": pd.Series([-0.5, "-x"], dtype=object)})
+    >>> t = pd.DataFrame({"n": ["=HYPERLINK(1)", "ok\\r=1+1"], "v": [-1, 2],
+    ...                   "m": pd.Series([-0.5, "-x"], dtype=object)})
     >>> neutralise_formulas(t).to_dict("list")
-    {'n': ["'=HYPERLINK(1)", 'ok'], 'v': [-1, 2], 'm': [-0.5, "'-x"]}
+    {'n': ["'=HYPERLINK(1)", "ok\\r'=1+1"], 'v': [-1, 2], 'm': [-0.5, "'-x"]}
     """
     out = table.copy()
     for name, col in out.items():
-        if col.dtype == object:
-            is_text = col.map(lambda v: isinstance(v, str)).astype(bool)
-            text = col.where(is_text, "").astype("string")
-            risky = is_text & text.str.startswith(_FORMULA_STARTS).fillna(False).astype(bool)
-            if risky.any():
-                out[name] = col.mask(risky, "'" + text)
-        elif pd.api.types.is_string_dtype(col.dtype):
-            text = col.astype("string")
-            risky = text.str.startswith(_FORMULA_STARTS).fillna(False).astype(bool)
-            if risky.any():
-                out[name] = text.mask(risky, "'" + text)
+        is_text, text = _text_cells(col)
+        if is_text is None:
+            continue
+        risky = is_text & text.str.contains(_RISKY_FIND, regex=True).fillna(False).astype(bool)
+        if risky.any():
+            out[name] = _replaced(col, risky, text[risky].map(lambda v: _RISKY_AT.sub("'", v)))
+    out.columns = [_RISKY_AT.sub("'", c) if isinstance(c, str) else c for c in out.columns]
     return out
 
 
+def _replaced(col: pd.Series, where: pd.Series, new: pd.Series) -> pd.Series:
+    """``col`` as objects with the cells ``where`` replaced by ``new`` (the others untouched)."""
+    values = col.astype(object).copy()
+    values[where.to_numpy()] = new.to_numpy(dtype=object)
+    return values
+
+
+def _text_cells(col: pd.Series) -> tuple[pd.Series | None, pd.Series | None]:
+    """Which cells of ``col`` hold text, and the column as text ("" elsewhere); (None, None)
+    for a column that cannot hold text."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        col = col.astype(object)
+    if col.dtype == object:
+        is_text = col.map(lambda v: isinstance(v, str)).astype(bool)
+        return is_text, col.where(is_text, "").astype("string")
+    if pd.api.types.is_string_dtype(col.dtype):
+        return col.notna().astype(bool), col.astype("string").fillna("")
+    return None, None
+
+
+def write_csv(table: pd.DataFrame, path: str | Path | None = None, float_format: str | None = None) -> str | None:
+    """The CSV writer of every CSV rollstats writes: formulas neutralised line by line
+    (:func:`neutralise_formulas`), every field holding a CR or LF quoted, ``\\n`` after each
+    record, UTF-8. Cells are written as they are (see :func:`to_csv` for dates and NA);
+    ``float_format`` as in pandas (e.g. ``"%g"``). Returns the text when ``path`` is None, else
+    writes ``path`` (in blocks of rows) and returns None.
+
+    >>> print(write_csv(pd.DataFrame({"note": ["ok\\r=1+1", "x"], "s": [60, 90]})).replace("\\r", "<CR>"))
+    note,s
+    "ok<CR>'=1+1",60
+    x,90
+    <BLANKLINE>
+    """
+    if path is None:
+        return _render(neutralise_formulas(table), True, float_format)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        for first in range(0, max(len(table), 1), _CSV_ROWS):
+            block = table.iloc[first: first + _CSV_ROWS]
+            handle.write(_render(neutralise_formulas(block), first == 0, float_format))
+    return None
+
+
+def _render(table: pd.DataFrame, header: bool, float_format: str | None) -> str:
+    """pandas' CSV text of ``table``, with CR and LF inside a field always quoted.
+
+    Python's csv writer quotes a field holding a character of the record terminator only; so
+    where some field holds a CR, the block is written with ``\\r\\n`` between records (which
+    quotes CR and LF alike) and each record end outside quotes becomes ``\\n`` again.
+    """
+    text = table.to_csv(index=False, header=header, lineterminator="\n", float_format=float_format)
+    if "\r" not in text:
+        return text
+    text = table.to_csv(index=False, header=header, lineterminator="\r\n", float_format=float_format)
+    parts = text.split("\r\n")
+    out, inside = [parts[0]], parts[0].count('"') % 2 == 1
+    for part in parts[1:]:
+        # every '"' the writer puts out is part of a pair, so an odd count so far means "in a field"
+        out.append(("\r\n" if inside else "\n") + part)
+        inside ^= part.count('"') % 2 == 1
+    return "".join(out)
+
+
 def to_csv(table: pd.DataFrame, path: str | Path | None = None) -> str | None:
-    """CSV for people: dates as text, formulas neutralised. Returns the text when ``path`` is None."""
-    safe = neutralise_formulas(plain(table))
-    return safe.to_csv(path, index=False) if path is not None else safe.to_csv(index=False)
+    """CSV for people: dates as text, NA as an empty cell, written by :func:`write_csv`.
+    Returns the text when ``path`` is None.
+
+    >>> to_csv(pd.DataFrame({"night": pd.to_datetime(["2026-03-03"]), "who": ["@x"]}))
+    "night,who\\n2026-03-03,'@x\\n"
+    """
+    return write_csv(plain(table), path)
+
+
+def terminal_text(text: str, keep_newlines: bool = False) -> str:
+    """``text`` fit for a terminal: control characters shown escaped (``\\x1b``, ``\\n``,
+    ``\\u202e``), so that data cannot move the cursor, clear the screen, set a link or reorder
+    what is shown. ``keep_newlines`` leaves line feeds as they are (text of several lines).
+
+    >>> print(terminal_text("S1\\x1b[2J\\tx\\u202e"))
+    S1\\x1b[2J\\tx\\u202e
+    """
+    def shown(match: re.Match) -> str:
+        char = match.group()
+        if keep_newlines and char == "\n":
+            return char
+        return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+    return _CONTROL.sub(shown, text)
+
+
+def terminal_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` whose text cells and column names pass through :func:`terminal_text`.
+
+    >>> terminal_safe(pd.DataFrame({"id\\x07": ["\\x1b]8;;http://x\\x07a", "ok"], "n": [1, 2]})).to_dict("list")
+    {'id\\\\x07': ['\\\\x1b]8;;http://x\\\\x07a', 'ok'], 'n': [1, 2]}
+    """
+    out = table.copy()
+    for name, col in out.items():
+        is_text, text = _text_cells(col)
+        if is_text is None:
+            continue
+        risky = is_text & text.str.contains(_CONTROL.pattern, regex=True).fillna(False).astype(bool)
+        if risky.any():
+            out[name] = _replaced(col, risky, text[risky].map(terminal_text))
+    out.columns = [terminal_text(str(c)) for c in out.columns]
+    return out
 
 
 def to_xlsx(table: pd.DataFrame, path: str | Path, sheet: str = "rollstats") -> None:

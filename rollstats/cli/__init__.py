@@ -10,6 +10,7 @@ import sys
 import pandas as pd
 
 from ..errors import RollstatsError
+from ..output import terminal_text
 from . import shared
 from .commands import (cmd_alerts, cmd_dashboard, cmd_datadays, cmd_export, cmd_ingest, cmd_inspect, cmd_keygen,
                        cmd_nights, cmd_program, cmd_summary)
@@ -97,7 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pseudonymize", "--pseudonymise", metavar="KEYFILE", required=True,
                    help="key file (`rollstats keygen KEYFILE`): subject ids become HMAC-SHA256 pseudonyms")
     p.add_argument("-o", "--output", metavar="OUT.csv|.xlsx|.parquet", required=True)
-    p.add_argument("--keep-notes", action="store_true", help="keep the free-text notes (default: left out)")
+    p.add_argument("--keep-notes", action="store_true", help="keep the free-text notes (default: left out); "
+                   "the same as --keep notes")
+    p.add_argument("--keep", action="append", default=[], metavar="COLUMN", help="keep this column as it is "
+                   "(free text such as notes or region_label is emptied by default; repeat for more)")
     p.add_argument("--length", type=int, default=16, help="hex digits of a pseudonym (default 16 = 64 bits)")
     p.add_argument("--subject", metavar="ID", help="subject id for exports that name nobody")
     p.set_defaults(func=cmd_export)
@@ -113,6 +117,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tz", metavar="ZONE", help="IANA time zone for times without a UTC offset")
     p.add_argument("--reports", metavar="DIR", help="folder the report button writes into "
                    "(default: the current folder)")
+    p.add_argument("--cull-after", type=int, metavar="SECONDS", help="shut a page's kernel down at most "
+                   "SECONDS after the page went away (default 60, at least 10)")
     p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("program", help="print the rules in force")
@@ -133,12 +139,12 @@ def main(argv: list[str] | None = None) -> int:
                 raise RollstatsError(f"--until {args.until!r} is not a date (use YYYY-MM-DD)") from None
         return args.func(args)
     except RollstatsError as exc:
-        print(f"rollstats: error: {exc}", file=sys.stderr)
+        print(f"rollstats: error: {terminal_text(str(exc))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not an error
         return 0
     except OSError as exc:
-        print(f"rollstats: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"rollstats: error: {terminal_text(str(exc.filename or ''))}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("rollstats: interrupted", file=sys.stderr)

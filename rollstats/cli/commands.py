@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import RollstatsError
 from ..metrics import alerts, audit, data_days
-from ..output import to_csv
+from ..output import terminal_safe, terminal_text, to_csv
 from ..program import load_program
 from ..report import key_columns, write_report
 
@@ -33,12 +33,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         import json
         sys.stdout.write(json.dumps(result.report.to_dict()) + "\n")
     else:
-        print(result.report)
+        print(terminal_text(str(result.report), keep_newlines=True))
         if not (read["activity"] == "rolling").any():
             print("no rolling found in these files")
         if len(result.rejects) and not args.rejects:
             print(f"{len(result.rejects)} refused rows: write them with --rejects FILE.csv; first ones:")
-            print(result.rejects.head(5).to_string(index=False))
+            print(terminal_safe(result.rejects.head(5)).to_string(index=False))
     return 0
 
 
@@ -77,7 +77,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_nights(args: argparse.Namespace) -> int:
     program, result = _load(args)
     if args.subject is not None and not (result.segments["subject_id"] == args.subject).any():
-        known = ", ".join(sorted(result.segments["subject_id"].unique())[:10])
+        known = ", ".join(terminal_text(str(s)) for s in sorted(result.segments["subject_id"].unique())[:10])
         raise RollstatsError(f"no subject {args.subject!r} in these files (some there are: {known})")
     table = audit(result.segments, program, until=args.until, subject=args.subject)
     _emit(table, args.format, args.output, table[["subject_id", "night", "rule", "passed", "message"]])
@@ -95,7 +95,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
     if args.tz and not known_zone(args.tz):
         raise RollstatsError(f"--tz {args.tz!r} is not an IANA time zone (e.g. Europe/Berlin)")
-    return serve(args.path, port=args.port, tz=args.tz, reports=args.reports)
+    return serve(args.path, port=args.port, tz=args.tz, reports=args.reports, cull_after=args.cull_after)
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
@@ -112,13 +112,21 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ..privacy import read_key, write_export
+    import warnings
 
-    key = read_key(args.pseudonymize)
+    from ..privacy import FREE_TEXT_COLUMNS, KeyFileWarning, read_key, write_export
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", KeyFileWarning)
+        key = read_key(args.pseudonymize)
+    for warning in caught:
+        print(f"rollstats: warning: {warning.message}", file=sys.stderr)
     _, result = _load(args)
-    shared = write_export(result.segments, args.output, key, keep_notes=args.keep_notes, length=args.length)
+    keep = [*args.keep, *(["notes"] if args.keep_notes else [])]
+    shared = write_export(result.segments, args.output, key, length=args.length, keep=keep)
+    emptied = [c for c in FREE_TEXT_COLUMNS if c in shared and c not in keep]
     print(f"{len(shared)} segments of {shared['subject_id'].nunique()} subjects written to {args.output} "
-          f"(pseudonymous ids{'' if args.keep_notes else ', notes left out'})", file=sys.stderr)
+          f"(pseudonymous ids{', emptied: ' + ', '.join(emptied) if emptied else ''})", file=sys.stderr)
     return 0
 
 

@@ -2,7 +2,8 @@
 
 The encoding (UTF-8 with or without a BOM, UTF-16 with a BOM, Windows-1252 / Latin-1), the
 delimiter (``,`` ``;`` tab ``|``) and a decimal comma (``60,5``) are sniffed by
-:mod:`rollstats.io.text`; with a decimal comma the number columns are read as ``60.5``.
+:mod:`rollstats.io.text`; with a decimal comma the number columns are read as ``60.5``. Rows
+too wide and broken quoting are refused by the sniffer, before the parse (:mod:`.csvguard`).
 """
 from __future__ import annotations
 

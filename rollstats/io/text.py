@@ -12,6 +12,10 @@ This module guesses each of the three from the bytes, and reads the table as tex
   same number of fields (more than one), the most fields winning a tie.
 - **decimal**: ``,`` when the delimiter is not a comma and cells like ``60,5`` appear while
   none like ``60.5`` do; else ``.``.
+
+:func:`sniff` also runs the checks of :mod:`rollstats.io.csvguard` before any parse: a line of
+more than 1,000 cells, or a quoted cell never closed (or closed lines later inside a cell), is
+refused with its line.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import IngestError
+from .csvguard import check
 
 #: Delimiters tried, in order of preference on a tie.
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
@@ -177,6 +182,7 @@ def sniff(path: str | Path, encoding: str | None = None, delimiter: str | None =
         sample = handle.read(_SAMPLE_BYTES)
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample)
     delimiter = delimiter or sniff_delimiter(text.lstrip("\ufeff"), names)
+    check(path, encoding, delimiter)  # before any parse: a line of 10^5 cells, a cell left open
     try:
         head = _read(path, Dialect(encoding, delimiter), nrows=50)
     except IngestError:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import nights
-from ..output import neutralise_formulas
+from ..output import write_csv
 from .core import REGION_WORDS, Plan, PlanError, _window, plan_segments, project
 from ..program import Program
 
@@ -109,7 +109,7 @@ def plan_to_csv(plan: Plan, path: str | Path | None = None, program: Program | N
                           "duration_s": seg["duration_s"], "region": seg["region"], "side": seg["side"],
                           "activity": seg["activity"], "hold_count": seg["hold_count"].astype("Int64"),
                           "hold_s": seg["hold_s"]})
-    text = neutralise_formulas(table).to_csv(index=False, lineterminator="\n", float_format="%g")
+    text = write_csv(table, float_format="%g")
     if path is not None:
         Path(path).write_text(text, encoding="utf-8", newline="")
     return text
