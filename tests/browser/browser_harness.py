@@ -1,6 +1,7 @@
 """What the browser tests and the screenshot scripts share: start ``rollstats dashboard`` as a user
-would (or Voila on one of the notebooks), open Debian's Chromium with Playwright, record every
-JavaScript error of the page, wait for a widget's figures and save the page as a PNG.
+would (or Voila on one of the notebooks, behind a token as the dashboard is), find the kernels a
+server runs, open Debian's Chromium with Playwright, record every JavaScript error of the page,
+wait for a widget's figures and save the page as a PNG.
 
 Chromium is Debian's (``apt-get install chromium``; ``bash .ci/run`` installs it), never a
 browser downloaded by ``playwright install``. ``ROLLSTATS_CHROMIUM`` names another binary.
@@ -17,9 +18,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
-from rollstats.dashboard import environment, free_port, voila_command, wait_ready
+import psutil
+
+from rollstats.dashboard import address, environment, free_port, new_token, voila_command, wait_ready
 
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -44,9 +47,14 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
 
 
+#: the kernel's id in its connection file, on an ipykernel's command line: ``-f .../kernel-ID.json``
+_KERNEL_FILE = re.compile(r"kernel-([0-9a-f-]{36})\.json$")
+
+
 class Server:
-    """A command that serves on ``127.0.0.1:port``, in its own session (it and the kernels it
-    starts), its stderr in ``log``, until :meth:`stop`. Subclasses start it and call :meth:`_wait_ready`.
+    """A command that serves on ``127.0.0.1:port``, in its own session, its stderr in ``log``, until
+    :meth:`stop`. Subclasses start it, call :meth:`_wait_ready` and set ``url``, the address to
+    open (token included).
     """
 
     name = "the server"  #: in messages
@@ -54,7 +62,7 @@ class Server:
 
     def __init__(self, command: list[str], port: int, *, cwd, logdir, stdout=None, env=None):
         self.port = port
-        self.url = f"http://127.0.0.1:{port}/"
+        self.url = address(port)
         self.log_path = Path(logdir) / f"{self.log_name}-{port}.log"
         self._log = open(self.log_path, "w", encoding="utf-8")
         self.started = time.monotonic()
@@ -73,6 +81,25 @@ class Server:
             raise RuntimeError(f"{self.name} did not start: {exc}\n{self.log}") from exc
         self.ready_s = time.monotonic() - self.started
 
+    def kernels(self) -> dict[str, psutil.Process]:
+        """The kernels the server runs right now, by kernel id: its descendant processes running
+        ``ipykernel_launcher`` (each kernel has a session of its own, so not the process group)."""
+        found = {}
+        try:
+            children = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return found
+        for child in children:
+            try:
+                command = child.cmdline()
+            except (psutil.NoSuchProcess, psutil.ZombieProcess):
+                continue
+            if "ipykernel_launcher" in " ".join(command):
+                ids = [m.group(1) for arg in command if (m := _KERNEL_FILE.search(arg))]
+                if ids:
+                    found[ids[0]] = child
+        return found
+
     @property
     def log(self) -> str:
         if not self._log.closed:
@@ -81,14 +108,18 @@ class Server:
 
     def stop(self, timeout: float = 15.0) -> int | None:
         """SIGTERM (Voila, and ``rollstats dashboard`` with it, shut their kernels down and exit);
-        kill the group if it hangs. (Not SIGINT: a background job, as under some CI runners, ignores it.)"""
+        kill the group if it hangs, and any kernel left. (Not SIGINT: a background job, as under
+        some CI runners, ignores it.)"""
         if self.process.poll() is None:
+            kernels = list(self.kernels().values())
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+            for kernel in psutil.wait_procs(kernels, timeout=5)[1]:
+                kernel.kill()
         self._log.close()
         return self.process.returncode
 
@@ -96,7 +127,8 @@ class Server:
 class Dashboard(Server):
     """``python -m rollstats dashboard ARGS...``, run in ``workdir``, until :meth:`stop`.
 
-    ``url`` is the address the command printed; ``log`` holds Voila's output (stderr).
+    ``url`` is the address the command printed (with its token), ``token`` the token;
+    ``log`` holds Voila's output (stderr).
     """
 
     name, log_name = "rollstats dashboard", "dashboard"
@@ -110,6 +142,7 @@ class Dashboard(Server):
         threading.Thread(target=self._read, daemon=True).start()
         self._wait_ready(timeout, lambda: self._address_printed(timeout))
         self.url = re.search(r"https?://\S+", "".join(self.lines)).group(0)
+        self.token = parse_qs(urlparse(self.url).query).get("token", [""])[0]
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -124,17 +157,22 @@ class Dashboard(Server):
 
 class VoilaNotebook(Server):
     """``python -m voila NOTEBOOK --no-browser --port=N --Voila.ip=127.0.0.1 ...`` (the command
-    :func:`rollstats.dashboard.voila_command` builds) on a free loopback port, run in ``cwd``
-    (a relative ``notebook`` is relative to it); the log goes to ``logdir``."""
+    :func:`rollstats.dashboard.voila_command` builds) on a free loopback port, behind a new token
+    (``url`` carries it), run in ``cwd`` (a relative ``notebook`` is relative to it); the log goes
+    to ``logdir``."""
 
     name, log_name = "Voila", "voila"
 
     def __init__(self, notebook: str | os.PathLike, *, cwd: str | os.PathLike, logdir: str | os.PathLike,
                  timeout: float = 90.0):
         port = free_port()
+        self.token = new_token()
         # environment(): Voila finds rollstats' page template (no stylesheets from the internet)
-        super().__init__(voila_command(notebook, port), port, cwd=cwd, logdir=logdir, env=environment())
+        # and reads the token
+        super().__init__(voila_command(notebook, port), port, cwd=cwd, logdir=logdir,
+                         env=environment(token=self.token))
         self._wait_ready(timeout)
+        self.url = address(port, self.token)
 
 
 @dataclass

@@ -3,8 +3,9 @@
     python3 tests/browser/screenshot_planner.py [OUT.png]
 
 Starts ``python -m voila notebooks/plan_my_sessions.ipynb --no-browser --port=N
---Voila.ip=127.0.0.1`` on a free port, opens the page in Debian's headless Chromium, waits for
-the projected calendar, makes the window as tall as the page and saves the Planner's widget.
+--Voila.ip=127.0.0.1 ...`` on a free port behind a new token, as the dashboard is served, opens
+the page (token in its address) in Debian's headless Chromium, waits for the projected calendar,
+makes the window as tall as the page and saves the Planner's widget.
 """
 from __future__ import annotations
 

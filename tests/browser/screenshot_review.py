@@ -2,8 +2,9 @@
 
     python3 tests/browser/screenshot_review.py [OUT.png]
 
-Starts the dashboard exactly as the README says, opens it in Debian's headless Chromium, waits
-for the three figures, makes the window as tall as the review and saves the whole page.
+Starts the dashboard exactly as the README says, opens the address it prints (with its token) in
+Debian's headless Chromium, waits for the three figures, makes the window as tall as the review
+and saves the whole page.
 """
 from __future__ import annotations
 
