@@ -236,7 +236,7 @@ def test_xlsx_bomb_is_refused_before_openpyxl_opens_it(tmp_path, monkeypatch):
     def must_not_open(*args, **kwargs):
         raise AssertionError("openpyxl was reached")
 
-    monkeypatch.setattr(xlsxfile.pd, "read_excel", must_not_open)
+    monkeypatch.setattr(xlsxfile.openpyxl, "load_workbook", must_not_open)
     message = refused_fast(lambda: xlsxfile.read(path), "possible zip bomb")
     assert message.startswith(str(path)) and "xl/worksheets/sheet1.xml" in message
     refused_fast(lambda: load(path), "sessions.xlsx: refused as a possible zip bomb")

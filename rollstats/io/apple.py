@@ -1,8 +1,9 @@
 """Apple Health exports: the ``export.xml`` file, or the ``export.zip`` the Health app writes.
 
-The export is read as a stream (``defusedxml`` iterparse, each top-level element dropped once
-read), so memory stays flat on a file of several gigabytes; a zip member is streamed from the
-archive through :mod:`rollstats.io.safezip`, never extracted.
+The export is read as a stream of tags (:mod:`rollstats.io.xmlguard`): no element tree is
+built, each entry's attributes are read as it starts and nothing else of it is kept, so memory
+stays flat on a file of several gigabytes, however deep or wide its elements; a zip member is
+streamed from the archive through :mod:`rollstats.io.safezip`, never extracted.
 
 What becomes a segment
     ``Workout`` elements whose ``workoutActivityType`` is listed in ``apple_types.toml`` (next
@@ -32,7 +33,10 @@ Safety
     Apple's file opens with an internal DTD (element and attribute declarations), which is
     accepted. Any entity declaration (the billion-laughs bomb, external entities) and any
     external DTD are refused with an :class:`~rollstats.errors.IngestError` naming the file,
-    before anything is expanded or fetched.
+    before anything is expanded or fetched. So are elements nested deeper than
+    :data:`~rollstats.io.xmlguard.MAX_DEPTH`, more than :data:`MAX_ENTRY_ELEMENTS` elements
+    inside one entry, and a tag (or comment, or declaration) longer than
+    :data:`~rollstats.io.xmlguard.MAX_TOKEN_BYTES`: none of these occurs in a real export.
 """
 from __future__ import annotations
 
@@ -42,15 +46,11 @@ from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Mapping
-from xml.etree.ElementTree import ParseError
 
 import pandas as pd
-from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import DefusedXMLParser
-from defusedxml.ElementTree import iterparse as _iterparse
 
 from ..errors import IngestError, RollstatsError
-from . import safezip
+from . import safezip, xmlguard
 from .base import RawTable
 
 #: Members of an ``export.zip`` that hold the export, in order of preference.
@@ -72,6 +72,9 @@ _OTHER_WORKOUTS = "apple workouts of other types"
 _OTHER_ENTRIES = "apple other entries"
 _HEADER = {"ExportDate", "Me"}
 _PROGRESS_STEP = 1 << 20  # report progress every MiB read
+#: At most this many elements inside one entry (a child of ``<HealthData>``, such as a workout
+#: with its events and metadata; real ones hold tens to hundreds).
+MAX_ENTRY_ELEMENTS = 100_000
 
 
 class AppleTypesError(RollstatsError, ValueError):
@@ -213,69 +216,64 @@ def _throttled(on_progress: Callable[[int, int], None] | None, total: int) -> Ca
     return report
 
 
-def _refuse_external_dtd():
-    """A DOCTYPE handler: an internal subset is fine, a SYSTEM or PUBLIC one is refused."""
-    def handler(name, system_id, public_id, has_internal_subset):
-        if system_id or public_id:
-            raise DTDForbidden(name, system_id, public_id)
-    return handler
+class _Export(xmlguard.Walker):
+    """Walks ``<HealthData>``: an entry (a child of the root) is read by its attributes as it
+    starts; nothing else of it is kept, and at most ``max_entry_elements`` elements may nest in it."""
+
+    def __init__(self, what: str, kinds: dict[str, str], max_entry_elements: int):
+        super().__init__(what)
+        self.kinds = kinds
+        self.max_entry_elements = max_entry_elements
+        self.rows: dict[str, list] = {c: [] for c in ("start", "end", "duration_s", "activity", "notes")}
+        self.positions: list[int] = []
+        self.passed: Counter[str] = Counter()
+        self.workouts = 0
+        self.inside = 0  # elements read so far inside the current entry
+        self.rooted = False
+
+    def enter(self, tag: str, attrs: list[str]) -> None:
+        if self.depth > 2:
+            self.inside += 1
+            if self.inside > self.max_entry_elements:
+                raise IngestError(f"{self.what}: refused: more than {self.max_entry_elements} elements "
+                                  f"inside one <{xmlguard.shown(self.entry)}> (no Apple export holds that many)")
+            return
+        if self.depth == 1:
+            self.rooted = True
+            if tag != "HealthData":
+                raise IngestError(f"{self.what}: not an Apple Health export (the XML starts "
+                                  f"with <{xmlguard.shown(tag)}>, not <HealthData>)")
+            return
+        self.inside = 0
+        self.entry = tag
+        if tag == "Workout":
+            self.workouts += 1
+            attrib = xmlguard.attributes(attrs)
+            activity = self.kinds.get(attrib.get("workoutActivityType", ""))
+            if activity is None:
+                self.passed[_OTHER_WORKOUTS] += 1
+                return
+            start, end, seconds = _times(attrib)
+            rows = self.rows
+            rows["start"].append(start)
+            rows["end"].append(end)
+            rows["duration_s"].append(seconds)
+            rows["activity"].append(activity)
+            rows["notes"].append(_note(attrib))
+            self.positions.append(self.workouts)
+        elif tag in _PASSED:
+            self.passed[_PASSED[tag]] += 1
+        elif tag not in _HEADER:
+            self.passed[_OTHER_ENTRIES] += 1
 
 
 def _parse(stream, source: Path, subject: str, kinds: dict[str, str]) -> RawTable:
-    """Walk the top-level elements of ``<HealthData>``; keep wanted workouts, count the rest."""
-    parser = DefusedXMLParser(forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    parser.parser.StartDoctypeDeclHandler = _refuse_external_dtd()
-    columns = ("start", "end", "duration_s", "activity", "notes")
-    rows: dict[str, list] = {c: [] for c in columns}
-    positions: list[int] = []
-    passed: Counter[str] = Counter()
-    workouts = 0
-    depth = 0
-    root = None
-    try:
-        for event, elem in _iterparse(stream, events=("start", "end"), parser=parser):
-            if event == "start":
-                depth += 1
-                if root is None:
-                    root = elem
-                    if elem.tag != "HealthData":
-                        raise IngestError(f"{source}: not an Apple Health export (the XML starts "
-                                          f"with <{elem.tag}>, not <HealthData>)")
-                continue
-            depth -= 1
-            if depth != 1:
-                continue
-            tag = elem.tag
-            if tag == "Workout":
-                workouts += 1
-                activity = kinds.get(elem.get("workoutActivityType", ""))
-                if activity is None:
-                    passed[_OTHER_WORKOUTS] += 1
-                else:
-                    start, end, seconds = _times(elem)
-                    rows["start"].append(start)
-                    rows["end"].append(end)
-                    rows["duration_s"].append(seconds)
-                    rows["activity"].append(activity)
-                    rows["notes"].append(_note(elem))
-                    positions.append(workouts)
-            elif tag in _PASSED:
-                passed[_PASSED[tag]] += 1
-            elif tag not in _HEADER:
-                passed[_OTHER_ENTRIES] += 1
-            root.clear()  # forget what was read: memory stays flat however long the file
-    except EntitiesForbidden:
-        raise IngestError(f"{source}: refused: the XML declares an entity; rollstats never "
-                          "expands entities (entity bombs, external entities)") from None
-    except (ExternalReferenceForbidden, DTDForbidden):
-        raise IngestError(f"{source}: refused: the XML refers to an external document "
-                          "(external DTD or entity); rollstats never fetches one") from None
-    except DefusedXmlException as exc:  # pragma: no cover - any other defusedxml refusal
-        raise IngestError(f"{source}: refused: unsafe XML ({type(exc).__name__})") from None
-    except ParseError as exc:
-        raise IngestError(f"{source}: not well-formed XML ({exc})") from None
-    if root is None:
+    """Walk the entries of ``<HealthData>``; keep wanted workouts, count the rest."""
+    walker = _Export(str(source), kinds, MAX_ENTRY_ELEMENTS)
+    xmlguard.walk(xmlguard.chunks(stream), walker)
+    if not walker.rooted:
         raise IngestError(f"{source}: the file is empty (no <HealthData> element)")
+    rows, positions = walker.rows, walker.positions
     frame = pd.DataFrame({
         "subject_id": pd.Series([subject] * len(positions), dtype="string"),
         "start": pd.Series(rows["start"], dtype="string"),
@@ -285,28 +283,28 @@ def _parse(stream, source: Path, subject: str, kinds: dict[str, str]) -> RawTabl
         "activity": pd.Series(rows["activity"], dtype="string"),
         "notes": pd.Series(rows["notes"], dtype="string"),
     })
-    return RawTable(frame, source_row=pd.Series(positions, dtype="int64"), passed_over=dict(passed))
+    return RawTable(frame, source_row=pd.Series(positions, dtype="int64"), passed_over=dict(walker.passed))
 
 
-def _times(elem) -> tuple[str | None, str | None, float | None]:
+def _times(attrib: dict[str, str]) -> tuple[str | None, str | None, float | None]:
     """(start text, end text or None, seconds or None): the end only where no duration is read."""
-    start = elem.get("startDate")
+    start = attrib.get("startDate")
     seconds = None
-    factor = DURATION_UNITS.get((elem.get("durationUnit") or "").strip().lower())
+    factor = DURATION_UNITS.get((attrib.get("durationUnit") or "").strip().lower())
     if factor is not None:
         try:
-            seconds = float(elem.get("duration", "")) * factor
+            seconds = float(attrib.get("duration", "")) * factor
         except ValueError:
             seconds = None
         if seconds is not None and seconds != seconds:  # NaN
             seconds = None
-    end = None if seconds is not None else elem.get("endDate")
+    end = None if seconds is not None else attrib.get("endDate")
     return start, end, seconds
 
 
-def _note(elem) -> str:
-    kind = elem.get("workoutActivityType", "").removeprefix("HKWorkoutActivityType")
-    app = elem.get("sourceName")
+def _note(attrib: dict[str, str]) -> str:
+    kind = attrib.get("workoutActivityType", "").removeprefix("HKWorkoutActivityType")
+    app = attrib.get("sourceName")
     return f"Apple Health {kind}" + (f" ({app})" if app else "")
 
 
