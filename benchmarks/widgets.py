@@ -9,13 +9,12 @@ observers run synchronously, so the setter returns when they are done):
 
 - ``dates``: a new date range (random, 4 weeks to a year, never seen before): slice the
   subject's tables, key figures, mistakes, night list and audit, and the three figures (kept
-  drawn by :class:`rollstats.views.LiveReviewFigures`: only what changes is drawn again: the
-  veils over the other nights of the calendar and the timeline, the body map's shading);
+  drawn by :class:`rollstats.render.Pictures`: only what changes is drawn again, by
+  :class:`rollstats.render.LiveFigure`: the veils over the other nights of the calendar and the
+  timeline, the body map's shading);
 - ``dates, text only``: the same changes on a review without figures (``figures=False``);
-- ``dates, zlib deflate`` and ``dates, texts laid out twice``: the same changes on a review
-  whose pictures are deflated by zlib instead of ISA-L, or whose figures draw on matplotlib's
-  own Agg canvas (each text laid out to measure it, then again to draw it) instead of
-  :class:`rollstats.plots.textcache.TextKeepingCanvas`: what each of the two saves;
+- ``dates, zlib deflate``: the same changes on a review whose pictures are deflated by zlib
+  instead of ISA-L: what ISA-L saves;
 - ``dates, seen before``: ranges shown before (the PNGs are kept);
 - ``night``: another night for the audit (no figure depends on it);
 - ``subject, first visit`` / ``subject, again``: switching subject (tables computed and figures
@@ -29,7 +28,7 @@ The Planner is timed on a plan of a year (52 weeks, the default plan otherwise):
 
 - ``planner: seconds``: moving a seconds slider: the plan projected through the metrics anew
   (its segments, nights, windows), its warnings, the maintenance schedule and the calendar
-  (kept drawn by :class:`rollstats.plots.calendar.LiveCalendar`);
+  (kept drawn by :class:`rollstats.render.Pictures`);
 - ``planner: hold``: moving the hold slider: only the segments' holds and the warnings (holds
   change no night, so the nights, windows and calendar are kept);
 - ``planner, naive``: the same projection with the calendar built anew and saved with a tight
@@ -37,7 +36,8 @@ The Planner is timed on a plan of a year (52 weeks, the default plan otherwise):
 
 Wall-clock medians are printed with the CPU time of this process (steadier on a busy
 machine), the wall median's ratio to the 100 ms target and the CPU median's ratio to the naive
-redraw's (the review's, or the planner's for its rows).
+redraw's (the review's, or the planner's for its rows). The first line names the versions of
+Python and matplotlib (text is drawn glyph by glyph in Python from matplotlib 3.11 on).
 
 Run: ``python benchmarks/widgets.py [--repeat N] [--dpi D]``.
 """
@@ -46,6 +46,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import platform
 import statistics
 import tempfile
 import time
@@ -56,9 +57,9 @@ from pathlib import Path
 import numpy as np
 
 import ipywidgets as W
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+import matplotlib
 
-import rollstats.plots.live as live
+import rollstats.render.png as render_png
 from rollstats.datasets import generate_cohort
 from rollstats.metrics import nights as nights_table
 from rollstats.metrics.cohort import region_side_seconds
@@ -97,17 +98,14 @@ def ranges(options: list, n: int, rng: np.random.Generator) -> list[tuple]:
 
 
 @contextlib.contextmanager
-def without(what: str):
-    """Inside: live figures made and pictures encoded as before the widgets' speed-ups (``what``:
-    ``zlib``, the PNG deflate of the standard library; ``agg``, matplotlib's own Agg canvas)."""
-    name, replacement = {"zlib": ("isal_zlib", types.SimpleNamespace(compress=zlib.compress)),
-                         "agg": ("TextKeepingCanvas", FigureCanvasAgg)}[what]
-    kept = getattr(live, name)
-    setattr(live, name, replacement)
+def zlib_deflate():
+    """Inside: pictures deflated by the standard library's zlib instead of ISA-L."""
+    kept = render_png.isal_zlib
+    render_png.isal_zlib = types.SimpleNamespace(compress=zlib.compress)
     try:
         yield
     finally:
-        setattr(live, name, kept)
+        render_png.isal_zlib = kept
 
 
 def naive_redraw(review: PatientReview, first, last, dpi: float) -> None:
@@ -135,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         path = subject_year(Path(folder))
         review = PatientReview(dpi=args.dpi)
         wall, cpu = timed(lambda: review.load(path))
+        print(f"Python {platform.python_version()}, matplotlib {matplotlib.__version__}")
         print(f"subject-year: {path.name}, {len(review.segments)} segments, subjects {list(review.subject.options)}; "
               f"load and first draw {wall * 1000:.0f} ms")
         text_only = PatientReview(segments=review.segments, figures=False)
@@ -148,15 +147,14 @@ def main(argv: list[str] | None = None) -> int:
             results.setdefault("dates", []).append(timed(lambda: setattr(review.dates, "value", (first, last))))
             results.setdefault("dates, text only", []).append(
                 timed(lambda: setattr(text_only.dates, "value", (first, last))))
-        for what, label in (("zlib", "dates, zlib deflate"), ("agg", "dates, texts laid out twice")):
-            with without(what):
-                other_review = PatientReview(segments=review.segments, dpi=args.dpi)   # its figures made here
-                for first, last in ranges(options, 3, np.random.default_rng(99)):   # the same warm-up
-                    other_review.dates.value = (first, last)
-                for first, last in chosen:
-                    results.setdefault(label, []).append(
-                        timed(lambda: setattr(other_review.dates, "value", (first, last))))
-            other_review.close()
+        with zlib_deflate():
+            other_review = PatientReview(segments=review.segments, dpi=args.dpi)
+            for first, last in ranges(options, 3, np.random.default_rng(99)):   # the same warm-up
+                other_review.dates.value = (first, last)
+            for first, last in chosen:
+                results.setdefault("dates, zlib deflate", []).append(
+                    timed(lambda: setattr(other_review.dates, "value", (first, last))))
+        other_review.close()
         for first, last in chosen:
             review.dates.value = (options[0], options[-1])
             results.setdefault("dates, seen before", []).append(

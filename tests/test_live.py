@@ -1,6 +1,7 @@
-"""Figures redrawn in part (rollstats.plots.live) and the veils and title of a calendar's range.
+"""Figures to pictures (rollstats.render) and the veils and title of a calendar's range.
 
-Every blitted picture is compared pixel for pixel with a full draw; the veils are compared
+Every blitted picture is compared pixel for pixel with a full draw, and the PNG bytes of the
+one road from a figure to an image with matplotlib's own ``savefig``; the veils are compared
 cell by cell with the nights before and after the range.
 """
 from __future__ import annotations
@@ -14,13 +15,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.path import Path
+from matplotlib.text import Text
 from PIL import Image
 
-from rollstats.plots import plot_calendar
-from rollstats.plots._common import by_gid
-from rollstats.plots.calendar import _cells_before, show_nights
-from rollstats.plots.live import LiveFigure, draw_order, png_bytes
+from rollstats.plots import calendar_drawing
+from rollstats.plots.calendar import cells_before, show_nights
 from rollstats.program import Program
+from rollstats.render import LiveFigure, Pictures, draw_order, figure_png, figure_rgba, png_bytes
 
 from test_plots import nights_frame
 
@@ -48,36 +49,21 @@ def test_an_opaque_picture_is_stored_as_rgb_with_the_same_pixels():
     np.testing.assert_array_equal(np.asarray(image.convert("RGBA")), pixels)
 
 
-# --- TextKeepingCanvas ----------------------------------------------------------------------------
+# --- figure_png: the one road from a figure to PNG bytes --------------------------------------------
 
-def text_figure(words: str) -> Figure:
-    """Texts of every kind the figures use: titles, several lines, rotated, bold, small, not antialiased."""
-    fig = Figure(figsize=(4, 3), dpi=90)
-    ax = fig.add_axes((0.1, 0.15, 0.8, 0.7))
-    fig.suptitle(f"{words}: a title", fontsize=11)
-    ax.text(0.1, 0.8, f"{words}\n120 s", fontsize=7.5, ha="center", va="center")
-    ax.text(0.5, 0.5, "keep rolling", rotation=33, fontweight="bold", fontsize=9)   # a descender, turned
-    ax.text(0.8, 0.2, words, fontsize=6.5, color="white", backgroundcolor="navy", antialiased=False)
-    ax.set_xlabel("nights", fontsize=8)
-    ax.text(0.2, 0.3, r"$\sum s$ math", fontsize=8)   # mathtext goes Agg's usual way
-    return fig
+def decoded(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
 
 
-def test_text_keeping_canvas_draws_the_pixels_of_agg():
-    from rollstats.plots.textcache import TextKeepingCanvas
-
-    kept = TextKeepingCanvas(text_figure("calf"))
-    for words in ("calf", "thigh front", "calf"):   # new words, then words laid out before
-        fig = kept.figure
-        fig.suptitle(f"{words}: a title", fontsize=11)
-        fig.axes[0].texts[0].set_text(f"{words}\n120 s")
-        fig.axes[0].texts[2].set_text(words)
-        kept.draw()
-        plain = FigureCanvasAgg(text_figure(words))
-        plain.draw()
-        np.testing.assert_array_equal(np.asarray(kept.buffer_rgba()), np.asarray(plain.buffer_rgba()))
-    # every plain text laid out once: the title, three lines, the rotated and small ones, the label, ticks
-    assert len(kept.get_renderer().kept) >= 10
+def test_figure_png_gives_the_pixels_of_savefig():
+    fig, *_ = line_figure(np.sin(X))
+    fig.suptitle("a title", fontsize=11)
+    mine = figure_png(fig, dpi=70)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=70)   # matplotlib's own writer, through Pillow
+    np.testing.assert_array_equal(decoded(mine), decoded(buffer.getvalue()))
+    assert decoded(mine).shape == (210, 280, 4) and fig.dpi == 100   # 4 x 3 inches at 70 dpi; dpi left as it was
+    np.testing.assert_array_equal(decoded(mine), figure_rgba(fig, dpi=70))
 
 
 # --- LiveFigure -----------------------------------------------------------------------------------
@@ -116,6 +102,32 @@ def test_live_figure_redraws_the_changing_line_and_what_lies_above_it():
         np.testing.assert_array_equal(blitted, full_draw(line_figure(y)[0], dpi=80), err_msg=f"change {k}")
         live.forget()
         np.testing.assert_array_equal(blitted, live.rgba(), err_msg=f"change {k}, after forget")
+
+
+def text_figure(words: str):
+    """Texts of every kind the figures use: a figure title, several lines, rotated, bold, small, not
+    antialiased, on a coloured box, mathtext; returns the figure and the texts that carry ``words``."""
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_axes((0.1, 0.15, 0.8, 0.7))
+    title = fig.suptitle(f"{words}: a title", fontsize=11)
+    lines = ax.text(0.15, 0.8, f"{words}\n120 s", fontsize=7.5, ha="center", va="center")
+    turned = ax.text(0.45, 0.45, f"keep {words}", rotation=33, fontweight="bold", fontsize=9)
+    boxed = ax.text(0.75, 0.15, words, fontsize=6.5, color="white", backgroundcolor="navy", antialiased=False)
+    ax.set_xlabel("nights", fontsize=8)
+    ax.text(0.2, 0.3, r"$\sum s$ math", fontsize=8)
+    return fig, [title, lines, turned, boxed]
+
+
+def test_texts_redrawn_over_the_kept_pixels_are_those_of_a_full_draw():
+    fig, texts = text_figure("calf")
+    live = LiveFigure(fig, texts, dpi=90, margin_px=40)
+    live.rgba()
+    for words in ("thigh front", "hip", "calf"):   # longer and shorter words, then the first ones again
+        texts[0].set_text(f"{words}: a title")
+        texts[1].set_text(f"{words}\n120 s")
+        texts[2].set_text(f"keep {words}")
+        texts[3].set_text(words)
+        np.testing.assert_array_equal(live.rgba(), full_draw(text_figure(words)[0], dpi=90), err_msg=words)
 
 
 def test_without_redrawing_the_text_above_the_picture_is_wrong():
@@ -204,7 +216,8 @@ def test_draw_order_is_the_order_of_a_full_draw():
     assert order == recorded_order(fig)
     # the lower axes first, patch first, then its children by zorder (stable among equals)
     spines = list(low.spines.values())
-    titles = [low.title, low._left_title, low._right_title]
+    titles = [a for a in low.get_children() if isinstance(a, Text) and a not in low.texts]   # centre, left, right
+    assert len(titles) == 3 and titles[0] is low.title
     expected_low = [low.patch, rect, low.xaxis, low.yaxis, line, *spines, *titles, txt]   # titles: zorder 3
     assert order[:len(expected_low)] == expected_low
     assert order.index(top.patch) == len(expected_low)
@@ -227,7 +240,7 @@ def covered(corners, n_weeks) -> set:
 def test_cells_before_covers_exactly_the_earlier_cells(n_weeks):
     for col in range(n_weeks):
         for row in range(7):
-            corners = _cells_before(col, row)
+            corners = cells_before(col, row)
             expect = {(c, r) for c in range(n_weeks) for r in range(7) if 7 * c + r < 7 * col + row}
             assert covered(corners, n_weeks) == expect, (col, row)
             assert (corners == []) == (not expect)
@@ -243,22 +256,21 @@ def test_veils_cover_the_cells_outside_the_range(figures, start, n):
     n_weeks = (nights.iloc[-1] - monday).days // 7 + 1
     cells = {(c, r): 7 * c + r for c in range(n_weeks) for r in range(7)}
 
-    def check(fig, lo, hi):
+    def check(calendar, lo, hi):
         i_lo, i_hi = (nights.iloc[lo] - monday).days, (nights.iloc[hi] - monday).days
-        for gid, expect in (("veil_before", {k for k, v in cells.items() if v < i_lo}),
-                            ("veil_after", {k for k, v in cells.items() if v > i_hi})):
-            veil = by_gid(fig, gid)
-            assert veil.get_visible() == bool(expect), (gid, lo, hi)
+        for side, veil, expect in (("before", calendar.veils[0], {k for k, v in cells.items() if v < i_lo}),
+                                   ("after", calendar.veils[1], {k for k, v in cells.items() if v > i_hi})):
+            assert veil.get_visible() == bool(expect), (side, lo, hi)
             if expect:
-                assert covered(veil.get_xy(), n_weeks) == expect, (gid, lo, hi)
+                assert covered(veil.get_xy(), n_weeks) == expect, (side, lo, hi)
 
-    fig = plot_calendar(t, shown=(nights.iloc[1], nights.iloc[n - 2]))
-    figures(fig)
-    check(fig, 1, n - 2)
+    calendar = calendar_drawing(t, shown=(nights.iloc[1], nights.iloc[n - 2]))
+    figures(calendar.figure)
+    check(calendar, 1, n - 2)
     for lo in range(n):
         for hi in range(lo, n):
-            show_nights(fig.axes[0], t, "a", Program.default(), nights.iloc[lo], nights.iloc[hi])
-            check(fig, lo, hi)
+            show_nights(calendar, t, "a", Program.default(), nights.iloc[lo], nights.iloc[hi])
+            check(calendar, lo, hi)
 
 
 def test_calendar_title_counts_the_range(figures):
@@ -278,8 +290,7 @@ def test_calendar_title_counts_the_range(figures):
                                        "daily phase: 0 of 0 nights at least 60 s; maintenance: 0 of 3"],
     }
     for shown, lines in cases.items():
-        fig = plot_calendar(t, shown=shown)
-        figures(fig)
-        title = by_gid(fig, "calendar_title")
-        assert title is fig._suptitle
-        assert title.get_text().split("\n") == lines, shown
+        calendar = calendar_drawing(t, shown=shown)
+        figures(calendar.figure)
+        assert calendar.title in calendar.figure.texts   # a figure title, from the figure's left edge
+        assert calendar.title.get_text().split("\n") == lines, shown

@@ -17,12 +17,10 @@ from matplotlib.figure import Figure
 import rollstats
 from rollstats.metrics.cohort import (adherence_by_week_since_start, kaplan_meier, region_side_seconds,
                                       time_to_progression, weekly_adherence)
-from rollstats.plots import (leg_seconds, plot_adherence_by_week, plot_adherence_distribution, plot_body_map,
-                             plot_calendar, plot_region_seconds, plot_time_to_progression, plot_timeline,
-                             plot_weekly_adherence)
-from rollstats.plots._common import COLOURS, by_gid
+from rollstats.plots import (COLOURS, leg_seconds, plot_adherence_by_week, plot_adherence_distribution,
+                             plot_body_map, plot_calendar, plot_region_seconds, plot_time_to_progression,
+                             plot_timeline, plot_weekly_adherence, show_timeline_nights, timeline_drawing)
 from rollstats.plots.calendar import compliant_levels
-from rollstats.plots.timeline import show_timeline_nights
 from rollstats.program import Program
 
 from metrics_helpers import row, segments
@@ -172,11 +170,13 @@ def test_timeline_fades_the_nights_outside_a_range_in_every_panel(figures):
     # nights 2 to 11 Mar 2026; range 4 to 6 Mar: veils over the
     # half-nights' span 1 Mar 12:00 to 3 Mar 12:00 and 6 Mar 12:00 to 11 Mar 12:00, in each panel
     t = nights_frame([100, 0, 70, 0, 0, 90, 0, 0, 60, 0], start="2026-03-02")
-    fig = plot_timeline(t, shown=("2026-03-04", "2026-03-06"))
+    timeline = timeline_drawing(t, shown=("2026-03-04", "2026-03-06"))
+    fig = timeline.figure
     figures(fig)
     day = matplotlib.dates.date2num
-    for name in ("seconds", "total", "phase"):
-        before, after = (by_gid(fig, f"{side}:{name}") for side in ("veil_before", "veil_after"))
+    assert [ax for ax, _, _ in timeline.veils] == fig.axes
+    for (ax, before, after), name in zip(timeline.veils, ("seconds", "total", "phase")):
+        assert ax.get_label() == name and before in ax.patches and after in ax.patches
         assert (before.get_x(), before.get_x() + before.get_width()) == pytest.approx(
             (day(pd.Timestamp("2026-03-01 12:00")), day(pd.Timestamp("2026-03-03 12:00"))))
         assert (after.get_x(), after.get_x() + after.get_width()) == pytest.approx(
@@ -185,7 +185,7 @@ def test_timeline_fades_the_nights_outside_a_range_in_every_panel(figures):
     for ax in fig.axes:   # the panels still span the whole observation
         assert ax.get_xlim() == pytest.approx((day(pd.Timestamp("2026-03-01 12:00")), day(pd.Timestamp("2026-03-11 12:00"))))
     # the whole observation shown: nothing faded
-    show_timeline_nights(fig, "2026-03-02", "2026-03-11")
+    show_timeline_nights(timeline, "2026-03-02", "2026-03-11")
     assert not any(p.get_visible() for ax in fig.axes for p in ax.patches if p.get_gid().startswith("veil"))
 
 

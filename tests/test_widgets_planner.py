@@ -208,20 +208,23 @@ def test_the_calendar_kept_drawn_shows_each_plan_as_a_fresh_calendar(plan, tmp_p
     from rollstats.plots import plot_calendar
     from test_widgets_review import drawing
 
+    from rollstats.plots.calendar import calendar_grid
+
     planner = Planner(plan, folder=tmp_path, figure=True)
     try:
-        calendar = planner._calendar
+        pictures = planner.pictures
         for change in (lambda: setattr(planner.night_boxes[WED], "value", False),   # progression moves
                        lambda: setattr(planner.hold, "value", 5),
                        lambda: setattr(next(iter(planner.sliders.values())), "value", 0)):
             change()
-            live = calendar._kept[1]
+            start, _, _, weeks = calendar_grid(planner.projection.nights["night"])
+            live = pictures.live((start, weeks, planner.program))
             shown = np.asarray(Image.open(io.BytesIO(planner.calendar.value)).convert("RGBA"))
             assert (shown != live.full_rgba()).any(axis=-1).sum() == 0
             assert drawing(live.figure) == drawing(plot_calendar(planner.projection.nights, program=planner.program))
-        assert calendar.redrawn_in_full == 1
+        assert pictures.built == 1
         planner.weeks.value = 6   # other weeks: a new calendar
-        assert calendar.redrawn_in_full == 2
+        assert pictures.built == 2
     finally:
         W.Widget.close_all()
 

@@ -18,7 +18,7 @@ from matplotlib.text import Text
 from PIL import Image
 
 from rollstats.datasets import sample_path
-from rollstats.views import png, review, review_figure
+from rollstats.views import FIGURES, drawing_key, review_figure
 from rollstats.widgets import PatientReview
 
 from test_views_patient import HOSTILE, write_export
@@ -138,7 +138,7 @@ def test_the_report_button_writes_one_escaped_html_file(widget, tmp_path):
     widget.report_dpi = 40  # small figures: faster
     widget.dates.value = (D(2026, 3, 6), D(2026, 3, 12))
     widget.report_button.click()
-    path = tmp_path / "reports" / "rollstats-review-script_alert_1_script-2026-03-06-2026-03-12.html"
+    path = tmp_path / "reports" / "rollstats-review-script_alert_1_script-5c140d35-2026-03-06-2026-03-12.html"
     assert path.is_file()
     assert str(path) in widget.report_status.value and "rs-report-path" in widget.report_status.value
     assert "download=" in widget.report_status.value  # and a data: link for a browser
@@ -210,15 +210,15 @@ def test_figures_kept_drawn_give_the_picture_of_a_full_draw(drawn):
     figure drawn from scratch shows (same texts, same colours; only the layout was fixed earlier)."""
     drawn.subject.value = "s1"
     drawn.dates.value = (D(2026, 3, 3), D(2026, 3, 9))
-    figures = drawn._live
-    for first, last in (("2026-03-04", "2026-03-10"), ("2026-03-05", "2026-03-11"), ("2026-03-03", "2026-03-12"),
-                        ("2026-03-08", "2026-03-08")):
-        view = review(drawn.tables, first, last)
-        for name in ("calendar", "timeline", "bodymap"):
-            live = figures.live(view, name)
-            quick = pixels(figures.png(view, name))
-            assert (quick != live.full_rgba()).any(axis=-1).sum() == 0, (first, last, name)
-            assert drawing(live.figure) == drawing(review_figure(view, name)), (first, last, name)
+    for first, last in ((4, 10), (5, 12), (3, 11), (8, 8)):
+        drawn.dates.value = (D(2026, 3, first), D(2026, 3, last))
+        assert drawn.redrawn == list(FIGURES), (first, last)   # every picture drawn now, on a kept figure
+        for name in FIGURES:
+            live = drawn.pictures.live(drawing_key(drawn.view, name))
+            shown = pixels(getattr(drawn, name).value)
+            assert (shown != live.full_rgba()).any(axis=-1).sum() == 0, (first, last, name)
+            assert drawing(live.figure) == drawing(review_figure(drawn.view, name)), (first, last, name)
+    assert drawn.pictures.built == 2 * 2 + 1   # a calendar and a timeline per subject seen (two), one body map
 
 
 def drawing(fig) -> list:
@@ -234,7 +234,7 @@ def drawing(fig) -> list:
             where = artist.get_path().get_extents(artist.get_patch_transform()).bounds
             return ("patch", artist.get_gid(), tuple(np.round(artist.get_facecolor(), 6)), tuple(np.round(where, 6)))
         return (type(artist).__name__,)
-    shown = [of(t) for t in fig.texts] + [of(t) for t in (fig._suptitle, fig._supxlabel) if t is not None]
+    shown = [of(t) for t in fig.texts]   # the figure's own texts: its title and super labels too
     for ax in fig.axes:
         shown.append(("limits", tuple(np.round(ax.get_xlim(), 6)), tuple(np.round(ax.get_ylim(), 6))))
         shown += [of(a) for a in ax.get_children() if isinstance(a, (Text, AxesImage, Patch))]
@@ -247,6 +247,6 @@ def test_the_report_embeds_the_figures_on_screen(drawn, tmp_path):
     drawn.subject.value = "s1"
     drawn.dates.value = (D(2026, 3, 4), D(2026, 3, 9))
     drawn.report_button.click()
-    text = (tmp_path / "reports" / "rollstats-review-s1-2026-03-04-2026-03-09.html").read_text(encoding="utf-8")
+    text = (tmp_path / "reports" / "rollstats-review-s1-e8bc163c-2026-03-04-2026-03-09.html").read_text(encoding="utf-8")
     for image in (drawn.calendar, drawn.timeline, drawn.bodymap):  # drawn at the report's resolution: reused
         assert base64.b64encode(image.value).decode("ascii") in text

@@ -48,21 +48,3 @@ def one_subject(table: pd.DataFrame, subject: str | None) -> tuple[str, pd.DataF
     if rows.empty:
         raise ValueError(f"no rows for subject {subject!r}")
     return str(subject), rows
-
-
-def by_gid(owner, gid: str):
-    """The first artist with ``gid`` among the children of ``owner`` (a figure or an axes) and theirs.
-
-    >>> fig = Figure()
-    >>> title = fig.subplots().set_title("x", gid="title")
-    >>> by_gid(fig, "title") is title
-    True
-    """
-    for child in owner.get_children():
-        if child.get_gid() == gid:
-            return child
-        if isinstance(child, Axes):
-            found = by_gid(child, gid)
-            if found is not None:
-                return found
-    return None

@@ -35,7 +35,7 @@ _BACK_BANDS = (("thigh_lateral", 0.0, 0.12), ("thigh_outer_back", 0.12, 0.32), (
                ("thigh_inner", 0.8, 1.0))
 _OUTLINE = "#636363"
 # labels that never overlap a shaded region are painted under them: a new shading then redraws
-# only the regions and their numbers (rollstats.plots.live), not every label drawn after them
+# only the regions and their numbers (rollstats.render.LiveFigure), not every label drawn after them
 _UNDER = 0.5
 
 

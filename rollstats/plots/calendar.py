@@ -1,17 +1,21 @@
 """A contribution-style calendar of one subject's nights: weeks as columns, weekdays as rows."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.text import Text
 
 from ..program import Program
-from ._common import COLOURS, VEIL, by_gid, day, figure_and_axes, one_subject
+from ._common import COLOURS, VEIL, day, figure_and_axes, one_subject
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -40,6 +44,24 @@ def calendar_grid(nights: pd.Series) -> tuple[pd.Timestamp, np.ndarray, np.ndarr
     return start, offset // 7, offset % 7, int(offset.max() // 7 + 1) if len(offset) else 0
 
 
+@dataclass
+class Calendar:
+    """A drawn calendar (:func:`draw_calendar`) and the artists its nights and its range change."""
+
+    figure: Figure
+    image: AxesImage                      #: the cells: one pixel per day, 7 rows (Monday on top) by weeks
+    labels: dict[tuple[int, int], Text]   #: the seconds written in a cell, by (week, weekday); {} unannotated
+    frame: Rectangle                      #: the frame of the progression night
+    boundary: Line2D                      #: the line between the daily and the maintenance phase
+    veils: tuple[Polygon, Polygon]        #: white over the nights before and after the range shown
+    title: Text                           #: the nights shown and how many of them were compliant
+
+    @property
+    def changing(self) -> list:
+        """Every artist that :func:`repaint_calendar` may change."""
+        return [self.image, *self.labels.values(), self.frame, self.boundary, *self.veils, self.title]
+
+
 def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, program: Program | None = None,
                   ax: Axes | None = None, annotate: bool | None = None, shown: tuple | None = None) -> Figure:
     """Calendar heatmap of one subject's nights (the rows of :func:`rollstats.nights`).
@@ -54,6 +76,7 @@ def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, progra
     each rolled night shows its seconds. ``subject`` is needed when the table holds several.
     ``shown`` = (first, last) picks a range of nights: the others stay in place, faded, and
     the title counts the range (:func:`show_nights` moves it on a drawn calendar).
+    :func:`calendar_drawing` gives the same figure with its changing artists at hand.
 
     >>> t = pd.DataFrame({"subject_id": "a", "night": pd.date_range("2026-03-02", periods=10),
     ...     "rolled_s": [70.0, 0, 30, 200, 90, 60, 0, 0, 70, 0], "phase": ["daily"] * 5 + ["maintenance"] * 5,
@@ -62,34 +85,68 @@ def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, progra
     >>> fig = plot_calendar(t)
     >>> fig.axes[0].images[0].get_array().shape
     (7, 2, 4)
-    >>> fig = plot_calendar(t, shown=("2026-03-05", "2026-03-08"))
-    >>> veil = by_gid(fig, "veil_before").get_path().get_extents()   # white over Mon 2 to Wed 4 Mar
+    """
+    return calendar_drawing(nights_table, subject, program, ax, annotate, shown).figure
+
+
+def calendar_drawing(nights_table: pd.DataFrame, subject: str | None = None, program: Program | None = None,
+                     ax: Axes | None = None, annotate: bool | None = None, shown: tuple | None = None) -> Calendar:
+    """The calendar of :func:`plot_calendar` (same arguments) as a :class:`Calendar`.
+
+    >>> t = pd.DataFrame({"subject_id": "a", "night": pd.date_range("2026-03-02", periods=10),
+    ...     "rolled_s": 60.0, "phase": "daily", "compliant": True, "progression": False})
+    >>> calendar = calendar_drawing(t, shown=("2026-03-05", "2026-03-08"))
+    >>> veil = calendar.veils[0].get_path().get_extents()   # white over Mon 2 to Wed 4 Mar:
     >>> [float(v) for v in (veil.x0, veil.x1, veil.y0, veil.y1)]   # week 0, rows 0 to 2 (cells 1 wide)
     [-0.5, 0.5, -0.5, 2.5]
-    >>> veil = by_gid(fig, "veil_after").get_path().get_extents()    # and over Mon 9 to Wed 11 Mar...
+    >>> veil = calendar.veils[1].get_path().get_extents()   # and over Mon 9 to Wed 11 Mar...
     >>> [float(v) for v in (veil.x0, veil.x1, veil.y0, veil.y1)]   # ...to the end of week 1 (empty cells)
     [0.5, 1.5, -0.5, 6.5]
+    """
+    _, rows = one_subject(nights_table, subject)
+    start, _, _, n_weeks = calendar_grid(rows["night"])
+    calendar = draw_calendar(start, n_weeks, program or Program.default(), ax,
+                             n_weeks <= 26 if annotate is None else annotate)
+    repaint_calendar(calendar, nights_table, subject, program, shown)
+    return calendar
+
+
+def repaint_calendar(calendar: Calendar, nights_table: pd.DataFrame, subject: str | None = None,
+                     program: Program | None = None, shown: tuple | None = None) -> list:
+    """Colour and title a drawn calendar for ``nights_table`` (nights of the same weeks; arguments as
+    for :func:`plot_calendar`): :func:`paint_calendar`, then :func:`show_nights`. Returns the artists changed.
+
+    >>> t = pd.DataFrame({"subject_id": "plan", "night": pd.date_range("2026-03-02", periods=7),
+    ...     "rolled_s": 60.0, "phase": "daily", "compliant": True, "progression": False})
+    >>> calendar = calendar_drawing(t)
+    >>> t.loc[2, ["rolled_s", "compliant"]] = (0.0, False)   # no rolling on Wednesday
+    >>> changed = repaint_calendar(calendar, t)
+    >>> calendar.title.get_text().splitlines()[1]
+    'daily phase: 6 of 7 nights at least 60 s'
     """
     program = program or Program.default()
     subject, rows = one_subject(nights_table, subject)
     rows = rows.sort_values("night")
-    start, _, _, n_weeks = calendar_grid(rows["night"])
-    fig = draw_calendar(start, n_weeks, program, ax, n_weeks <= 26 if annotate is None else annotate)
-    paint_calendar(fig.axes[0] if ax is None else ax, rows, program)
-    show_nights(fig.axes[0] if ax is None else ax, rows, subject, program, *(shown or (None, None)))
-    return fig
+    return paint_calendar(calendar, rows, program) + show_nights(calendar, rows, subject, program,
+                                                                 *(shown or (None, None)))
 
 
 def draw_calendar(start: pd.Timestamp, n_weeks: int, program: Program, ax: Axes | None = None,
-                  annotate: bool = False) -> Figure:
+                  annotate: bool = False) -> Calendar:
     """The calendar's frame for ``n_weeks`` weeks from the Monday ``start``: blank cells, weekday and
     month labels, legend, progression marks and veils hidden, an empty title; with ``annotate``, an
-    empty label in every cell. :func:`paint_calendar` colours it and :func:`show_nights` titles it."""
+    empty label in every cell. :func:`paint_calendar` colours it and :func:`show_nights` titles it.
+
+    >>> calendar = draw_calendar(pd.Timestamp("2026-03-02"), 3, Program.default(), annotate=True)
+    >>> calendar.image.get_array().shape, len(calendar.labels), calendar.frame.get_visible()
+    ((7, 3, 4), 21, False)
+    """
     width = min(16.0, max(6.5, 0.36 * n_weeks + 1.6))  # 6.5 in at least: room for the title
     owned = ax is None
     fig, ax = figure_and_axes(ax, (width, 3.4))
     # 8-bit colours: matplotlib would scale a float image to 8 bits at every draw
-    ax.imshow(np.zeros((7, n_weeks, 4), dtype=np.uint8), aspect="equal", interpolation="nearest", gid="calendar")
+    image = ax.imshow(np.zeros((7, n_weeks, 4), dtype=np.uint8), aspect="equal", interpolation="nearest",
+                      gid="calendar")
     # white gaps between cells (two line collections: far cheaper than a grid of minor ticks)
     ax.vlines(np.arange(n_weeks + 1) - 0.5, -0.5, 6.5, color="white", linewidth=2)
     ax.hlines(np.arange(8) - 0.5, -0.5, n_weeks - 0.5, color="white", linewidth=2)
@@ -102,10 +159,11 @@ def draw_calendar(start: pd.Timestamp, n_weeks: int, program: Program, ax: Axes 
     ax.xaxis.tick_top()
     ax.set_xticks(np.flatnonzero(month_start), [f"{w:%b %Y}" if i == 0 or w.month == 1 else f"{w:%b}"
                                                 for i, w in enumerate(week_starts[month_start])], fontsize=8)
+    labels = {}
     if annotate:
         for c in range(n_weeks):
             for r in range(7):
-                ax.text(c, r, "", ha="center", va="center", fontsize=6.5, gid=f"cell:{c}:{r}")
+                labels[(c, r)] = ax.text(c, r, "", ha="center", va="center", fontsize=6.5, gid=f"cell:{c}:{r}")
 
     minimum = program.daily.minimum_s
     _, greens, green_labels = compliant_levels(minimum)
@@ -118,27 +176,26 @@ def draw_calendar(start: pd.Timestamp, n_weeks: int, program: Program, ax: Axes 
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3, fontsize=7.5,
               frameon=False, title="seconds rolled on hips and legs per night", title_fontsize=8)
     colour = COLOURS["progression"]
-    ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=colour, linewidth=2.5, gid="progression", zorder=3,
-                           visible=False))
-    ax.plot([], [], color=colour, linewidth=1.5, linestyle=(0, (3, 2)), gid="phase_boundary", zorder=3)
+    frame = ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=colour, linewidth=2.5, gid="progression",
+                                   zorder=3, visible=False))
+    boundary, = ax.plot([], [], color=colour, linewidth=1.5, linestyle=(0, (3, 2)), gid="phase_boundary", zorder=3)
     # the nights outside the range shown, faded by a white veil over them (and over their numbers)
-    for gid in ("veil_before", "veil_after"):
-        ax.add_patch(Polygon([(0, 0)], closed=True, facecolor=VEIL, edgecolor="none", gid=gid,
-                             zorder=4))
+    veils = tuple(ax.add_patch(Polygon([(0, 0)], closed=True, facecolor=VEIL, edgecolor="none", gid=gid, zorder=4))
+                  for gid in ("veil_before", "veil_after"))
     if owned:  # the title from the figure's left edge: a calendar of a few weeks is narrower than its title
-        fig.suptitle(" \n ", x=0.01, ha="left", fontsize=10, gid="calendar_title")
+        title = fig.suptitle(" \n ", x=0.01, ha="left", fontsize=10, gid="calendar_title")
     else:
-        ax.set_title(" \n ", fontsize=10, loc="left", gid="calendar_title")
-    return fig
+        title = ax.set_title(" \n ", fontsize=10, loc="left", gid="calendar_title")
+    return Calendar(fig, image, labels, frame, boundary, veils, title)
 
 
-def paint_calendar(ax: Axes, rows: pd.DataFrame, program: Program) -> list:
+def paint_calendar(calendar: Calendar, rows: pd.DataFrame, program: Program) -> list:
     """Colour the cells of a :func:`draw_calendar` frame by ``rows`` (nights of the same weeks), write
     their seconds when the frame has cell labels, and place the progression marks; returns the
     artists changed."""
     minimum = program.daily.minimum_s
     _, col, row, n_weeks = calendar_grid(rows["night"])
-    image = by_gid(ax, "calendar")
+    image = calendar.image
     if image.get_array().shape[1] != n_weeks:
         raise ValueError(f"these nights span {n_weeks} weeks; the calendar has {image.get_array().shape[1]}")
     seconds = rows["rolled_s"].to_numpy(dtype="float64")
@@ -154,16 +211,16 @@ def paint_calendar(ax: Axes, rows: pd.DataFrame, program: Program) -> list:
     image.set_data(cells)
     changed = [image]
 
-    labels = {t.get_gid(): t for t in ax.texts if (t.get_gid() or "").startswith("cell:")}
+    labels = calendar.labels
     if labels:
         for label in labels.values():
             label.set(text="", color="black")
         for c, r, s, lv, ok in zip(col, row, seconds, level, compliant):
             if s > 0:
-                labels[f"cell:{c}:{r}"].set(text=f"{s:.0f}", color="white" if ok and lv >= 1 else "black")
+                labels[(int(c), int(r))].set(text=f"{s:.0f}", color="white" if ok and lv >= 1 else "black")
         changed += list(labels.values())
 
-    frame, boundary = by_gid(ax, "progression"), by_gid(ax, "phase_boundary")
+    frame, boundary = calendar.frame, calendar.boundary
     progression = rows["progression"].to_numpy(dtype=bool)
     if progression.any():
         i = int(np.flatnonzero(progression)[0])
@@ -176,8 +233,9 @@ def paint_calendar(ax: Axes, rows: pd.DataFrame, program: Program) -> list:
     return changed + [frame, boundary]
 
 
-def show_nights(ax: Axes, rows: pd.DataFrame, subject: str, program: Program, first=None, last=None) -> list:
-    """Show the nights ``first`` to ``last`` (None: the ends) on a calendar drawn by :func:`plot_calendar`.
+def show_nights(calendar: Calendar, rows: pd.DataFrame, subject: str, program: Program, first=None,
+                last=None) -> list:
+    """Show the nights ``first`` to ``last`` (None: the ends) on a drawn calendar.
 
     ``rows`` are the calendar's nights. The cells of other nights are veiled in white and the
     title counts the nights of the range; returns the artists changed (two veils and the title).
@@ -189,11 +247,9 @@ def show_nights(ax: Axes, rows: pd.DataFrame, subject: str, program: Program, fi
     inside = ((nights >= lo) & (nights <= hi)).to_numpy()
     (c0, r0), (c1, r1) = divmod((lo - start).days, 7), divmod((hi - start).days, 7)
     # every cell before the first night shown (weeks before it, then its week's days before it), and after the last
-    before = _cells_before(c0, r0)
-    after = [(n_weeks - 1.0 - x, 6.0 - y) for x, y in _cells_before(n_weeks - 1 - c1, 6 - r1)]  # the same, turned
-    figure = ax.get_figure(root=True)
-    veils = [by_gid(figure, "veil_before"), by_gid(figure, "veil_after")]
-    for veil, corners in zip(veils, (before, after)):
+    before = cells_before(c0, r0)
+    after = [(n_weeks - 1.0 - x, 6.0 - y) for x, y in cells_before(n_weeks - 1 - c1, 6 - r1)]  # the same, turned
+    for veil, corners in zip(calendar.veils, (before, after)):
         veil.set_visible(bool(corners))
         veil.set_xy(corners or [(0.0, 0.0)])
 
@@ -204,16 +260,15 @@ def show_nights(ax: Axes, rows: pd.DataFrame, subject: str, program: Program, fi
     counts = f"daily phase: {int((ok & ~maintenance).sum())} of {int((~maintenance).sum())} nights at least {minimum:g} s"
     if maintenance.any():
         counts += f"; maintenance: {int((ok & maintenance).sum())} of {int(maintenance.sum())}"
-    title = by_gid(figure, "calendar_title")
-    title.set_text(f"{line}\n{counts}")
-    return [*veils, title]
+    calendar.title.set_text(f"{line}\n{counts}")
+    return [*calendar.veils, calendar.title]
 
 
-def _cells_before(col: int, row: int) -> list[tuple[float, float]]:
+def cells_before(col: int, row: int) -> list[tuple[float, float]]:
     """The outline of the calendar cells before the one at (``col``, ``row``): whole weeks, then part
     of a week (cells 1 wide and centred on their week and weekday); [] when there are none.
 
-    >>> _cells_before(0, 2), _cells_before(2, 0)
+    >>> cells_before(0, 2), cells_before(2, 0)
     ([(-0.5, -0.5), (0.5, -0.5), (0.5, 1.5), (-0.5, 1.5)], [(-0.5, -0.5), (1.5, -0.5), (1.5, 6.5), (-0.5, 6.5)])
     """
     left, top, bottom, x, y = -0.5, -0.5, 6.5, col - 0.5, row - 0.5
@@ -234,46 +289,3 @@ def _phase_boundary(col: int, row: int, n_weeks: int) -> tuple[list[float], list
         xs += [col - 0.5, col - 0.5]
         ys += [row + 0.5, 6.5]
     return xs, ys
-
-
-class LiveCalendar:
-    """A calendar kept drawn while its nights change (a plan being edited): the same weeks are
-    coloured anew and only the cells, labels, marks and title are drawn again
-    (:class:`rollstats.plots.live.LiveFigure`); other weeks make a new calendar.
-
-    ``annotate_weeks``: cells carry their seconds when the calendar has at most that many weeks.
-
-    >>> t = pd.DataFrame({"subject_id": "plan", "night": pd.date_range("2026-03-02", periods=14),
-    ...     "rolled_s": 60.0, "compliant": True, "phase": "daily", "progression": False})
-    >>> calendar = LiveCalendar(dpi=30)
-    >>> first = calendar.png(t)
-    >>> t.loc[3, ["rolled_s", "compliant"]] = (0.0, False)
-    >>> calendar.png(t) != first, calendar.redrawn_in_full
-    (True, 1)
-    """
-
-    def __init__(self, dpi: float = 100, annotate_weeks: int = 8):
-        self.dpi, self.annotate_weeks = dpi, annotate_weeks
-        self.redrawn_in_full = 0  #: how many calendars were built (the others were coloured anew)
-        self._kept: tuple | None = None
-
-    def png(self, nights_table: pd.DataFrame, subject: str | None = None, program: Program | None = None) -> bytes:
-        """PNG bytes of the calendar of ``nights_table`` (as :func:`plot_calendar`)."""
-        from .live import LiveFigure
-
-        program = program or Program.default()
-        subject, rows = one_subject(nights_table, subject)
-        rows = rows.sort_values("night")
-        start, _, _, n_weeks = calendar_grid(rows["night"])
-        key = (start, n_weeks, program)
-        if self._kept is None or self._kept[0] != key:
-            fig = draw_calendar(start, n_weeks, program, annotate=n_weeks <= self.annotate_weeks)
-            ax = fig.axes[0]
-            changing = paint_calendar(ax, rows, program) + show_nights(ax, rows, subject, program)
-            self._kept = (key, LiveFigure(fig, changing, self.dpi))
-            self.redrawn_in_full += 1
-        else:
-            ax = self._kept[1].figure.axes[0]
-            paint_calendar(ax, rows, program)
-            show_nights(ax, rows, subject, program)
-        return self._kept[1].png()

@@ -1,18 +1,22 @@
 """One subject's progression timeline: nightly seconds, the running total, phases and windows."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
 from matplotlib.ticker import NullFormatter
 
 from ..metrics import maintenance_windows
 from ..program import Program
-from ._common import COLOURS, VEIL, by_gid, day, one_subject, seconds_text
+from ._common import COLOURS, VEIL, day, one_subject, seconds_text
 
 
 def window_status(windows: pd.DataFrame) -> pd.Series:
@@ -33,6 +37,20 @@ def _bars(x: np.ndarray, height: np.ndarray, colours: list, width: float = 0.8) 
     zeros = np.zeros_like(height)
     verts = np.stack([np.c_[left, zeros], np.c_[left, height], np.c_[right, height], np.c_[right, zeros]], axis=1)
     return PolyCollection(verts, facecolors=colours, edgecolors="none")
+
+
+@dataclass
+class Timeline:
+    """A drawn timeline (:func:`timeline_drawing`) and the artists a range shown changes."""
+
+    figure: Figure
+    title: Text                                   #: the first line: the nights shown (a figure title)
+    veils: list[tuple[Axes, Rectangle, Rectangle]]   #: per panel: its veils before and after the range
+
+    @property
+    def moving(self) -> list:
+        """The veils of every panel (a range moves them anywhere in their panel)."""
+        return [veil for _, before, after in self.veils for veil in (before, after)]
 
 
 def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = None, subject: str | None = None,
@@ -60,6 +78,21 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
     >>> fig = plot_timeline(t)
     >>> len(fig.axes), sorted(g for p in fig.axes[2].patches if (g := p.get_gid()) and not g.startswith("veil"))
     (3, ['daily_phase', 'window:0:met', 'window:1:partial'])
+    """
+    return timeline_drawing(nights_table, windows, subject, program, shown).figure
+
+
+def timeline_drawing(nights_table: pd.DataFrame, windows: pd.DataFrame | None = None, subject: str | None = None,
+                     program: Program | None = None, shown=None) -> Timeline:
+    """The timeline of :func:`plot_timeline` (same arguments) as a :class:`Timeline`.
+
+    >>> t = pd.DataFrame({"subject_id": "a", "night": pd.date_range("2026-03-02", periods=4),
+    ...     "night_index": range(4), "rolled_s": [100.0, 0, 0, 0], "cumulative_s": [100.0] * 4,
+    ...     "phase": "daily", "progression": False, "compliant": [True, False, False, False],
+    ...     "maintenance_window": pd.array([pd.NA] * 4, dtype="Int64")})
+    >>> timeline = timeline_drawing(t)
+    >>> timeline.title.get_text(), len(timeline.moving)   # two veils in each of the three panels
+    ('a: 2 Mar 2026 to 5 Mar 2026', 6)
     """
     program = program or Program.default()
     subject, rows = one_subject(nights_table, subject)
@@ -113,6 +146,7 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
     middle.set_ylabel("total seconds\nin daily phase")
 
     _phases(bottom, rows, windows, x, first, last, p_x, program, handles)
+    veils = []
     for ax in (top, middle, bottom):
         ax.set_xlim(first, last)
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10))
@@ -122,9 +156,11 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
             ax.axvline(p_x, color=COLOURS["progression"], linewidth=1.5, gid="progression", zorder=0.9)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        for gid in ("veil_before", "veil_after"):  # over the nights outside a range shown, above the data
-            ax.add_patch(Rectangle((first, 0), 0, 1, transform=ax.get_xaxis_transform(), facecolor=VEIL,
-                                   edgecolor="none", zorder=4.5, visible=False, gid=f"{gid}:{ax.get_label()}"))
+        # over the nights outside a range shown, above the data
+        veils.append((ax, *(ax.add_patch(Rectangle((first, 0), 0, 1, transform=ax.get_xaxis_transform(),
+                                                   facecolor=VEIL, edgecolor="none", zorder=4.5, visible=False,
+                                                   gid=f"{gid}:{ax.get_label()}"))
+                            for gid in ("veil_before", "veil_after"))))
 
     if p_x is not None:
         p = rows.iloc[hit[0]]
@@ -134,36 +170,35 @@ def plot_timeline(nights_table: pd.DataFrame, windows: pd.DataFrame | None = Non
     else:
         status = f"no progression yet: {seconds_text(rows['cumulative_s'].iloc[-1])} of {seconds_text(total)} so far"
     # two lines: which nights are shown (a figure title: a widget moves it with the range), then the status
-    fig.suptitle(f"{subject}: {day(night.iloc[0])} to {day(night.iloc[-1])}", x=0.01, ha="left", fontsize=10,
-                 gid="title")
+    title = fig.suptitle(f"{subject}: {day(night.iloc[0])} to {day(night.iloc[-1])}", x=0.01, ha="left",
+                         fontsize=10, gid="title")
     top.set_title(status, fontsize=10, loc="left", gid="status")
+    timeline = Timeline(fig, title, veils)
     if shown is not None:
-        show_timeline_nights(fig, *shown)
-    return fig
+        show_timeline_nights(timeline, *shown)
+    return timeline
 
 
-def show_timeline_nights(fig: Figure, first=None, last=None) -> list:
-    """Fade the nights before ``first`` and after ``last`` (dates; None: the ends) on a figure of
-    :func:`plot_timeline`, in all three panels; returns the veils changed (two per panel).
+def show_timeline_nights(timeline: Timeline, first=None, last=None) -> list:
+    """Fade the nights before ``first`` and after ``last`` (dates; None: the ends) on a drawn timeline,
+    in all three panels; returns the veils changed (two per panel).
 
     >>> t = pd.DataFrame({"subject_id": "a", "night": pd.date_range("2026-03-02", periods=4),
     ...     "night_index": range(4), "rolled_s": [100.0, 0, 0, 0], "cumulative_s": [100.0] * 4,
     ...     "phase": "daily", "progression": False, "compliant": [True, False, False, False],
     ...     "maintenance_window": pd.array([pd.NA] * 4, dtype="Int64")})
-    >>> fig = plot_timeline(t, shown=("2026-03-03", "2026-03-04"))
-    >>> before, after = by_gid(fig, "veil_before:phase"), by_gid(fig, "veil_after:phase")
+    >>> _, before, after = timeline_drawing(t, shown=("2026-03-03", "2026-03-04")).veils[2]   # the phase lane
     >>> [mdates.num2date(v).strftime("%d %H:%M") for v in (before.get_x(), before.get_x() + before.get_width())]
     ['01 12:00', '02 12:00']
     >>> after.get_visible(), mdates.num2date(after.get_x()).strftime("%d %H:%M")
     (True, '04 12:00')
     """
     changed = []
-    for ax in fig.axes:
+    for ax, *veils in timeline.veils:
         lo, hi = ax.get_xlim()   # the whole observation: half a night beyond its first and last
         start = lo if first is None else max(lo, mdates.date2num(pd.Timestamp(first)) - 0.5)
         end = hi if last is None else min(hi, mdates.date2num(pd.Timestamp(last)) + 0.5)
-        for gid, x0, x1 in (("veil_before", lo, start), ("veil_after", end, hi)):
-            veil = by_gid(fig, f"{gid}:{ax.get_label()}")
+        for veil, x0, x1 in zip(veils, (lo, end), (start, hi)):
             veil.set_x(x0)
             veil.set_width(max(x1 - x0, 0.0))
             veil.set_visible(bool(x1 > x0))

@@ -1,8 +1,10 @@
 """Views: pure, per-subject and per-cohort views of the metrics that widgets and reports show.
 
-A view computes its tables once, slices them by dates, tells them in words and composes the
-figures of :mod:`rollstats.plots`; widgets (:mod:`rollstats.widgets`) only wire controls to it,
-so the screen and the report say the same. No widgets here, and no files except the writers.
+A view computes its tables once, slices them by dates, tells them in words and says which
+figures of :mod:`rollstats.plots` show them and how a range changes them; :mod:`rollstats.render`
+turns those figures into pictures and keeps them, and widgets (:mod:`rollstats.widgets`) only
+wire controls to both, so the screen and the report say the same. No widgets here, and no files
+except the writers.
 
 - :mod:`.patient` (+ ``patient_words``, ``patient_figures``, ``patient_html``): one subject under review;
 - :mod:`.cohort`: a cohort filtered by dates, subgroup and phase.
@@ -29,8 +31,8 @@ from .patient_words import (
     night_notes,
     summary_text,
 )
-from .patient_figures import (LiveReviewFigures, figure_key, png, review_figure, review_images, show_range,
-                              timeline_figure)
+from .patient_figures import (drawing_key, figure_key, review_drawing, review_figure, review_images, show_range,
+                              show_review)
 from .patient_html import (
     data_uri,
     key_figures_html,
@@ -51,6 +53,7 @@ __all__ = [
     "SubjectTables",
     "data_uri",
     "day",
+    "drawing_key",
     "figure_key",
     "key_figure_lines",
     "key_figures",
@@ -61,16 +64,15 @@ __all__ = [
     "night_audit_html",
     "night_notes",
     "patient_report_html",
-    "png",
     "report_file_name",
     "review",
+    "review_drawing",
     "review_figure",
-    "LiveReviewFigures",
     "review_images",
     "show_range",
+    "show_review",
     "subject_tables",
     "subjects",
     "summary_text",
-    "timeline_figure",
     "write_patient_report",
 ]

@@ -1,65 +1,97 @@
-"""The figures of a review: built once per subject, shown for a date range, rendered to PNG."""
-from __future__ import annotations
+"""The figures of a review: which drawing shows a range, what changes on it, what a picture depends on.
 
-import io
+Each figure of :data:`FIGURES` is a drawing of :mod:`rollstats.plots` built once
+(:func:`review_drawing`) and set to a range in place (:func:`show_review`): the calendar and the
+timeline of the subject's whole observation get a white veil over the nights outside the range
+and a title naming it; the body map is shaded anew by the seconds of the range. Drawing them as
+pictures, and keeping those, is :mod:`rollstats.render`'s work; :func:`figure_key` and
+:func:`drawing_key` tell it when a picture or a drawing can be used again.
+"""
+from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from .._lru import LRU
-from ..plots._common import by_gid
-from ..plots.live import LiveFigure, png_bytes
-from .patient import FIGURES, Review, SubjectTables
+from ..plots import Timeline, calendar_drawing, draw_body_map, paint_body_map, show_nights, show_timeline_nights
+from ..plots import timeline_drawing
+from ..render import figure_png
+from .patient import FIGURES, Review
 from .patient_words import day
 
 
+def _check(name: str) -> None:
+    if name not in FIGURES:
+        raise ValueError(f"no figure named {name!r}; the figures are: {', '.join(FIGURES)}")
 
 
-# ----------------------------------------------------------------- figures
-def timeline_figure(tables: SubjectTables) -> Figure:
-    """The progression timeline of the subject's whole observation (:func:`rollstats.plot_timeline`).
-
-    Built once per subject; :func:`show_range` then fades the nights outside a range, so that
-    phases, the progression night and the windows stay those of the whole observation.
-    """
-    from ..plots import plot_timeline
-
-    return plot_timeline(tables.nights, tables.windows, subject=tables.subject, program=tables.program)
-
-
-def show_range(fig: Figure, view: Review) -> list:
-    """Show the nights of ``view`` on a :func:`timeline_figure` (in place): the nights outside the
-    range faded in every panel, as on the calendar, and the figure's title naming the range out
-    of the observation. Returns the artists changed (the veils and the title)."""
-    from ..plots.timeline import show_timeline_nights
-
+def show_range(timeline: Timeline, view: Review) -> list:
+    """Show the nights of ``view`` on a timeline of the subject's whole observation (in place): the
+    nights outside the range faded in every panel, as on the calendar, and the figure's title
+    naming the range out of the observation. Returns the artists changed (the veils and the title)."""
     t = view.tables
     whole = view.first == t.first_night and view.last == t.last_night
-    shown = (f"{view.subject}: {day(view.first)} to {day(view.last)}" if whole else
-             f"{view.subject}: {day(view.first)} to {day(view.last)}, the other nights faded (observed "
-             f"{day(t.first_night)} to {day(t.last_night)})")
-    title = by_gid(fig, "title")
-    title.set_text(shown)
-    return [*show_timeline_nights(fig, view.first, view.last), title]
+    timeline.title.set_text(
+        f"{view.subject}: {day(view.first)} to {day(view.last)}" if whole else
+        f"{view.subject}: {day(view.first)} to {day(view.last)}, the other nights faded (observed "
+        f"{day(t.first_night)} to {day(t.last_night)})")
+    return [*show_timeline_nights(timeline, view.first, view.last), timeline.title]
+
+
+def review_drawing(view: Review, name: str) -> tuple:
+    """The drawing of the figure ``name`` (one of :data:`FIGURES`) set to ``view``, with the artists
+    :func:`show_review` changes in place and those it moves: ``(drawing, changing, moving)``.
+
+    The calendar and the timeline show the subject's whole observation, the nights outside the
+    range faded (a new range moves the veils and retitles); the body map the seconds rolled in
+    the range (a new range shades its regions and rewrites their numbers and notes).
+
+    >>> from rollstats.datasets import load_sample
+    >>> from rollstats.views import review, subject_tables
+    >>> view = review(subject_tables(load_sample("patient").segments, "P1"), "2026-01-12", "2026-01-18")
+    >>> calendar, changing, moving = review_drawing(view, "calendar")
+    >>> changing == [calendar.title], len(moving)   # the title changes, the two veils move
+    (True, 2)
+    """
+    _check(name)
+    t = view.tables
+    if name == "calendar":
+        calendar = calendar_drawing(t.nights, subject=view.subject, program=view.program,
+                                    shown=(view.first, view.last))
+        return calendar, [calendar.title], list(calendar.veils)
+    if name == "timeline":
+        timeline = timeline_drawing(t.nights, t.windows, subject=t.subject, program=t.program)
+        show_range(timeline, view)
+        return timeline, [timeline.title], timeline.moving
+    body_map = draw_body_map()
+    show_review(body_map, view, name)
+    return body_map, body_map.changing, []
+
+
+def show_review(drawing, view: Review, name: str) -> None:
+    """Set a :func:`review_drawing` of the figure ``name`` (made for the same subject; any subject
+    for the body map) to the range of ``view``, in place.
+
+    >>> from rollstats.datasets import load_sample
+    >>> from rollstats.views import review, subject_tables
+    >>> tables = subject_tables(load_sample("patient").segments, "P1")
+    >>> timeline, _, _ = review_drawing(review(tables, "2026-01-12", "2026-01-18"), "timeline")
+    >>> show_review(timeline, review(tables, "2026-02-02", "2026-02-08"), "timeline")
+    >>> timeline.title.get_text().split(",")[0]
+    'P1: Mon 2 Feb 2026 to Sun 8 Feb 2026'
+    """
+    _check(name)
+    t = view.tables
+    if name == "calendar":
+        show_nights(drawing, t.nights, t.subject, t.program, view.first, view.last)
+    elif name == "timeline":
+        show_range(drawing, view)
+    else:
+        paint_body_map(drawing, view.region_seconds, subject=view.subject, title=_body_map_title(view))
 
 
 def review_figure(view: Review, name: str) -> Figure:
-    """The figure ``name`` (one of :data:`FIGURES`) of the range (object API, no pyplot state).
-
-    The calendar and the timeline show the whole observation with the nights outside the range
-    faded (:func:`show_range` for the timeline); the body map the seconds rolled in the range.
-    """
-    from ..plots import plot_body_map, plot_calendar
-
-    if name == "calendar":
-        return plot_calendar(view.tables.nights, subject=view.subject, program=view.program,
-                             shown=(view.first, view.last))
-    if name == "timeline":
-        fig = timeline_figure(view.tables)
-        show_range(fig, view)
-        return fig
-    if name == "bodymap":
-        return plot_body_map(view.region_seconds, subject=view.subject, title=_body_map_title(view))
-    raise ValueError(f"no figure named {name!r}; the figures are: {', '.join(FIGURES)}")
+    """The figure ``name`` (one of :data:`FIGURES`) of the range, drawn from scratch (object API, no
+    pyplot state): the figure of :func:`review_drawing`."""
+    return review_drawing(view, name)[0].figure
 
 
 def _body_map_title(view: Review) -> str:
@@ -68,102 +100,41 @@ def _body_map_title(view: Review) -> str:
 
 
 def figure_key(view: Review, name: str) -> tuple:
-    """What the figure ``name`` of ``view`` depends on: equal keys, equal figures (to skip redraws)."""
+    """What the figure ``name`` of ``view`` depends on: equal keys, equal pictures (to skip redraws).
+
+    >>> from rollstats.datasets import load_sample
+    >>> from rollstats.views import review, subject_tables
+    >>> tables = subject_tables(load_sample("patient").segments, "P1")
+    >>> figure_key(review(tables, "2026-01-12", "2026-01-18"), "calendar")[1:3]
+    (Timestamp('2026-01-12 00:00:00'), Timestamp('2026-01-18 00:00:00'))
+    """
     if name == "bodymap":
         rs = view.region_seconds
         return (view.subject, tuple(zip(rs["region"], rs["side"].fillna(""), rs["seconds"])))
     return (view.subject, view.first, view.last, name)
 
 
-def png(fig: Figure, dpi: float = 72, keep: bool = False) -> bytes:
-    """The figure as PNG bytes (fast compression); unless ``keep``, the figure is cleared afterwards.
-
-    >>> fig = Figure(figsize=(1, 1))
-    >>> png(fig, dpi=10)[:4]
-    b'\\x89PNG'
-    """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
-    if not keep:
-        fig.clear()
-    return buffer.getvalue()
-
-
-def review_images(view: Review, dpi: float = 100, names=FIGURES) -> dict[str, bytes]:
-    """PNG bytes of each figure of the range."""
-    return {name: png(review_figure(view, name), dpi) for name in names}
-
-
-class LiveReviewFigures:
-    """The review's figures kept drawn between changes of range, each change redrawing only what moves.
-
-    Per subject (the last ``subjects`` seen), the calendar and the timeline of the whole
-    observation are drawn once; a range then veils the other nights of both
-    (:func:`rollstats.plots.calendar.show_nights`, :func:`show_range`).
-    One body map drawing is shaded anew for each range (:func:`rollstats.plots.bodymap.paint_body_map`).
-    Each picture shows what :func:`review_figure` shows for the same range (laid out once, for
-    the first range drawn), drawn over the kept pixels of what did not change
-    (:class:`rollstats.plots.live.LiveFigure`).
+def drawing_key(view: Review, name: str) -> tuple:
+    """Which drawing can show the figure ``name`` of ``view``: one calendar and one timeline per
+    subject, one body map for all (shaded anew for each).
 
     >>> from rollstats.datasets import load_sample
     >>> from rollstats.views import review, subject_tables
-    >>> tables = subject_tables(load_sample("patient").segments, "P1")
-    >>> figures = LiveReviewFigures(dpi=40)
-    >>> figures.png(review(tables, "2026-01-12", "2026-01-18"), "calendar")[:4]
-    b'\\x89PNG'
+    >>> view = review(subject_tables(load_sample("patient").segments, "P1"), "2026-01-12", "2026-01-18")
+    >>> drawing_key(view, "calendar"), drawing_key(view, "bodymap")
+    (('calendar', 'P1'), ('bodymap',))
     """
+    _check(name)
+    return (name,) if name == "bodymap" else (name, view.subject)
 
-    def __init__(self, dpi: float = 100, subjects: int = 4):
-        self.dpi = dpi
-        self._calendars = LRU(subjects)
-        self._timelines = LRU(subjects)
-        self._body_map = None
 
-    def png(self, view: Review, name: str) -> bytes:
-        """PNG bytes of the figure ``name`` (one of :data:`FIGURES`) of ``view``."""
-        return png_bytes(self.live(view, name).rgba())
+def review_images(view: Review, dpi: float = 100, names=FIGURES) -> dict[str, bytes]:
+    """PNG bytes of each figure of the range, drawn from scratch at ``dpi`` dots per inch (for a report).
 
-    def pngs(self, view: Review, names=FIGURES) -> dict[str, bytes]:
-        """PNG bytes of the figures ``names`` of ``view``."""
-        return {name: self.png(view, name) for name in names}
-
-    def live(self, view: Review, name: str) -> LiveFigure:
-        """The live figure ``name`` (one of :data:`FIGURES`), set to ``view``."""
-        if name == "calendar":
-            return self._calendar(view)
-        if name == "timeline":
-            return self._timeline(view)
-        if name == "bodymap":
-            return self._bodymap(view)
-        raise ValueError(f"no figure named {name!r}; the figures are: {', '.join(FIGURES)}")
-
-    def _calendar(self, view: Review) -> LiveFigure:
-        from ..plots.calendar import show_nights
-
-        t = view.tables
-        kept = self._calendars.get(view.subject)
-        if kept is None:
-            fig = review_figure(view, "calendar")
-            *veils, title = show_nights(fig.axes[0], t.nights, t.subject, t.program, view.first, view.last)
-            kept = self._calendars.put(view.subject, LiveFigure(fig, [title], self.dpi, moving=veils))
-        show_nights(kept.figure.axes[0], t.nights, t.subject, t.program, view.first, view.last)
-        return kept
-
-    def _timeline(self, view: Review) -> LiveFigure:
-        kept = self._timelines.get(view.subject)
-        if kept is None:
-            fig = timeline_figure(view.tables)
-            *veils, title = show_range(fig, view)
-            kept = self._timelines.put(view.subject, LiveFigure(fig, [title], self.dpi, moving=veils))
-        show_range(kept.figure, view)
-        return kept
-
-    def _bodymap(self, view: Review) -> LiveFigure:
-        from ..plots.bodymap import draw_body_map, paint_body_map
-
-        if self._body_map is None:
-            drawing = draw_body_map()
-            self._body_map = (drawing, LiveFigure(drawing.figure, drawing.changing, self.dpi))
-        drawing, live = self._body_map
-        paint_body_map(drawing, view.region_seconds, subject=view.subject, title=_body_map_title(view))
-        return live
+    >>> from rollstats.datasets import load_sample
+    >>> from rollstats.views import review, subject_tables
+    >>> view = review(subject_tables(load_sample("patient").segments, "P1"), "2026-01-12", "2026-01-18")
+    >>> {name: data[:4] for name, data in review_images(view, dpi=20, names=["calendar"]).items()}
+    {'calendar': b'\\x89PNG'}
+    """
+    return {name: figure_png(review_figure(view, name), dpi) for name in names}

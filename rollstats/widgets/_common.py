@@ -1,7 +1,7 @@
 """Helpers shared by the review and cohort widgets: reading a file with progress, uploads, HTML bits.
 
-Nothing here computes a figure of the card: these helpers move files and bytes between the
-controls and the pure functions of the package.
+Nothing here computes a figure of the card nor draws one (:mod:`rollstats.render` does): these
+helpers move files and bytes between the controls and the pure functions of the package.
 """
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ from pathlib import Path
 
 import ipywidgets as W
 import pandas as pd
-from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
-from .._lru import LRU  # noqa: F401  (the widgets import it from here)
 from ..io import LoadResult, load
 from ..program import Program
 
@@ -130,57 +128,6 @@ def read_upload(upload: W.FileUpload, progress: Progress, tz: str | None, progra
             paths.append(path)
         result = read_with_progress(paths, progress, tz, program)
     return result, ", ".join(Path(str(item["name"])).name for item in items)
-
-
-def _shape(fig) -> tuple:
-    """What a figure's constrained layout depends on, as far as a redraw of new data goes: its size,
-    and per axes the number of texts, legend entries and title lines."""
-    def axes_shape(ax):
-        legend = ax.get_legend()
-        titles = tuple(ax.get_title(loc=loc).count("\n") + bool(ax.get_title(loc=loc))
-                       for loc in ("left", "center", "right"))
-        return (len(ax.texts), len(legend.legend_handles) if legend is not None else 0, titles)
-    suptitle = fig._suptitle.get_text() if fig._suptitle is not None else ""
-    return (tuple(fig.get_size_inches().round(3)), suptitle.count("\n") + bool(suptitle),
-            tuple(axes_shape(ax) for ax in fig.axes))
-
-
-def _super_texts(fig) -> list:
-    """The figure's suptitle and super labels, which a constrained layout moves too."""
-    return [t for t in (fig._suptitle, fig._supxlabel, fig._supylabel) if t is not None]
-
-
-class Renderer:
-    """Figures to PNG bytes, fast: the constrained layout of a figure is computed once per shape
-    (size, texts, legend entries, title lines) and reused for later figures of the same shape."""
-
-    def __init__(self, dpi: float = 100, layouts: int = 64):
-        self.dpi = dpi
-        self._layouts = LRU(layouts)
-
-    def png(self, fig, keep: bool = False) -> bytes:
-        """PNG bytes of ``fig``; cleared afterwards unless ``keep``."""
-        from ..views import png
-
-        key = _shape(fig)
-        layout = self._layouts.get(key)
-        if layout is not None and len(layout[0]) == len(fig.axes):
-            fig.set_layout_engine("none")
-            for ax, position in zip(fig.axes, layout[0]):
-                ax.set_position(position)
-            for text, xy in zip(_super_texts(fig), layout[1]):
-                text.set_position(xy)
-            return png(fig, self.dpi, keep)
-        data = png(fig, self.dpi, keep=True)
-        engine = fig.get_layout_engine()
-        if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):  # reuse what it just computed
-            self._layouts.put(key, ([ax.get_position() for ax in fig.axes],
-                                    [text.get_position() for text in _super_texts(fig)]))
-        if keep:
-            fig.set_layout_engine("none")
-        else:
-            fig.clear()
-        return data
 
 
 class Pause:

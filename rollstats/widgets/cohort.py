@@ -35,6 +35,7 @@ from ..io.enrolment import read_enrolment
 from ..metrics.cohort import adherence_by_week_since_start, kaplan_meier
 from ..output import to_csv
 from ..program import Program
+from ..render import Pictures
 from ..views.cohort import (
     FIGURE_TITLES,
     FIGURES,
@@ -50,9 +51,7 @@ from ..views.cohort import (
     subject_table,
 )
 from ._common import (
-    LRU,
     Pause,
-    Renderer,
     chosen_range,
     data_link,
     error_html,
@@ -88,8 +87,7 @@ class CohortExplorer:
         self.by_week: pd.DataFrame | None = None    #: adherence by week since start (filtered)
         self.times: pd.DataFrame | None = None      #: nights to progression (filtered)
         self.enrolment_table: pd.DataFrame | None = None
-        self._renderer = Renderer(dpi)
-        self._images = LRU(24)
+        self.pictures = Pictures(dpi, keep=24)   #: the pictures of recent filters (layouts reused)
         self._pause = Pause()
 
         self.files = FileLoader(self.program, self._loaded, tz=tz, placeholder="path to a cohort export or folder",
@@ -159,7 +157,7 @@ class CohortExplorer:
             raise ValueError(f"{source or 'the table'}: no accepted rows")
         self.segments, self.ingest = segments, report
         self.tables = cohort_tables(segments, self.program, self.enrolment_table)
-        self._images.clear()
+        self.pictures.clear()
         n = self.tables.nights["subject_id"].nunique()
         what = f"<b>{html.escape(source)}</b>: " if source else ""
         read = f"{html.escape(str(report))}. " if report is not None else ""
@@ -238,15 +236,9 @@ class CohortExplorer:
         for name in FIGURES:
             # time to progression ignores the phase filter
             key = (name, first, last, groups) if name == "progression" else (name, first, last, groups, phase)
-            data = self._images.get(key)
-            if data is None:
-                empty = len(self.times) == 0 if name == "progression" else len(self.subjects) == 0
-                if empty:  # nothing to draw: no image rather than an empty axes
-                    data = b""
-                else:
-                    data = self._renderer.png(builders[name]())
-                self._images.put(key, data)
-            images[name].value = data
+            empty = len(self.times) == 0 if name == "progression" else len(self.subjects) == 0
+            # nothing to draw: no image rather than an empty axes
+            images[name].value = b"" if empty else self.pictures.png(key, builders[name])
 
     # ----- files
     def tidy_tables(self) -> dict[str, pd.DataFrame]:

@@ -45,13 +45,10 @@ from ..plan import (
     save_plan,
     to_ics,
 )
+from ..plots.calendar import calendar_drawing, calendar_grid, repaint_calendar
 from ..program import Program
+from ..render import Pictures
 from ._common import Pause, error_html, table_html
-
-try:  # the figures, where rollstats.plots is installed; else a small table of seconds
-    from ..plots.calendar import LiveCalendar
-except ImportError:  # pragma: no cover
-    LiveCalendar = None
 
 _SIDE_TITLES = {"left": "left leg", "right": "right leg", "both": "both legs at once"}
 _LOG_TYPES = ".csv,.json,.jsonl,.ndjson,.parquet,.pq,.xlsx,.xml,.zip"
@@ -74,8 +71,8 @@ class Planner:
     def __init__(self, plan: Plan | None = None, program: Program | None = None, folder: str | Path = ".",
                  figure: bool = True):
         self.program = program or Program.default()
-        self.figure = figure and LiveCalendar is not None
-        self._calendar = LiveCalendar(dpi=80) if self.figure else None  # kept drawn while the plan changes
+        self.figure = figure
+        self.pictures = Pictures(dpi=80, figures=2)  #: the calendar, kept drawn while the plan's weeks stay
         self._pause = Pause()
         self.projection = None  #: the :class:`~rollstats.plan.Projection` of the current plan
         self.warnings: list[str] = []  #: the current plan's warnings, plain sentences
@@ -195,12 +192,23 @@ class Planner:
     def _draw(self) -> None:
         nights = self.projection.nights
         if self.figure:
-            self.calendar.value = self._calendar.png(nights, program=self.program)
+            self.calendar.value = self._calendar_png(nights)
             return
         week = (nights["night_index"] // 7 + 1).rename("week")
         grid = nights.assign(week=week, day=nights["night"].dt.strftime("%a")).pivot(
             index="week", columns="day", values="rolled_s")
         self.calendar_html.value = table_html(grid.reindex(columns=[d for d in WEEKDAYS if d in grid]).reset_index())
+
+    def _calendar_png(self, nights: pd.DataFrame) -> bytes:
+        """The calendar of a plan's ``nights``: the calendar of the same weeks kept drawn, coloured anew."""
+        start, _, _, weeks = calendar_grid(nights["night"])
+        program = self.program
+
+        def build():
+            calendar = calendar_drawing(nights, program=program, annotate=weeks <= 8)
+            return calendar, calendar.changing, []
+        return self.pictures.live_png(None, (start, weeks, program), build,
+                                       lambda calendar: repaint_calendar(calendar, nights, program=program))
 
     @property
     def summary(self) -> str:

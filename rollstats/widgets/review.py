@@ -1,11 +1,13 @@
 """The Patient review: pick a file and a subject, a date range; see the figures, the mistakes, any night's audit.
 
-The widget only wires controls to the pure functions of :mod:`rollstats.views`. A file
-is read once (:meth:`PatientReview.load`, with a progress bar); each subject's tables (nights,
-windows, sessions, audit) are computed once, on the first visit, and kept; moving the date
-range slices those tables and redraws only the figures whose inputs changed (the PNGs of
-ranges already seen are kept too). Everything shown is kept in attributes (``summary_view.value``,
-``mistakes.value``, ``calendar.value`` ...), so it works and tests without a browser.
+The widget only wires controls to the pure functions of :mod:`rollstats.views` and asks
+:mod:`rollstats.render` for the pictures. A file is read once (:meth:`PatientReview.load`, with
+a progress bar); each subject's tables (nights, windows, sessions, audit) are computed once, on
+the first visit, and kept; moving the date range slices those tables and redraws only the
+figures whose inputs changed, on figures kept drawn (:class:`rollstats.render.Pictures`, which
+also keeps the pictures of ranges already seen). Everything shown is kept in attributes
+(``summary_view.value``, ``mistakes.value``, ``calendar.value`` ...), so it works and tests
+without a browser.
 
 >>> from rollstats.datasets import sample_path
 >>> review = PatientReview(sample_path("patient"), figures=False)
@@ -27,13 +29,14 @@ import pandas as pd
 
 from ..io import IngestReport
 from ..program import Program
+from ..render import Pictures
 from ..views import (
     FIGURE_TITLES,
     FIGURES,
-    LiveReviewFigures,
     Review,
     SubjectTables,
     day,
+    drawing_key,
     figure_key,
     key_figures_html,
     mistakes,
@@ -41,14 +44,15 @@ from ..views import (
     night_audit_html,
     report_file_name,
     review,
+    review_drawing,
     review_images,
+    show_review,
     subject_tables,
     subjects,
     summary_text,
     write_patient_report,
 )
 from ._common import (
-    LRU,
     Pause,
     Progress,
     chosen_range,
@@ -86,9 +90,9 @@ class PatientReview:
         self.view: Review | None = None            #: the current subject over the current range
         self.redrawn: list[str] = []               #: figures redrawn by the last change (for benchmarks)
         self._tables: dict[str, SubjectTables] = {}
-        self._images = LRU(96)          # PNG bytes by (figure, what it shows): about 10 MB at most
-        self._live = LiveReviewFigures(dpi)  # the figures of the last subjects seen, kept drawn
-        self._shown: dict[str, tuple] = {}
+        #: the pictures of the last ranges (PNG bytes, about 10 MB at most) and the figures of the
+        #: last four subjects, kept drawn
+        self.pictures = Pictures(dpi, keep=96, figures=2 * 4 + 1)
         self._pause = Pause()
 
         # what to read
@@ -146,9 +150,7 @@ class PatientReview:
         """Use ``segments`` (a canonical table) and show its first subject."""
         self.segments, self.rejects, self.ingest, self.source = segments, rejects, report, source
         self._tables.clear()
-        self._images.clear()
-        self._live = LiveReviewFigures(self.dpi)
-        self._shown.clear()
+        self.pictures.clear()
         ids = subjects(segments) if len(segments) else []
         read = f"{html.escape(str(report))}. " if report is not None else ""
         what = f"<b>{html.escape(source)}</b>: " if source else ""
@@ -215,20 +217,30 @@ class PatientReview:
         self._draw(view)
 
     def _draw(self, view: Review) -> None:
-        """Show the figures of ``view``, drawing only those whose inputs changed since they were shown."""
+        """Show the figures of ``view``, drawing only those whose pictures are not kept from before."""
         self.redrawn = []
         if not self.figures:
             return
-        keys = {name: figure_key(view, name) for name in FIGURES if self._shown.get(name) != figure_key(view, name)}
-        self.redrawn = [name for name, key in keys.items() if (name, key) not in self._images]
-        for name, data in self._live.pngs(view, self.redrawn).items():
-            self._images.put((name, keys[name]), data)
-        for name, key in keys.items():
-            getattr(self, name).value = self._images.get((name, key))
-            self._shown[name] = key
+        for name in FIGURES:
+            if (name, figure_key(view, name)) not in self.pictures:
+                self.redrawn.append(name)
+            getattr(self, name).value = self.png(name, view)
 
-    def _render(self, view: Review, name: str) -> bytes:
-        return self._live.png(view, name)
+    def png(self, name: str, view: Review | None = None) -> bytes:
+        """PNG bytes of the figure ``name`` (one of :data:`~rollstats.views.FIGURES`) of ``view``
+        (default: the one shown), at ``dpi`` dots per inch: kept from before, or drawn now on the
+        figures kept drawn.
+
+        >>> from rollstats.datasets import sample_path
+        >>> review = PatientReview(sample_path("patient"), figures=False, dpi=20)
+        >>> review.png("calendar")[:4]   # drawn when asked for, even with no figures on screen
+        b'\\x89PNG'
+        >>> review.close()
+        """
+        view = view if view is not None else self.view
+        return self.pictures.live_png((name, figure_key(view, name)), drawing_key(view, name),
+                                       lambda: review_drawing(view, name),
+                                       lambda drawing: show_review(drawing, view, name))
 
     @property
     def summary(self) -> str:
@@ -260,9 +272,8 @@ class PatientReview:
 
     def _report_images(self, view: Review) -> dict[str, bytes]:
         """The figures for the report: those on screen when they are drawn at the report's resolution."""
-        shown = {name: self._images.get((name, figure_key(view, name))) for name in FIGURES}
-        if self.figures and self.report_dpi == self.dpi and all(data is not None for data in shown.values()):
-            return shown
+        if self.figures and self.report_dpi == self.dpi and view is self.view:
+            return {name: getattr(self, name).value for name in FIGURES}
         return review_images(view, self.report_dpi)
 
     # ----- layout and display

@@ -9,61 +9,36 @@ blitting technique of matplotlib's animation guide, done on an off-screen Agg ca
 
 The picture is the one a full draw gives: an unchanging artist that matplotlib would draw
 *after* a changing one and that overlaps it is redrawn with it, so the stacking order holds.
-:func:`png_bytes` then encodes the pixels without PNG row filters (the flat colours of a chart
-compress well without them) and with ISA-L's deflate, quicker than the encoder behind ``savefig``.
+Only matplotlib's public API is used: ``canvas.copy_from_bbox`` / ``restore_region`` keep and
+put back the pixels, ``figure.draw_artist`` draws one artist over them.
+:func:`rollstats.render.png_bytes` then encodes the pixels.
 """
 from __future__ import annotations
 
-import struct
-import zlib
 from collections.abc import Iterable
 
 import numpy as np
-from isal import isal_zlib
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from .textcache import TextKeepingCanvas
-
-
-def png_bytes(rgba: np.ndarray, level: int = 1) -> bytes:
-    """PNG bytes of an image array (height x width x 4 RGBA, or x 3 RGB, ``uint8``).
-
-    Rows are stored unfiltered and deflated by ISA-L (:mod:`isal.isal_zlib`: faster than
-    :mod:`zlib` for the same size; ``benchmarks/widgets.py`` times both) at ``level`` (0: fastest to 3: smallest; more is
-    taken as 3): quick for figures, whose flat colours compress well without the filters. An
-    opaque picture (every alpha 255, as a figure on a white ground) is stored as RGB: a quarter
-    less to deflate.
-
-    >>> data = png_bytes(np.zeros((2, 3, 4), dtype=np.uint8))
-    >>> data[:8], data[16:24]   # the signature, then width 3 and height 2
-    (b'\\x89PNG\\r\\n\\x1a\\n', b'\\x00\\x00\\x00\\x03\\x00\\x00\\x00\\x02')
-    >>> png_bytes(np.full((2, 3, 4), 255, dtype=np.uint8))[25]   # colour type 2 (RGB): opaque
-    2
-    """
-    height, width, channels = rgba.shape
-    if channels == 4 and (rgba[..., 3] == 255).all():
-        channels = 3
-    rows = np.empty((height, width * channels + 1), dtype=np.uint8)
-    rows[:, 0] = 0  # no filter on any row
-    pixels = rows[:, 1:].reshape(height, width, channels)   # a view: only the last axis is split
-    for c in range(channels):  # a channel at a time: numpy copies a strided RGB slice far slower
-        pixels[..., c] = rgba[..., c]
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 6 if channels == 4 else 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", isal_zlib.compress(rows, min(level, 3)))
-            + chunk(b"IEND", b""))
+from .png import png_bytes
 
 
 def draw_order(fig: Figure) -> list[Artist]:
     """The artists of ``fig`` in the order a full draw paints them (figure children by zorder,
-    each axes' patch first and then its children by zorder, stable among equals)."""
+    each axes' patch first and then its children by zorder, stable among equals).
+
+    >>> fig = Figure()
+    >>> ax = fig.subplots()
+    >>> line, = ax.plot([0, 1])
+    >>> order = draw_order(fig)
+    >>> order[0] is ax.patch, order.index(line) < order.index(ax.title)   # zorder 2, then 3
+    (True, True)
+    """
     order: list[Artist] = []
     for child in sorted((c for c in fig.get_children() if c is not fig.patch), key=lambda a: a.get_zorder()):
         if isinstance(child, Axes):  # as Axes.draw: no patch nor spines without a frame, no axis when off
@@ -113,7 +88,7 @@ class LiveFigure:
     draw (a constrained layout runs once). A
     changing text that grows far beyond where it was at the first draw may overlap
     unchanging artists drawn above it: keep such texts clear of the others (``margin_px``
-    is the room allowed). ``dpi`` is the resolution of the pictures.
+    is the room allowed, in pixels). ``dpi`` is the resolution of the pictures (dots per inch).
 
     >>> fig = Figure(figsize=(2, 1))
     >>> ax = fig.subplots()
@@ -129,7 +104,7 @@ class LiveFigure:
                  margin_px: float = 3.0):
         self.figure = fig
         self.figure.set_dpi(dpi)
-        self.canvas = TextKeepingCanvas(fig)   # each text laid out once, its pixels kept
+        self.canvas = FigureCanvasAgg(fig)
         self._changing = list(changing)
         self._moving = list(moving)
         self._margin = margin_px
