@@ -231,6 +231,13 @@ def csv_files(draw) -> Generated:
         i = draw(st.integers(0, len(rows) - 1))
         rows = [list(r) for r in rows]
         rows[i] = rows[i] + [draw(cell("notes"))] if shape == "ragged-long" else rows[i][:-1]
+    bare_cr = any(rows) and draw(one_in(6))
+    if bare_cr:  # a CR alone inside a cell (csv leaves it unquoted with "\n" records and minimal quoting)
+        i = draw(st.sampled_from([k for k, r in enumerate(rows) if r]))
+        j = draw(st.integers(0, len(rows[i]) - 1))
+        at = draw(st.integers(0, len(rows[i][j])))
+        rows = [list(r) for r in rows]
+        rows[i][j] = rows[i][j][:at] + "\r" + draw(st.sampled_from(["", "=1+1", "@x", "n"])) + rows[i][j][at:]
     buffer = io.StringIO()
     if shape == "preamble":  # a title line above the header, as some apps write
         buffer.write(draw(st.sampled_from(["Export from FoamApp", "sep=;", "", "# sessions"])) + "\n")
@@ -242,9 +249,22 @@ def csv_files(draw) -> Generated:
     clean = bool(names)
     if terminator == "\n" and quoting == csv.QUOTE_MINIMAL and any("\r" in c for r in rows for c in r):
         clean = False  # csv writes a lone CR unquoted then, and a CR ends a record for CSV readers
+    marks = []  # where each record starts in the text, and where the last one ends
     for row in rows:
+        marks.append(buffer.tell())
         writer.writerow(row)
+    marks.append(buffer.tell())
     text = buffer.getvalue()
+    unclosed = None
+    if rows and draw(one_in(8)):  # one record with a quote that opens a cell and is never closed
+        i = draw(st.integers(0, len(rows) - 1))
+        cells = [re.sub('["\r\n]', "", c).replace(delimiter, "") for c in rows[i]] or [""]
+        j = draw(st.integers(0, len(cells) - 1))
+        cells[j] = '"' + cells[j]
+        line = delimiter.join(cells) + terminator
+        text = text[:marks[i]] + line + text[marks[i + 1]:]
+        # with no quote after it, the cell runs to the end of the file: that must be refused
+        unclosed = j, '"' not in text[marks[i] + len(line):]
     if draw(one_in(6)):  # blank lines between records: not records
         lines = text.split("\n")
         at = draw(st.integers(1, len(lines)))
@@ -253,6 +273,8 @@ def csv_files(draw) -> Generated:
     encoding = draw(st.sampled_from(ENCODINGS))
     data, exact = encode_text(text, encoding)
     variant = f"table/{encoding}/{'comma' if delimiter == ',' else repr(delimiter)}"
+    variant += "/cr-in-cell" if bare_cr else ""
+    variant += "/unclosed-quote" if unclosed else ""
     if shape != "plain":
         variant += "/" + shape
         clean = clean and shape == "trailing"
@@ -263,6 +285,13 @@ def csv_files(draw) -> Generated:
         variant, clean = f"damaged/{how}", False
     if len(names) == 1 and any(r == [""] for r in rows):
         clean = False  # a lone empty cell is a blank line to some readers
+    if unclosed is not None:
+        # refused (or, if a later quote closes the cell, either way); the quote starts a cell for
+        # the scan when it starts the line, or when the native header makes the delimiter sure
+        sure = unclosed[0] == 0 or (has_required(names) and shape != "preamble")
+        refused = unclosed[1] and sure and exact and not variant.startswith("damaged/")
+        return Generated("csv", variant, name, data, options, expect="error" if refused else "either",
+                         metrics=metrics)
     known = clean and exact and not collides(names)
     if not known:
         return Generated("csv", variant, name, data, options, metrics=metrics)
@@ -635,10 +664,17 @@ def xlsx_files(draw) -> Generated:
         elif any(p is None for p in present):
             uncertain = True  # a cell whose value a reader may or may not keep (errors, odd dates)
         width = max(width, len(cells))
+    shape = draw(st.sampled_from([None] * 10 + list(SHEET_SHAPES))) if names else None
+    refused_shape = False
+    if shape is not None:
+        rows_xml, added, row_number, refused_shape = draw(sheet_shape(shape, rows_xml, row_number, len(names),
+                                                                      shared))
+        kept += added
     hostile = draw(st.sampled_from([None] * 18 + ["entity-sheet", "no-workbook", "no-content-types", "no-sheet",
                                                  "bad-shared-index", "bad-sheet-xml", "no-sheets-listed"]))
     data = workbook_bytes(rows_xml, shared, hostile)
     variant = f"sheet/{hostile}" if hostile else "sheet"
+    variant += f"/{shape}" if shape else ""
     clean = hostile is None
     if draw(one_in(10)):
         data, how = draw(mutated(data))
@@ -647,12 +683,58 @@ def xlsx_files(draw) -> Generated:
                    "no-sheets-listed"):
         return Generated("xlsx", variant, name, data, options, expect="error" if clean or hostile else "either",
                          metrics=metrics)
-    if not clean or collides(names) or not names or risky:
+    if not clean or risky:
+        return Generated("xlsx", variant, name, data, options, metrics=metrics)
+    if refused_shape:  # past the sheet's last row, or nested past the XML depth limit
+        return Generated("xlsx", variant, name, data, options, expect="error", metrics=metrics)
+    if collides(names) or not names:
         return Generated("xlsx", variant, name, data, options, metrics=metrics)
     if not has_required(names):
         return Generated("xlsx", variant, name, data, options, expect="error", metrics=metrics)
     return Generated("xlsx", variant, name, data, options, expect="load",
                      expected_rows=None if uncertain else kept, max_row=row_number - 1, metrics=metrics)
+
+
+#: Sheet shapes that cost a reader memory or time if it trusts them: one cell far away (a row
+#: near the last, a column near XFD), a row past the last a sheet has, XML nested deep inside a
+#: cell, a long attribute on a row.
+SHEET_SHAPES = ("far-row", "far-header", "past-grid", "deep-cell", "long-attr")
+#: The last row and column of a sheet (XFD1048576), and how deep XML may nest.
+LAST_ROW, LAST_COLUMN, XML_DEPTH = 1_048_576, 16_384, 64
+
+
+@st.composite
+def sheet_shape(draw, shape: str, rows_xml: list[str], row_number: int, header_width: int, shared: list[str]):
+    """``rows_xml`` (the header row first, ``header_width`` cells) with one hostile shape added:
+    (rows, rows it adds that hold a value, the last row number, whether a reader must refuse
+    the sheet)."""
+    rows = list(rows_xml)
+    far = draw(st.sampled_from([0, 3, 25, 701, LAST_COLUMN - 1]))
+    if shape == "far-header":  # a named column far to the right of the header
+        column = _column_letter(max(far, header_width))
+        cell = _cell_xml(f"{column}1", "str", draw(st.sampled_from(["far", "zz notes", "Ü"])), shared)
+        rows[0] = rows[0].replace("</row>", cell + "</row>")
+        return rows, 0, row_number, False
+    column = _column_letter(far)
+    if shape == "far-row":  # one cell in a row far below, the rows between missing
+        row_number = max(row_number + 1, draw(st.sampled_from([row_number + 1, row_number + 100, 65_536,
+                                                               LAST_ROW])))
+        rows.append(f'<row r="{row_number}"><c r="{column}{row_number}"><v>1</v></c></row>')
+        return rows, 1, row_number, False
+    if shape == "past-grid":
+        number = draw(st.sampled_from([LAST_ROW + 1, 2**31, 10**12]))
+        rows.append(f'<row r="{number}"><c r="A{number}"><v>1</v></c></row>')
+        return rows, 0, row_number, True
+    row_number += 1
+    if shape == "deep-cell":  # worksheet, sheetData, row and c are 4 levels: the cell holds the rest
+        levels = draw(st.sampled_from([1, 20, XML_DEPTH - 4, XML_DEPTH - 3, 200]))
+        inner = "<x>" * levels + "</x>" * levels
+        rows.append(f'<row r="{row_number}"><c r="A{row_number}">{inner}</c></row>')
+        return rows, 0, row_number, 4 + levels > XML_DEPTH
+    size = draw(st.sampled_from([20_000, 70_000, 300_000]))  # long-attr: across several 16 KiB reads
+    text = "".join(draw(st.lists(st.sampled_from(["x", ">", " ", "&amp;", "ü", "&#10;"]), min_size=1, max_size=8)))
+    rows.append(f'<row r="{row_number}" note="{text * (size // len(text) + 1)}"/>')
+    return rows, 0, row_number, False
 
 
 def _openpyxl_book(draw, name, names, options, metrics) -> Generated:
@@ -768,6 +850,18 @@ def apple_xml(draw) -> tuple[bytes, str, str, int | None, dict | None, int]:
                 rows += 1
             else:
                 passed["apple workouts of other types"] = passed.get("apple workouts of other types", 0) + 1
+    shape = draw(st.sampled_from([None] * 9 + list(XML_SHAPES)))
+    too_deep = False
+    if shape is not None:
+        element, activity, too_deep = draw(apple_shape(shape))
+        parts.insert(draw(st.integers(0, len(parts))), element)
+        if activity is False:
+            passed["apple records"] = passed.get("apple records", 0) + 1
+        else:
+            workouts += 1
+            rows += activity is not None
+            if activity is None:
+                passed["apple workouts of other types"] = passed.get("apple workouts of other types", 0) + 1
     prolog = draw(st.sampled_from(["decl", "decl", "none", "decl-utf16"]))
     doctype = draw(st.sampled_from(["dtd", "dtd", "dtd", "none", "none", "entity", "external", "parameter"]))
     root = draw(st.sampled_from(["HealthData"] * 8 + ["healthdata", "Export"]))
@@ -781,13 +875,43 @@ def apple_xml(draw) -> tuple[bytes, str, str, int | None, dict | None, int]:
     data = text.encode("utf-16") if prolog == "decl-utf16" else text.encode("utf-8")
     if prolog == "none" and draw(one_in(5)):
         data = codecs.BOM_UTF8 + data
-    variant = f"{prolog}/{doctype}" + ("" if root == "HealthData" else "/root")
+    variant = f"{prolog}/{doctype}" + ("" if root == "HealthData" else "/root") + (f"/{shape}" if shape else "")
     if draw(one_in(7)):
         data, how = draw(mutated(data))
         return data, f"damaged/{how}", "either", None, None, workouts
-    if doctype in ("entity", "external", "parameter") or root != "HealthData":
+    if doctype in ("entity", "external", "parameter") or root != "HealthData" or too_deep:
         return data, variant, "error", None, None, workouts
     return data, variant, "load", rows, passed, workouts
+
+
+#: XML shapes that cost a reader memory or time if it keeps what it has read: elements nested
+#: deep, a workout of many children, a long attribute (each kept to a few hundred kB).
+XML_SHAPES = ("deep", "wide", "long-attr")
+#: How deep elements may nest (<HealthData> is 1, an entry 2).
+APPLE_DEPTH = 64
+
+
+@st.composite
+def apple_shape(draw, shape: str) -> tuple[str, str | bool | None, bool]:
+    """(an entry of that shape, its activity: a workout's as :func:`apple_workout` gives it, False
+    for a record; whether a reader must refuse the file for it)."""
+    if shape == "deep":  # a record with elements nested inside it
+        levels = draw(st.sampled_from([1, 30, APPLE_DEPTH - 2, APPLE_DEPTH - 1, 300, 20_000]))
+        inner = "<m>" * levels + "</m>" * levels
+        return f'<Record type="HKQuantityTypeIdentifierHeartRate" value="60">{inner}</Record>', False, \
+            2 + levels > APPLE_DEPTH
+    element, activity = draw(apple_workout())
+    if shape == "wide":  # a workout of thousands of children
+        child = draw(st.sampled_from(["<e/>", '<WorkoutEvent type="HKWorkoutEventTypeLap"/>', "<e>x</e>"]))
+        count = draw(st.sampled_from([1000, 5000, 100_000 // len(child)]))
+        head, _, rest = element.partition(">")
+        if head.endswith("/"):
+            return f"{head[:-1]}>{child * count}</Workout>", activity, False
+        return f"{head}>{child * count}{rest}", activity, False
+    size = draw(st.sampled_from([20_000, 70_000, 300_000]))  # long-attr: across several 16 KiB reads
+    text = "".join(draw(st.lists(st.sampled_from(["x", ">", " ", "&amp;", "ü", "&#10;", "'"]), min_size=1,
+                                 max_size=8)))
+    return element.replace("<Workout ", f'<Workout note="{text * (size // len(text) + 1)}" ', 1), activity, False
 
 
 @st.composite
@@ -842,6 +966,7 @@ def loop_members(draw) -> tuple[dict[str, bytes], list[str], int | None, bool]:
                           "unit": h["Unit"]}.get(k, "") for k in keys] for h in habits]
     members = {root + "Habits.csv": _csv_text(table).encode("utf-8")}
     days: dict[str, int] = {}
+    values: dict[str, list[str]] = {}
     for h in habits:
         if draw(one_in(6)):
             continue  # a habit without its folder
@@ -853,6 +978,7 @@ def loop_members(draw) -> tuple[dict[str, bytes], list[str], int | None, bool]:
         data = text.encode(draw(st.sampled_from(["utf-8", "utf-8", "utf-8-sig"])))
         members[f"{root}{h['Position']} {h['Name']}/Checkmarks.csv"] = data
         days[h["Position"]] = sum(1 for r in dates if any(c.strip() for c in r))  # blank rows are no days
+        values[h["Position"]] = [value for _, value, _ in dates]
     if draw(st.booleans()):
         members[root + "Checkmarks.csv"] = b"Date,Foam rolling\n2026-03-03,2\n"
         members[root + "Scores.csv"] = b"Date,Foam rolling\n2026-03-03,0.5\n"
@@ -868,7 +994,11 @@ def loop_members(draw) -> tuple[dict[str, bytes], list[str], int | None, bool]:
         unit_ok = not numerical or ("unit" in keys and chosen["Unit"].strip().lower() in
                                     ("s", "sec", "secs", "second", "seconds", "min", "mins", "minute",
                                      "minutes", "h", "hr", "hrs", "hour", "hours"))
-        if chosen["Position"] in days and unit_ok:
+        # an export before Loop 2.3.1 (no Type column) whose values hold an amount (a whole number
+        # other than the codes 2, 1, 0, 3, -1) is a numerical habit of unknown unit: refused
+        amounts = not has_type and any(re.fullmatch(r"-?\d+", v) and int(v) not in (2, 1, 0, 3, -1)
+                                       for v in values.get(chosen["Position"], []))
+        if chosen["Position"] in days and unit_ok and not amounts:
             well_formed = True
             total = days[chosen["Position"]]
     return members, names, total, well_formed
