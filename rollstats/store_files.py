@@ -1,7 +1,7 @@
-"""The files of a cohort store: its layout, its parts, and writing them safely (see :mod:`rollstats.store`).
+"""The files of a cohort store: its layout, its parts, reading and writing them safely (see :mod:`rollstats.store`).
 
-Nothing here takes the writer's lock: :func:`rollstats.store.append` holds it around
-:func:`_clean` and :func:`_write_parts`.
+:class:`open_locked` makes a store and takes the writer's lock; :func:`rollstats.store.append`
+holds it around :func:`clean_leftovers`, :func:`stored_rows` and :func:`write_parts`.
 """
 from __future__ import annotations
 
@@ -14,11 +14,14 @@ import uuid
 from pathlib import Path
 
 import pandas as pd
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from .schema import SEGMENT_DTYPES, empty_segments
-from .store_lock import LOCK_FILE
+from .store_lock import LOCK_FILE, StoreError, StoreLock
 
 STORE_FILE = "_store.json"
 BUCKETS = 64
@@ -59,7 +62,7 @@ def _buckets_of(root: Path) -> int:
 
 def committed_parts(root: Path) -> list[Path]:
     """The Parquet part files of a store that a finished append committed and no later one
-    removed (:func:`_write_parts`), oldest first.
+    removed (:func:`write_parts`), oldest first.
 
     >>> import tempfile, rollstats
     >>> from rollstats.datasets import sample_path
@@ -88,7 +91,97 @@ def _only_leftovers(folder: Path) -> bool:
                for item in folder.iterdir())
 
 
-def _write_parts(root: Path, segments: pd.DataFrame, replaced: pd.DataFrame | None = None,
+class open_locked:
+    """``with open_locked(root):`` the store at ``root`` (made when the folder is new, empty, or
+    holds only what a writer killed while making it left), locked for this writer.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp()) / "new"
+    >>> with open_locked(root):
+    ...     is_store(root)
+    True
+    """
+
+    def __init__(self, root: Path):
+        self.root, self.lock = Path(root), StoreLock(Path(root))
+
+    def __enter__(self) -> Path:
+        if not is_store(self.root):
+            if self.root.exists() and not (self.root.is_dir() and _only_leftovers(self.root)):
+                raise _not_a_store(self.root)  # a file, or a folder of other things
+            self.root.mkdir(parents=True, exist_ok=True)
+        self.lock.__enter__()
+        try:
+            if not is_store(self.root):  # and nobody made it meanwhile
+                if not _only_leftovers(self.root):
+                    raise _not_a_store(self.root)
+                for item in self.root.iterdir():
+                    if _TEMPORARY_STORE_FILE.fullmatch(item.name):
+                        item.unlink()
+                _write_json(self.root / STORE_FILE, _STORE_RECORD)
+        except BaseException:
+            self.lock.__exit__()
+            raise
+        return self.root
+
+    def __exit__(self, *exc) -> bool:
+        return self.lock.__exit__(*exc)
+
+
+def _not_a_store(root: Path) -> StoreError:
+    return StoreError(f"{root}: exists and is not a rollstats store: give a new or empty folder")
+
+
+def read_parts(root: Path, subjects: pd.Series | None = None) -> pd.DataFrame:
+    """The rows of the store's committed parts (of ``subjects`` only, when given: their buckets
+    alone are opened), canonical dtypes, in no particular order.
+
+    >>> import tempfile
+    >>> len(read_parts(Path(tempfile.mkdtemp())))
+    0
+    """
+    buckets = None if subjects is None else set(bucket_of(subjects, _buckets_of(root)))
+    parts = [p for p in committed_parts(root) if buckets is None or bucket_of_part(p) in buckets]
+    if not parts:
+        return empty_segments()
+    table = ds.dataset([str(p) for p in parts], format="parquet", schema=_arrow_schema())
+    if subjects is not None:
+        table = table.to_table(filter=ds.field("subject_id").isin(subjects.tolist()))
+    else:
+        table = table.to_table()
+    return table.to_pandas().astype(SEGMENT_DTYPES)[list(SEGMENT_DTYPES)]
+
+
+def stored_rows(root: Path, subjects) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stored rows of ``subjects`` (parts oldest first) and where each lies (columns
+    ``part``, ``position``: the part file and the row's 0-based place in it).
+
+    >>> import tempfile
+    >>> rows, where = stored_rows(Path(tempfile.mkdtemp()), ["A"])
+    >>> len(rows), list(where.columns)
+    (0, ['part', 'position'])
+    """
+    wanted = pd.Series(sorted(set(map(str, subjects))), dtype="string")
+    where = pd.DataFrame({"part": pd.Series(dtype=object), "position": pd.Series(dtype="int64")})
+    if not len(wanted):
+        return empty_segments(), where
+    buckets = set(bucket_of(wanted, _buckets_of(root))) if is_store(root) else set()
+    frames, places = [], []
+    for part in (p for p in committed_parts(root) if bucket_of_part(p) in buckets):
+        table = pq.read_table(part, schema=_arrow_schema())
+        ids = table.column("subject_id")
+        hit = pc.is_in(ids, value_set=pa.array(wanted.tolist(), type=ids.type)).to_numpy(zero_copy_only=False)
+        positions = np.flatnonzero(hit)
+        if len(positions):
+            frames.append(table.take(positions).to_pandas())
+            places.append(pd.DataFrame({"part": part, "position": positions}))
+    if not frames:
+        return empty_segments(), where
+    stored = pd.concat(frames, ignore_index=True).astype(SEGMENT_DTYPES)[list(SEGMENT_DTYPES)]
+    return stored, pd.concat(places, ignore_index=True)
+
+
+def write_parts(root: Path, segments: pd.DataFrame, replaced: pd.DataFrame | None = None,
                 listed: list[dict] | None = None) -> None:
     """Write ``segments`` as one part per bucket under temporary names, rename them, then commit.
 
@@ -126,7 +219,7 @@ def _write_parts(root: Path, segments: pd.DataFrame, replaced: pd.DataFrame | No
         "removes": [str(p.relative_to(root)) for p in removes], "replaced": listed or []})
 
 
-def _clean(root: Path) -> None:
+def clean_leftovers(root: Path) -> None:
     """Remove what a failed append left (temporary files, parts that no commit lists) and the
     parts a later commit removed."""
     committed = {p.resolve() for p in committed_parts(root)}

@@ -15,8 +15,7 @@ distributed = pytest.importorskip("distributed")
 import rollstats  # noqa: E402
 from rollstats.datasets import generate_cohort  # noqa: E402
 from rollstats.datasets.scale import write_cohort_parquet  # noqa: E402
-from rollstats.distributed import summarize_dask  # noqa: E402
-from rollstats.engines import read_dataset  # noqa: E402
+from rollstats.engines import summarize_dask  # noqa: E402
 from rollstats.io import canonicalise  # noqa: E402
 from rollstats.program import Program  # noqa: E402
 
@@ -37,7 +36,7 @@ def dataset(tmp_path_factory):
 
 
 def test_dataset_on_dask_is_the_pandas_summary(client, dataset):
-    expected = rollstats.summarize(read_dataset(dataset).segments)
+    expected = rollstats.summarize(rollstats.load(dataset).segments)
     got = summarize_dask(dataset, client=client)
     assert len(got) > 30
     pd.testing.assert_frame_equal(got, expected)
@@ -45,7 +44,7 @@ def test_dataset_on_dask_is_the_pandas_summary(client, dataset):
 
 def test_until_and_another_program(client, dataset):
     program = Program.default().replace(progression={"mode": "single_night"}, daily={"minimum_s": 90})
-    segments = read_dataset(dataset).segments
+    segments = rollstats.load(dataset).segments
     expected = rollstats.summarize(segments, program, until="2026-02-10")
     got = summarize_dask(dataset, program, until="2026-02-10", client=client)
     pd.testing.assert_frame_equal(got, expected)
@@ -94,18 +93,18 @@ def test_rows_repeated_across_files_count_once(client, tmp_path):
     a.iloc[[1]].to_parquet(tmp_path / "part-1.parquet", index=False)  # an overlapping export
     got = summarize_dask(tmp_path, client=client)
     assert got["rolled_s"].tolist() == [80.0]
-    pd.testing.assert_frame_equal(got, rollstats.summarize(read_dataset(tmp_path).segments))
+    pd.testing.assert_frame_equal(got, rollstats.summarize(rollstats.load(tmp_path).segments))
 
 
 def test_a_cohort_store_on_dask_is_the_pandas_summary(client, tmp_path):
-    from rollstats.store import append, load_or_read
+    from rollstats.store import append
 
     raw = generate_cohort(n_subjects=30, n_nights=40, seed=5)
     export = tmp_path / "export.csv"
     raw.to_csv(export, index=False)
     store = tmp_path / "store"
     append(store, rollstats.load(export))
-    expected = rollstats.summarize(load_or_read([store]).segments)
+    expected = rollstats.summarize(rollstats.load([store]).segments)
     got = summarize_dask(store, client=client)
     pd.testing.assert_frame_equal(got, expected)
 
@@ -125,3 +124,43 @@ def test_command_line_on_a_scheduler_address(client, dataset, capsys):
                  client.scheduler.address, "--format", "csv"]) == 0
     on_dask = capsys.readouterr().out
     assert on_dask == in_pandas and on_dask.count("\n") > 30
+
+
+# March: s1 50 s on glutes (4 Mar), s2 30 s; April corrects the glutes to 80 s, notes s2's row
+# and adds s1's 70 s on 5 Mar; both log s1's 60 s on 3 Mar.
+MARCH = """subject_id,start,duration_s,region,notes
+s1,2026-03-03T21:00:00+01:00,60,quads,
+s1,2026-03-04T21:00:00+01:00,50,glutes,
+s2,2026-03-04T21:00:00+01:00,30,quads,
+"""
+APRIL = """subject_id,start,duration_s,region,notes
+s1,2026-03-03T21:00:00+01:00,60,quads,
+s1,2026-03-04T21:00:00+01:00,80,glutes,
+s2,2026-03-04T21:00:00+01:00,30,quads,felt better
+s1,2026-03-05T21:00:00+01:00,70,hamstrings,
+"""
+
+
+def test_stores_and_datasets_on_dask_follow_the_rule_of_the_door(client, tmp_path, write_text):
+    """Dask reads what the door lists, each row with its source: a later source's version wins."""
+    from rollstats.store import append
+
+    march, april = write_text("march.csv", MARCH), write_text("april.csv", APRIL)
+    append(tmp_path / "march-store", rollstats.load(march))
+    rollstats.load(april).segments.to_parquet(tmp_path / "april.parquet", index=False)
+    given = [tmp_path / "march-store", tmp_path / "april.parquet"]
+    got = summarize_dask(given, client=client)
+    # s1: 60 + 80 + 70 = 210 s (50 s superseded, the repeated 60 s once); s2: 30 s
+    assert got.set_index("subject_id")["rolled_s"].to_dict() == {"s1": 210.0, "s2": 30.0}
+    pd.testing.assert_frame_equal(got, rollstats.summarize(rollstats.load(given).segments))
+    # the other way round March's 50 s counts: 60 + 50 + 70 = 180 s, as the door reads it
+    backwards = summarize_dask(given[::-1], client=client)
+    assert backwards.set_index("subject_id")["rolled_s"].to_dict() == {"s1": 180.0, "s2": 30.0}
+    pd.testing.assert_frame_equal(backwards, rollstats.summarize(rollstats.load(given[::-1]).segments))
+
+
+def test_dask_refuses_exports_with_the_door_s_reason(client, tmp_path, write_text):
+    from rollstats.errors import IngestError
+
+    with pytest.raises(IngestError, match="an export.*ingest the exports first"):
+        summarize_dask(write_text("march.csv", MARCH), client=client)

@@ -13,7 +13,8 @@ from rollstats import metrics as M
 from rollstats.cli import main
 from rollstats.io import canonicalise
 from rollstats.io.enrolment import read_enrolment
-from rollstats.metrics.enrolment import EnrolmentError, enrolment_table, observation_windows
+from rollstats.enrolment import EnrolmentError, enrolment_table
+from rollstats.metrics.enrolment import observation_windows
 from rollstats.program import Program
 
 BASE = pd.Timestamp("2026-03-01")

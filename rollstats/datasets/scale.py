@@ -8,7 +8,7 @@ part's number, so a part never depends on how many parts there are), read throug
 ready for ``rollstats summary STORE/`` on either engine, with no text left to parse.
 
 Parts are made in parallel processes (``workers``) and each holds whole subjects, so the
-store is partitioned by subject: what :mod:`rollstats.distributed` wants.
+store is partitioned by subject: what :mod:`rollstats.engines.dask_engine` wants.
 
 >>> import tempfile
 >>> from rollstats.datasets.scale import write_cohort_parquet

@@ -11,7 +11,7 @@ appended to a cohort store):
   pain scores, notes).
 - For an identity held by rows of several files, the **last file** in the order given that
   holds it decides. A row of an earlier file whose version that last file also holds is the
-  same segment read again (an exact duplicate, left to :func:`rollstats.io.loader.duplicates`).
+  same segment read again (an exact duplicate, left to :func:`rollstats.io.combine.duplicates`).
   A row of an earlier file whose version the last file does not hold is **superseded**: it is
   dropped and listed in the rejects with the reason ``superseded by <file> row <n>``.
 - Rows of one file never supersede each other: one session may log several segments with

@@ -8,7 +8,7 @@ One header row, then one row per subject::
 
 ``start`` and ``end`` are nights (``YYYY-MM-DD``, both included); an empty ``end`` means the
 end of the export. Other columns are group columns (arm, site, ...). The cells are checked by
-:func:`rollstats.metrics.enrolment.enrolment_table`; any bad row refuses the whole file with
+:func:`rollstats.enrolment.enrolment_table`; any bad row refuses the whole file with
 every problem named by file, row and column, since a study cannot be summarised over a
 guessed enrolment.
 """
@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..metrics.enrolment import EnrolmentError, enrolment_table
+from ..enrolment import EnrolmentError, enrolment_table
 
 
 def read_enrolment(path: str | Path) -> pd.DataFrame:
     """Read and check the enrolment CSV at ``path`` (UTF-8, a BOM is accepted).
 
-    Returns the table of :func:`~rollstats.metrics.enrolment.enrolment_table`: ``subject_id``
+    Returns the table of :func:`~rollstats.enrolment.enrolment_table`: ``subject_id``
     (text), ``start`` and ``end`` (midnight Timestamps, ``end`` NaT when empty), then the group
     columns as text. Rows are counted among the data rows (row 1 is the line after the header).
 

@@ -6,7 +6,8 @@ Flow: segments -> :func:`nights` -> :func:`maintenance_windows`, :func:`check_wi
 from .audit import AUDIT_COLUMNS, audit, failures
 from .flags import any_flag, check_windows, sessions
 from .maintenance import maintenance_adherence, maintenance_windows, streaks
-from .nights import REGION_COLUMNS, nights, observed, progression_nights
+from .nights import REGION_COLUMNS, nights, progression_nights
+from .observation import observed
 from .summary import FLAG_COLUMNS, summarize
 # research measures (docs/definitions.md, "Research measures")
 from .engagement import (ALERT_LEVELS, alerts, alerts_summary, cohort_adherence, data_days,
@@ -14,7 +15,8 @@ from .engagement import (ALERT_LEVELS, alerts, alerts_summary, cohort_adherence,
 from .enrolment import EnrolmentError, enrolment_table, observation_windows, within_windows
 from .research import RESEARCH_COLUMNS, research_summary
 from .strength import strength, strength_score, strength_summary
-from .symptoms import night_pain, pain_by_week, resolution, session_pain, symptom_summary
+from .recent import MISTAKE_KINDS, mistake_costs, mistake_nights, recent
+from .symptoms import night_pain, pain_by_week, pain_weeks, resolution, session_pain, symptom_summary
 
 __all__ = ["nights", "progression_nights", "maintenance_windows", "maintenance_adherence", "streaks",
            "sessions", "check_windows", "any_flag", "summarize", "audit", "failures", "observed",
@@ -23,4 +25,5 @@ __all__ = ["nights", "progression_nights", "maintenance_windows", "maintenance_a
            "rolling_adherence", "cohort_adherence", "data_days", "data_days_summary", "alerts",
            "alerts_summary", "no_rolling_runs", "ALERT_LEVELS", "strength_score", "strength",
            "strength_summary", "session_pain", "pain_by_week", "night_pain", "resolution",
-           "symptom_summary", "research_summary", "RESEARCH_COLUMNS"]
+           "symptom_summary", "research_summary", "RESEARCH_COLUMNS", "pain_weeks", "recent",
+           "mistake_nights", "mistake_costs", "MISTAKE_KINDS"]

@@ -10,7 +10,8 @@ from ..program import Program
 from ..program_words import mistake_words
 from .flags import check_windows, sessions
 from .maintenance import maintenance_windows
-from .nights import nights, observed
+from .nights import nights
+from .observation import observed
 
 AUDIT_COLUMNS: tuple[str, ...] = ("subject_id", "night", "rule", "passed", "value", "threshold", "message")
 

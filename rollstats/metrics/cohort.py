@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..regions import REGIONS
-from .nights import observed
+from .observation import observed
 
 #: Columns of :func:`kaplan_meier`.
 KM_COLUMNS: tuple[str, ...] = ("nights", "at_risk", "progressed", "censored", "survival", "low", "high")

@@ -11,25 +11,10 @@ import pandas as pd
 
 from ..program import Program
 from ..regions import REGIONS
+from .enrolment import observation_windows, within_windows
+from .observation import observed
 
 REGION_COLUMNS: tuple[str, ...] = tuple(f"seconds_{r}" for r in REGIONS)
-
-
-def observed(segments: pd.DataFrame, until: str | dt.date | None = None) -> tuple[pd.DataFrame, pd.Timestamp]:
-    """The segments within observation and the last night of observation.
-
-    Observation ends at ``until`` when given, else at the latest night of the whole table.
-
-    >>> from rollstats.schema import empty_segments
-    >>> observed(empty_segments(), "2026-03-01")[1]
-    Timestamp('2026-03-01 00:00:00')
-    """
-    if until is not None:
-        end = pd.Timestamp(until).normalize()
-        segments = segments.loc[segments["night"] <= end]
-    else:
-        end = segments["night"].max()
-    return segments, end
 
 
 def _lengths(first: pd.Series, end: pd.Timestamp | pd.Series) -> np.ndarray:
@@ -65,7 +50,7 @@ def nights(segments: pd.DataFrame, program: Program | None = None,
     to the end of observation is a row, with zeros where nothing was logged. Seconds are
     rolling time in seconds; see ``docs/definitions.md`` for each column.
 
-    With an ``enrolment`` table (see :func:`rollstats.metrics.enrolment.enrolment_table`),
+    With an ``enrolment`` table (see :func:`rollstats.enrolment.enrolment_table`),
     the enrolled subjects are observed from their start to their end night instead: nights
     outside are ignored, and an enrolled subject who never rolled has a row per night.
 
@@ -83,7 +68,6 @@ def nights(segments: pd.DataFrame, program: Program | None = None,
     first = pd.Series(segments["night"].to_numpy(dtype="datetime64[us]")).groupby(codes).min()
     first.index = pd.Index(ids, name="subject_id")
     if enrolment is not None:  # observation windows set by the study, not by the export
-        from .enrolment import observation_windows, within_windows
         windows = observation_windows(segments, enrolment, until)
         segments = within_windows(segments, windows)
         first, end = windows["first_night"], windows["last_night"]

@@ -9,7 +9,8 @@ from ..program import Program
 from .enrolment import group_columns, observation_windows, within_windows
 from .flags import any_flag, check_windows, sessions
 from .maintenance import maintenance_adherence, maintenance_windows, streaks
-from .nights import REGION_COLUMNS, nights, observed, progression_nights
+from .nights import REGION_COLUMNS, nights, progression_nights
+from .observation import observed
 from .research import research_summary
 
 FLAG_COLUMNS: tuple[str, ...] = ("flag_lateral_thigh", "flag_too_fast", "flag_standalone", "flag_narrow")
@@ -20,7 +21,7 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
               exercises_logged: bool | None = None) -> pd.DataFrame:
     """One row per subject with rolling in observation: adherence, progression, flags.
 
-    With an ``enrolment`` table (:func:`rollstats.metrics.enrolment.enrolment_table`), one row
+    With an ``enrolment`` table (:func:`rollstats.enrolment.enrolment_table`), one row
     per enrolled subject with a night in its window, rolling or not, observed over that
     window; the enrolment's group columns come last.
 
@@ -30,7 +31,7 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
 
     ``exercises_logged`` says whether the whole loaded table has a segment other than rolling
     (the standalone check needs it); None: read from ``segments``. A part of a bigger table
-    (some of its subjects, as :mod:`rollstats.distributed` summarises) gives the same rows as
+    (some of its subjects, as :mod:`rollstats.engines.dask_engine` summarises) gives the same rows as
     the whole when it is passed with ``until`` set to the whole table's last night.
 
     >>> from rollstats.io import canonicalise

@@ -3,6 +3,8 @@
 A path box with a Load button, an upload button, a time-zone box, a progress bar and a status
 line. Reading runs with the progress bar shown and hands the result to the owning widget; a
 file that cannot be read leaves a one-line reason in the status and changes nothing else.
+What a path names is read through the door of every read, :func:`rollstats.load`
+(:mod:`rollstats.io.sources`): exports, folders of them, Parquet datasets, cohort stores.
 """
 from __future__ import annotations
 
@@ -53,7 +55,8 @@ class FileLoader:
         return self.tz.value.strip() or None
 
     def load(self, path) -> bool:
-        """Read ``path`` (a file, a folder or a list of them); True when it was read."""
+        """Read ``path`` (a file, a folder, a store or a list of them, as :func:`rollstats.load`
+        takes them); True when it was read."""
         if isinstance(path, (str, Path)):
             self.path.value = str(path)
             paths = Path(path).expanduser()

@@ -1,4 +1,4 @@
-"""The per-subject summary on a Dask cluster, for cohorts bigger than one machine's memory.
+"""The Dask engine: the per-subject summary on a cluster, for cohorts bigger than one machine's memory.
 
 The summary of a subject depends on its own segments and on two figures of the *whole*
 table: the end of observation (the latest night of all subjects) and whether the table holds
@@ -7,25 +7,28 @@ two first, in one pass over three columns, then runs :func:`rollstats.summarize`
 partition of whole subjects with them, and stacks the rows. The result is the table that
 ``rollstats.summarize`` gives in pandas (``tests/test_dask.py`` checks it frame for frame).
 
-Input: a cohort store (:mod:`rollstats.store`: one partition per subject bucket), a dataset
-of canonical Parquet files (:mod:`rollstats.engines`: one partition per file, as
-:func:`rollstats.datasets.scale.write_cohort_parquet` writes it, whole subjects per file), or
-a ``dask.dataframe``. When a subject's rows lie in several partitions, they are shuffled by
-subject first (Dask's shuffle spills to disk, so the data may exceed the cluster's memory).
-Each worker thread holds one partition at a time: a partition's canonical table times about
-three must fit in a worker's memory (250,000 segments need about 150 MB).
+Input: what the door lists (:func:`rollstats.io.sources.parquet_pieces`): cohort stores (one
+partition per subject bucket) and datasets of canonical Parquet files (one partition per
+file, as :func:`rollstats.datasets.scale.write_cohort_parquet` writes them, whole subjects per
+file), in any number, or a ``dask.dataframe``. Each row keeps the position of its source, and
+each partition is made one table by the rule of every load
+(:func:`rollstats.io.combine.merge_parts`): corrections, exact duplicates, canonical order.
+When a subject's rows lie in several partitions, they are shuffled by subject first (Dask's
+shuffle spills to disk, so the data may exceed the cluster's memory). Each worker thread holds
+one partition at a time: a partition's canonical table times about three must fit in a
+worker's memory (250,000 segments need about 150 MB).
 
 Workers import rollstats: install the same version on every worker.
 
 >>> import tempfile
 >>> from distributed import Client, LocalCluster
+>>> import rollstats
 >>> from rollstats.datasets.scale import write_cohort_parquet
->>> from rollstats.engines import read_dataset
 >>> with tempfile.TemporaryDirectory() as tmp, LocalCluster(n_workers=1, processes=False,
 ...         dashboard_address=None) as cluster, Client(cluster) as client:
 ...     _ = write_cohort_parquet(tmp, n_subjects=6, n_nights=21, seed=3, subjects_per_part=2)
 ...     on_dask = summarize_dask(tmp, client=client)
-...     in_pandas = summarize(read_dataset(tmp).segments)
+...     in_pandas = summarize(rollstats.load(tmp).segments)
 >>> on_dask.equals(in_pandas)
 True
 """
@@ -38,11 +41,15 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .metrics import summarize
-from .program import Program
-from .schema import SEGMENT_COLUMNS, SEGMENT_DTYPES
+from ..io.combine import merge_parts
+from ..io.sources import Piece, parquet_pieces
+from ..metrics import summarize
+from ..program import Program
+from ..schema import SEGMENT_COLUMNS, SEGMENT_DTYPES, empty_segments
 
 _ORDER = "_rollstats_order"  # row order of the input, kept through a shuffle (first copy wins)
+#: The column :func:`read_dask` adds with ``parts=True``: each row's source, in the order given.
+PART = "_rollstats_part"
 _PART_BITS = 40  # rows per partition below 2 ** 40
 
 
@@ -73,57 +80,61 @@ def _client(client=None, scheduler: str | None = None):
     return new, True
 
 
-def _partitions(data) -> tuple[list[list[str]], bool]:
-    """The files of each partition, and whether nights are read again from ``local_start``.
-
-    A cohort store (:mod:`rollstats.store`): one partition per subject bucket (its committed
-    parts), nights recomputed with the program, as ``rollstats.store.read_store`` does. A
-    dataset (:mod:`rollstats.engines`): one partition per file.
-    """
-    from . import store as cohort_store
-    from .engines import dataset_files, is_dataset
-
-    paths = [data] if isinstance(data, (str, Path)) else list(data)
-    if len(paths) == 1 and cohort_store.is_store(paths[0]):
-        buckets: dict[int, list[str]] = {}
-        for part in cohort_store.committed_parts(Path(paths[0])):
-            buckets.setdefault(cohort_store.bucket_of_part(part), []).append(str(part))
-        return [buckets[b] for b in sorted(buckets)], True
-    files = dataset_files(paths)
-    if not files or not is_dataset(files):
-        raise ValueError(f"{data}: neither a cohort store nor Parquet files of canonical segments "
-                         "(`rollstats ingest -o`, rollstats.datasets.scale.write_cohort_parquet)")
-    return [[str(f)] for f in files], False
+def _partitions(data) -> list[list[Piece]]:
+    """The pieces the door lists for ``data``, grouped into partitions (in the order given)."""
+    groups: dict[tuple, list[Piece]] = {}
+    for piece in parquet_pieces(data):
+        groups.setdefault(piece.group, []).append(piece)
+    return [groups[g] for g in sorted(groups)]
 
 
-def _read_files(files: list[str], columns: list[str], day_start: dt.time | None) -> pd.DataFrame:
-    """One partition: its files' rows (in order), canonical dtypes, nights read again if asked."""
+def _read_files(pieces: list[Piece], names: list[str], day_start: dt.time, parts: bool) -> pd.DataFrame:
+    """One partition (pieces of one source): its files' rows in order, canonical dtypes, a
+    store's nights read again with ``day_start``, and each row's source in :data:`PART` if ``parts``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .times import night_of
+    from ..times import night_of
 
-    wanted = list(dict.fromkeys(columns + (["local_start"] if day_start is not None else [])))
-    tables = [pq.read_table(f, columns=wanted) for f in files]
+    renight = pieces[0].renight
+    wanted = list(dict.fromkeys(names + (["local_start"] if renight else [])))
+    tables = [pq.read_table(p.path, columns=wanted) for p in pieces]
     table = pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
     frame = table.to_pandas().astype({c: SEGMENT_DTYPES[c] for c in wanted})
-    if day_start is not None:
+    if renight:
         frame["night"] = night_of(frame["local_start"], day_start)
-    return frame[columns]
+    frame = frame[names]
+    if parts:
+        frame[PART] = np.repeat([p.part for p in pieces], [len(t) for t in tables]).astype("int64")
+    return frame
 
 
-def read_dask(data, program: Program | None = None, columns=SEGMENT_COLUMNS):
-    """A dask DataFrame of a cohort store or a dataset of canonical segments (see :func:`_partitions`)."""
+def read_dask(data, program: Program | None = None, columns=SEGMENT_COLUMNS, parts: bool = False):
+    """A dask DataFrame of what ``data`` points at: cohort stores and datasets of canonical
+    segments, listed by the door (:func:`rollstats.io.sources.parquet_pieces`); rows as stored,
+    before the rule of :func:`rollstats.io.combine.merge_parts` (``parts=True`` adds each row's
+    source, 0 = first, as column :data:`PART`). A store's nights follow ``program``.
+
+    >>> import tempfile
+    >>> from rollstats.datasets.scale import write_cohort_parquet
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     info = write_cohort_parquet(tmp, n_subjects=4, n_nights=14, seed=2, subjects_per_part=2)
+    ...     ddf = read_dask(tmp, columns=["subject_id", "duration_s"], parts=True)
+    ...     ddf.npartitions, len(ddf.compute(scheduler="sync")) == info["segments"], list(ddf.columns)
+    (2, True, ['subject_id', 'duration_s', '_rollstats_part'])
+    """
     import dask.dataframe as dd
 
-    from .schema import empty_segments
-
-    groups, renight = _partitions(data)
-    day_start = (program or Program.default()).night.day_start if renight else None
+    groups = _partitions(data)
+    day_start = (program or Program.default()).night.day_start
     columns = list(columns)
+    meta = empty_segments()[columns]
+    if parts:
+        meta[PART] = pd.Series(dtype="int64")
     with _config():
-        return dd.from_map(_read_files, groups, columns=columns, day_start=day_start,
-                           meta=empty_segments()[columns], label="read-segments", enforce_metadata=False)
+        # not ``columns=``: dask would take it for a column projection of the meta
+        return dd.from_map(_read_files, groups, names=columns, day_start=day_start, parts=parts,
+                           meta=meta, label="read-segments", enforce_metadata=False)
 
 
 def _with_order(part: pd.DataFrame, partition_info=None) -> pd.DataFrame:
@@ -136,16 +147,11 @@ def _unique_subjects(part: pd.DataFrame) -> pd.DataFrame:
 
 
 def _prepared(part: pd.DataFrame) -> pd.DataFrame:
-    """A partition as ``rollstats.load`` would give its subjects: typed, deduplicated, sorted."""
-    from .io.loader import DUPLICATE_KEY
-
+    """A partition as ``rollstats.load`` gives its subjects: typed, the rule applied, sorted."""
     if _ORDER in part:
         part = part.sort_values(_ORDER, kind="stable")
-    part = part[list(SEGMENT_COLUMNS)].astype(SEGMENT_DTYPES)
-    duplicate = part.duplicated(subset=list(DUPLICATE_KEY), keep="first").to_numpy()
-    if duplicate.any():
-        part = part.loc[~duplicate]
-    return part.sort_values(["subject_id", "start", "source", "source_row"], kind="stable").reset_index(drop=True)
+    source = part[PART].to_numpy(dtype="int64") if PART in part else np.zeros(len(part), dtype="int64")
+    return merge_parts(part[list(SEGMENT_COLUMNS)].astype(SEGMENT_DTYPES).reset_index(drop=True), source)
 
 
 def _summarize_part(part: pd.DataFrame, program: Program, end: pd.Timestamp, exercises: bool,
@@ -157,7 +163,7 @@ def _summarize_part(part: pd.DataFrame, program: Program, end: pd.Timestamp, exe
 
 def _meta(program: Program, end: pd.Timestamp, exercises: bool) -> pd.DataFrame:
     """An empty summary with the real columns and dtypes (from a two-row export)."""
-    from .io.base import canonicalise
+    from ..io.base import canonicalise
 
     raw = pd.DataFrame({"subject_id": ["meta", "meta"], "start": ["2026-01-01T21:00:00+00:00"] * 2,
                         "duration_s": ["60", "60"], "region": ["quads", "hip"],
@@ -171,8 +177,9 @@ def summarize_dask(data, program: Program | None = None, until: str | dt.date | 
                    progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """``rollstats.summarize`` of a store on a Dask cluster; the same table as in pandas.
 
-    ``data``: a cohort store (:mod:`rollstats.store`), a dataset (a folder or list of Parquet
-    files of canonical segments, see :mod:`rollstats.engines`), or a ``dask.dataframe`` of
+    ``data``: what :func:`rollstats.load` reads as canonical tables (cohort stores, datasets of
+    Parquet files of canonical segments; several follow the rule of a load: a later source's
+    version of a segment wins, exact duplicates count once), or a ``dask.dataframe`` of
     canonical segments. ``until`` as in
     :func:`rollstats.summarize`. The cluster: ``client`` (a ``distributed.Client``), else
     ``scheduler`` (an address such as ``tcp://10.0.0.5:8786``), else the current default
@@ -188,7 +195,7 @@ def summarize_dask(data, program: Program | None = None, until: str | dt.date | 
         if isinstance(data, dd.DataFrame):
             ddf = light = data[list(SEGMENT_COLUMNS)]
         else:  # a first pass reads four columns only
-            ddf = read_dask(data, program)
+            ddf = read_dask(data, program, parts=True)
             light = read_dask(data, program, columns=["subject_id", "night", "activity"])
         client, close = _client(client, scheduler)
         try:
