@@ -8,12 +8,12 @@
 For each size, in one run on one machine:
 
 1. the generator writes the cohort as a Parquet dataset (timed) and as one CSV export;
-2. the three summaries are computed and **compared first** (the run stops on any difference):
-   ``rollstats.summarize``, the same figures in SQL by DuckDB (``duckdb_summary.py``), and a
-   plain per-subject pandas loop (``loop_summary.py``, on a sample of subjects at large sizes);
+2. the summaries are computed and **compared first** (the run stops on any difference):
+   ``rollstats.summarize`` and the same figures in SQL by DuckDB (``duckdb_summary.py``);
+   ``rollstats.load`` of the CSV must give the dataset's table;
 3. timings, interleaved (a, b, c, a, b, c ...) so that a busy machine slows all alike; medians
-   and ratios: summary vs DuckDB and vs the loop, ``rollstats.load`` of the CSV (reading and
-   checking every cell) vs ``pyarrow.csv.read_csv`` of the same file;
+   and ratios: summary vs DuckDB, ``rollstats.load`` of the CSV (reading and checking every
+   cell) vs the CSV readers of pyarrow, DuckDB and Polars on the same file (parse only);
 4. peak memory of each step, each in a fresh process: the peak resident set size during the
    step (Linux ``VmHWM``, reset just before the step), against the Arrow size of the step's
    input (``Table.nbytes``: the canonical table for the summaries, the table pyarrow reads
@@ -68,7 +68,7 @@ def measure(step: str, dataset: str, csv: str, seed: int) -> dict:
     import pyarrow.csv as pacsv
 
     import rollstats
-    from rollstats.engines import read_dataset
+    from rollstats.io import load as read_dataset  # the door reads a dataset as it is
 
     inputs = None
     if step in ("summarize", "duckdb", "summarize_in_parts"):
@@ -89,6 +89,12 @@ def measure(step: str, dataset: str, csv: str, seed: int) -> dict:
         out = rollstats.load(csv).segments
     elif step == "pyarrow_read":
         out = pacsv.read_csv(csv)
+    elif step == "polars_read":
+        import polars as pl
+        out = pl.read_csv(csv)
+    elif step == "duckdb_read":
+        import duckdb
+        out = duckdb.read_csv(str(csv)).to_arrow_table()
     else:
         raise SystemExit(f"unknown step {step}")
     seconds = time.perf_counter() - began
@@ -112,6 +118,7 @@ def machine() -> dict:
     import duckdb
     import numpy
     import pandas
+    import polars
     import pyarrow
 
     cpu = ""
@@ -132,6 +139,7 @@ def machine() -> dict:
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory / 2**30, 1),
             "system": platform.platform(), "python": platform.python_version(), "pandas": pandas.__version__,
             "numpy": numpy.__version__, "pyarrow": pyarrow.__version__, "duckdb": duckdb.__version__,
+            "polars": polars.__version__,
             "load_average": os.getloadavg()}
 
 
@@ -148,10 +156,12 @@ def run_size(size: int, args, log) -> dict:
     import pyarrow.parquet as pq
 
     import rollstats
+    import duckdb
+    import polars as pl
+
     from duckdb_summary import COLUMNS, differences, summarize_duckdb
-    from loop_summary import loop_summary
     from rollstats.datasets.scale import write_cohort_csv, write_cohort_parquet
-    from rollstats.engines import read_dataset
+    from rollstats.io import load as read_dataset  # the door reads a dataset as it is
 
     subjects = max(2, round(size / (SEGMENTS_PER_NIGHT * NIGHTS)))
     work = Path(args.workdir) / f"n{size}"
@@ -178,19 +188,10 @@ def run_size(size: int, args, log) -> dict:
     # 1. the same figures, three ways: checked before anything is timed
     ours = rollstats.summarize(segments)
     duck = summarize_duckdb(segments)
-    ids = ours["subject_id"].to_numpy()
-    every = max(1, int(np.ceil(n / args.loop_segments)))
-    sample = list(ids[::every])
-    in_sample = segments["subject_id"].isin(sample)
-    sample_segments = int(in_sample.sum())
-    began = time.perf_counter()
-    loop = loop_summary(segments, subjects=sample)
-    loop_first = time.perf_counter() - began
     check = {
         "columns": list(COLUMNS),
         "duckdb_vs_rollstats": differences(ours, duck),
-        "loop_vs_rollstats": differences(ours.loc[ours["subject_id"].isin(sample)], loop),
-        "subjects": len(ours), "loop_subjects": len(sample), "loop_segments": sample_segments,
+        "subjects": len(ours),
     }
     loaded = rollstats.load(csv).segments
     same_cols = [c for c in segments.columns if c not in ("source", "source_row")]
@@ -201,41 +202,37 @@ def run_size(size: int, args, log) -> dict:
         check["ingest_vs_dataset"] = {"columns": differ, "rows": [len(loaded), len(segments)]}
     del loaded
     result["check"] = check
-    ok = not (check["duckdb_vs_rollstats"] or check["loop_vs_rollstats"] or check["ingest_vs_dataset"])
+    ok = not (check["duckdb_vs_rollstats"] or check["ingest_vs_dataset"])
     log(f"check: {len(ours):,} subjects, {len(COLUMNS) - 1} figures each: "
         f"DuckDB {'identical' if not check['duckdb_vs_rollstats'] else check['duckdb_vs_rollstats']}, "
-        f"loop ({len(sample):,} subjects) {'identical' if not check['loop_vs_rollstats'] else check['loop_vs_rollstats']}, "
         f"ingested CSV = dataset: {'yes' if not check['ingest_vs_dataset'] else check['ingest_vs_dataset']}")
     if not ok and not args.keep_going:
         raise SystemExit("the engines disagree: fix that before timing anything")
-    del ours, duck, loop
+    del ours, duck
 
     # 2. timings, interleaved
-    times: dict[str, list[float]] = {k: [] for k in ("summarize", "duckdb", "loop", "ingest", "pyarrow_read")}
+    steps = (("summarize", lambda: rollstats.summarize(segments)),
+             ("duckdb", lambda: summarize_duckdb(segments)),
+             ("ingest", lambda: rollstats.load(csv)),
+             ("pyarrow_read", lambda: pacsv.read_csv(csv)),
+             ("duckdb_read", lambda: duckdb.read_csv(str(csv)).to_arrow_table()),
+             ("polars_read", lambda: pl.read_csv(csv)))
+    times: dict[str, list[float]] = {k: [] for k, _ in steps}
     for r in range(args.repeat):
-        for name, fn in (("summarize", lambda: rollstats.summarize(segments)),
-                         ("duckdb", lambda: summarize_duckdb(segments)),
-                         ("loop", lambda: loop_summary(segments, subjects=sample)),
-                         ("ingest", lambda: rollstats.load(csv)),
-                         ("pyarrow_read", lambda: pacsv.read_csv(csv))):
-            if name == "loop" and r >= args.loop_repeat:
-                continue
+        for name, fn in steps:
             gc.collect()
             began = time.perf_counter()
             out = fn()
             times[name].append(time.perf_counter() - began)
             del out
         log(f"repetition {r + 1}/{args.repeat}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if v))
-    extrapolated = len(sample) < len(ids)
-    loop_scale = n / max(sample_segments, 1) if extrapolated else 1.0
     med = {k: _median(v) for k, v in times.items()}
-    med["loop_whole"] = med["loop"] * loop_scale
-    result["seconds"] = {"runs": times, "median": med, "loop_first_run": loop_first,
-                         "loop_extrapolated": extrapolated, "loop_scale": loop_scale}
+    fastest_read = min(med["pyarrow_read"], med["duckdb_read"], med["polars_read"])
+    result["seconds"] = {"runs": times, "median": med}
     result["ratios"] = {
         "summary_vs_duckdb": med["summarize"] / med["duckdb"],
-        "loop_vs_summary": med["loop_whole"] / med["summarize"],
         "ingest_vs_pyarrow": med["ingest"] / med["pyarrow_read"],
+        "ingest_vs_fastest_read": med["ingest"] / fastest_read,
     }
     segments = None
     gc.collect()
@@ -263,8 +260,8 @@ def dask_demo(size: int, args, log) -> dict:
     from distributed import Client, LocalCluster
 
     import rollstats
-    from rollstats.distributed import summarize_dask
-    from rollstats.engines import read_dataset
+    from rollstats.engines import summarize_dask
+    from rollstats.io import load as read_dataset  # the door reads a dataset as it is
 
     subjects = max(2, round(size / (SEGMENTS_PER_NIGHT * NIGHTS)))
     dataset = Path(args.workdir) / f"n{size}" / "dataset"
@@ -294,13 +291,12 @@ def dask_demo(size: int, args, log) -> dict:
 
 def table(results: list[dict]) -> str:
     """The results as a Markdown table (medians of the repetitions)."""
-    lines = ["| segments | summarize | DuckDB | summarize / DuckDB (target <= 1.5) | loop | loop / summarize "
-             "(target >= 20) | load CSV | pyarrow read | load / read (target <= 1.3) "
-             "| memory summarize / Arrow | memory load / Arrow (target <= 2.5) |",
+    lines = ["| segments | summarize | DuckDB SQL | summarize / DuckDB (target <= 1.0) | load CSV with checks "
+             "| pyarrow read | DuckDB read | Polars read | load / pyarrow read (target <= 2.0) "
+             "| memory: summarize / Arrow | memory: load / Arrow (target <= 2.5) |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         m, q, mem = r["seconds"]["median"], r["ratios"], r["memory"]
-        loop = f"{m['loop_whole']:.1f} s" + ("*" if r["seconds"]["loop_extrapolated"] else "")
 
         def peak(step: str) -> str:
             got = mem.get(step, {})
@@ -308,9 +304,10 @@ def table(results: list[dict]) -> str:
                 return "n/a"
             return f"{got['step_vs_arrow']:.2f}x ({got['peak_vs_arrow']:.2f}x)"
 
-        lines.append(f"| {r['segments']:,} | {m['summarize']:.2f} s | {m['duckdb']:.2f} s | "
-                     f"{q['summary_vs_duckdb']:.2f}x | {loop} | {q['loop_vs_summary']:.0f}x | {m['ingest']:.2f} s | "
-                     f"{m['pyarrow_read']:.2f} s | {q['ingest_vs_pyarrow']:.2f}x | {peak('summarize')} | {peak('ingest')} |")
+        lines.append(f"| {r['segments']:,} ({r['subjects']:,}) | {m['summarize']:.2f} s | {m['duckdb']:.2f} s | "
+                     f"{q['summary_vs_duckdb']:.2f}x | {m['ingest']:.2f} s | {m['pyarrow_read']:.2f} s | "
+                     f"{m['duckdb_read']:.2f} s | {m['polars_read']:.2f} s | {q['ingest_vs_pyarrow']:.2f}x | "
+                     f"{peak('summarize')} | {peak('ingest')} |")
     return "\n".join(lines)
 
 
@@ -322,10 +319,6 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", default=os.environ.get("ROLLSTATS_BENCH_DIR", "/tmp/rollstats-bench"),
                         help="where the generated data goes (several GB at 10 M)")
-    parser.add_argument("--loop-segments", type=float, default=250_000,
-                        help="the loop runs on a sample of subjects holding about this many segments; "
-                        "its time is scaled up to the whole cohort by segments")
-    parser.add_argument("--loop-repeat", type=int, default=2, help="timed repetitions of the (slow) loop")
     parser.add_argument("--dask", action="store_true", help="also summarise the largest size on Dask workers "
                         "with a memory limit smaller than the data")
     parser.add_argument("--dask-memory", default="600MB", help="memory limit of each of the 2 Dask workers")
@@ -348,7 +341,7 @@ def main(argv=None) -> int:
     began = time.perf_counter()
     info = machine()
     log(f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB; Python {info['python']}, "
-        f"pandas {info['pandas']}, pyarrow {info['pyarrow']}, DuckDB {info['duckdb']}; "
+        f"pandas {info['pandas']}, pyarrow {info['pyarrow']}, DuckDB {info['duckdb']}, Polars {info['polars']}; "
         f"load average {', '.join(f'{x:.1f}' for x in info['load_average'])}")
     results = [run_size(size, args, log) for size in sizes]
     report = {"machine": info, "arguments": {k: v for k, v in vars(args).items() if k not in ("measure",)},
@@ -359,7 +352,6 @@ def main(argv=None) -> int:
     report["seconds"] = time.perf_counter() - began
     log("")
     log(table(results))
-    log("* the loop ran on a sample of subjects; its time is scaled to the whole cohort by segments")
     log("memory: the step's peak above what the process held before it (the input, the libraries), "
         "over the input's Arrow size; in brackets the whole process's peak over the same")
     out = Path(args.out) if args.out else HERE / "results" / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"

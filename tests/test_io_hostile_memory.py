@@ -251,3 +251,13 @@ def test_the_token_cap_counts_from_where_the_last_tag_began():
     # ... and 400 pass, however many tags come before them
     short = [b"<a>" + b"<b/>" * 1000 + b'<b c="', b"x" * 400, b'"/></a>']
     xmlguard.walk(short, xmlguard.Walker("t.xml"), max_token_bytes=500)
+
+
+def test_an_xml_declaration_naming_an_unknown_encoding_is_refused_naming_the_file(tmp_path):
+    # found by the fuzz suite: a damaged declaration ("TTF-8") made expat raise LookupError
+    from rollstats.errors import RollstatsError
+
+    path = tmp_path / "export.xml"
+    path.write_bytes(b'<?xml version="1.0" encoding="TTF-8"?>\n<HealthData locale="en_US"></HealthData>\n')
+    with pytest.raises(RollstatsError, match=r"export\.xml: .*TTF-8"):
+        load(path)

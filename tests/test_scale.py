@@ -14,8 +14,8 @@ import pytest
 import rollstats
 from rollstats.datasets import generate_cohort
 from rollstats.datasets.scale import parts, write_cohort_csv, write_cohort_parquet
-from rollstats.engines import is_dataset, read_dataset, summarize_in_parts
-from rollstats.io import canonicalise
+from rollstats.engines import summarize_in_parts
+from rollstats.io import canonicalise, find_sources
 from rollstats.io._fast import fixed_iso, parse_times_fast, per_pair, per_value, read_csv_text
 from rollstats.program import Program
 from rollstats.progress import Progress
@@ -50,11 +50,12 @@ def test_dataset_is_the_canonical_table_of_the_csv_export(tmp_path):
     write_cohort_parquet(tmp_path / "d", n_subjects=12, n_nights=30, seed=2, subjects_per_part=5, workers=1)
     info = write_cohort_csv(tmp_path / "export.csv", n_subjects=12, n_nights=30, seed=2, subjects_per_part=5)
     loaded = rollstats.load(tmp_path / "export.csv").segments
-    stored = read_dataset(tmp_path / "d").segments
+    stored = rollstats.load(tmp_path / "d").segments
     assert info["rows"] == len(loaded) == len(stored)
     columns = [c for c in stored.columns if c not in ("source", "source_row")]
     pd.testing.assert_frame_equal(stored[columns], loaded[columns])
-    assert is_dataset(tmp_path / "d") and not is_dataset(tmp_path / "export.csv")
+    assert {s.kind for s in find_sources(tmp_path / "d")} == {"dataset"}
+    assert [s.kind for s in find_sources(tmp_path / "export.csv")] == ["export"]
 
 
 def test_command_line_reads_a_dataset_without_parsing_it_again(tmp_path, capsys):
@@ -63,7 +64,7 @@ def test_command_line_reads_a_dataset_without_parsing_it_again(tmp_path, capsys)
     write_cohort_parquet(tmp_path / "d", n_subjects=5, n_nights=20, seed=3, workers=1)
     assert main(["summary", str(tmp_path / "d"), "--format", "csv"]) == 0
     out = capsys.readouterr().out
-    expected = rollstats.summarize(read_dataset(tmp_path / "d").segments)
+    expected = rollstats.summarize(rollstats.load(tmp_path / "d").segments)
     assert out.count("\n") == len(expected) + 1
 
 
@@ -186,7 +187,7 @@ def test_fast_csv_reader_leaves_odd_files_to_pandas(tmp_path, text):
 
 
 def test_duplicates_and_order_as_pandas_finds_them():
-    from rollstats.io.loader import DUPLICATE_KEY, duplicates, sort_segments
+    from rollstats.io.combine import DUPLICATE_KEY, duplicates, sort_segments
 
     segments = _cohort(n=20, nights=30, seed=4)
     again = segments.sample(n=300, random_state=1).assign(source="later.csv")

@@ -28,6 +28,7 @@ from ..schema import (ACTIVITY_ALIASES, ACTIVITY_DTYPE, REGION_DTYPE, REJECT_DTY
                       SIDE_DTYPE, TRIGGER_ALIASES, TRIGGER_DTYPE)
 from ..times import night_of, parse_times
 from ._fast import missing_times, parse_times_fast, per_pair, per_value
+from .checks import check
 
 NATIVE_COLUMNS: tuple[str, ...] = (
     "subject_id", "start", "end", "duration_s", "region", "side", "clock", "activity", "trigger",
@@ -109,7 +110,8 @@ def _stripped(text: pd.Series) -> pd.Series:
 
 def _number(raw: pd.DataFrame, column: str, problems: _Problems) -> pd.Series:
     text = _text(raw, column)
-    number = per_value(text, lambda t: pd.to_numeric(t, errors="coerce").astype("float64"))
+    # + 0.0: "-0" is 0 (pandas reads it as -0.0 or 0.0 depending on the other cells)
+    number = per_value(text, lambda t: pd.to_numeric(t, errors="coerce").astype("float64")) + 0.0
     problems.add(text.notna() & number.isna(), column, text, "not a number")
     return number
 
@@ -145,6 +147,15 @@ def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | Non
     >>> out.segments["region"].tolist(), out.rejects["reason"].tolist()
     (['thigh_front'], ['subject_id: missing subject'])
     """
+    raw = _named(raw, source)
+    rows = (np.arange(1, len(raw) + 1, dtype=np.int64) if source_row is None
+            else np.asarray(source_row, dtype="int64"))
+    segments, rejects, unknown, n = check(raw, source, program, tz, rows)
+    return Canonical(segments, rejects, unknown, n)
+
+
+def _named(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+    """``raw`` with its column names folded (case, spaces), refused when one is missing or twice."""
     raw = raw.rename(columns=lambda c: str(c).strip().lower()).reset_index(drop=True)
     missing = [c for c in ("subject_id", "start") if c not in raw]
     if "end" not in raw and "duration_s" not in raw:
@@ -156,6 +167,22 @@ def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | Non
     if twice:  # e.g. "start" and "Start": which one holds the times is anyone's guess
         raise IngestError(f"{source}: column {twice[0]!r} appears more than once "
                           "(names are compared without case and surrounding spaces)")
+    return raw
+
+
+def canonicalise_reference(raw: pd.DataFrame, source: str, program: Program, tz: str | None = None,
+                           source_row: pd.Series | None = None) -> Canonical:
+    """:func:`canonicalise` in plain pandas, one Series operation per check: the definition.
+
+    The checking core (:mod:`rollstats.io.checks`) must give exactly this (segments, rejects
+    with their reasons, unknown labels); ``tests/test_ingest_fast_path.py`` holds it to that.
+
+    >>> raw = pd.DataFrame({"subject_id": ["s1", ""], "start": ["2024-03-03T23:50+01:00"] * 2,
+    ...                     "duration_s": ["90", "90"], "region": ["quads", "quads"]})
+    >>> canonicalise_reference(raw, "demo.csv", Program.default()).rejects["reason"].tolist()
+    ['subject_id: missing subject']
+    """
+    raw = _named(raw, source)
     rows = (pd.RangeIndex(1, len(raw) + 1) if source_row is None
             else pd.Index(np.asarray(source_row, dtype="int64")))
     problems = _Problems(raw.index)

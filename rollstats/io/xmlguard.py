@@ -201,6 +201,8 @@ def walk(pieces: Iterable[bytes], walker: Walker, max_token_bytes: int | None = 
         raise IngestError(f"{what}: refused: unsafe XML ({type(exc).__name__})") from None
     except ParseError as exc:
         raise MalformedXml(f"{what}: not well-formed XML ({exc})") from None
+    except LookupError as exc:  # the declaration names an encoding Python does not know
+        raise MalformedXml(f"{what}: not readable XML ({exc})") from None
     return walker
 
 
