@@ -278,16 +278,17 @@ def test_calendar_title_counts_the_range(figures):
     t = nights_frame([70, 0, 30, 200, 130, 60, 0, 0, 90, 0, 45, 0], progression_at=5)
     cases = {
         None: ["a: 4 Mar 2026 to 15 Mar 2026 (12 nights)",
-               "daily phase: 4 of 6 nights at least 60 s; maintenance: 1 of 6"],
+               "daily phase: 4 of 6 nights at least 60 s; maintenance: 1 of 6 nights compliant"],
         # Thu 5 to Thu 12: daily 5-9 Mar (200, 130 and 60 s compliant), maintenance 10-12 Mar (90 s)
         ("2026-03-05", "2026-03-12"): ["a: 5 Mar 2026 to 12 Mar 2026 (8 nights; others faded)",
-                                       "daily phase: 3 of 5 nights at least 60 s; maintenance: 1 of 3"],
+                                       "in this range, daily phase: 3 of 5 nights at least 60 s; "
+                                           "maintenance: 1 of 3 nights compliant"],
         # a start before the first night is cut to it; no maintenance night: no maintenance count
         ("2026-03-01", "2026-03-06"): ["a: 4 Mar 2026 to 6 Mar 2026 (3 nights; others faded)",
-                                       "daily phase: 1 of 3 nights at least 60 s"],
+                                       "in this range, daily phase: 1 of 3 nights at least 60 s"],
         # an end after the last night is cut to it; only maintenance nights (45 s is short)
         ("2026-03-13", "2026-03-20"): ["a: 13 Mar 2026 to 15 Mar 2026 (3 nights; others faded)",
-                                       "daily phase: 0 of 0 nights at least 60 s; maintenance: 0 of 3"],
+                                       "no night of the daily phase in this range; maintenance: 0 of 3 nights compliant"],
     }
     for shown, lines in cases.items():
         calendar = calendar_drawing(t, shown=shown)

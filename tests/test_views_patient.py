@@ -97,9 +97,10 @@ def test_key_figures_over_the_whole_observation_and_a_range(tables):
     assert (k["daily_phase_nights"], k["daily_phase_compliant_nights"]) == (2, 2)  # 6, 7
     assert k["progression_in_range"] and k["lateral_thigh_s"] == 0
     lines = dict(key_figure_lines(review(tables, "2026-03-08", "2026-03-12")))
-    assert lines["compliant nights"] == "2 of 5 (40%)"  # 9 and 12
-    assert lines["progression night"] == "Sat 7 Mar 2026 (before this range)"
-    assert "daily phase" not in lines
+    assert lines["Compliant nights (this range)"] == "2 of 5 nights (40%)"  # 9 and 12
+    assert lines["Compliant nights (whole observation)"] == "5 of 10 nights (50%)"
+    assert lines["Progression night (whole observation)"] == "Sat 7 Mar 2026 (before this range)"
+    assert lines["Daily phase (this range)"] == "no night of the daily phase in this range"
 
 
 def test_seconds_per_region_and_side_of_a_range(tables):
@@ -141,13 +142,14 @@ def test_mistakes_with_the_cards_advice(tables):
     found = {m.flag: m for m in mistakes(review(tables))}
     lateral = found["lateral_thigh"]
     assert lateral.status is True
-    assert lateral.finding == "30 s on the side of the thigh (IT band) (13% of the time on the thighs), on 1 night."
+    assert lateral.finding == "30 s on the side of the thigh (IT band)."
+    assert lateral.cost == "on 1 night, 13% of the time on the thighs"
     assert "2 and 4 o'clock positions rather than 3 o'clock" in lateral.advice
     assert found["too_fast"].status is True
-    assert found["too_fast"].finding.startswith("1 of 1 sessions with holds logged averaged under 5 s per hold")
+    assert found["too_fast"].finding.startswith("1 of 1 session with holds logged averaged under 5 s per hold")
     assert "sinks in" in found["too_fast"].advice
-    assert found["standalone"].finding == "1 of 2 windows of 7 nights had rolling but no strengthening exercise logged."
-    assert found["narrow"].finding == "1 of 2 windows of 7 nights covered fewer than 3 regions."
+    assert found["standalone"].finding == "1 of 2 weeks (7 nights each) had rolling but no strengthening exercise logged."
+    assert found["narrow"].finding == "1 of 2 weeks (7 nights each) covered fewer than 3 regions."
 
     # 6-8 Mar: no lateral time, no holds, no check window ends in it
     found = {m.flag: m for m in mistakes(review(tables, "2026-03-06", "2026-03-08"))}
@@ -171,8 +173,17 @@ def test_the_audit_of_one_night_in_words(tables):
 
 def test_summary_text(tables):
     text = summary_text(review(tables, "2026-03-03", "2026-03-05"))
-    assert text.splitlines()[:3] == ["subject: s1", "nights: Tue 3 Mar 2026 to Thu 5 Mar 2026: 3 nights",
-                                     "compliant nights: 1 of 3 (33%)"]
+    lines = text.splitlines()
+    assert lines[:3] == ["Subject: s1", "As of Thu 5 Mar 2026", "  Last rolled: Wed 4 Mar 2026, 1 night earlier"]
+    assert lines[6:8] == ["In this range: Tue 3 Mar 2026 to Thu 5 Mar 2026 (3 nights)",
+                          "  Compliant nights: 1 of 3 nights (33%)"]
+    # the mistakes last: seen first with a cross, then those the log cannot tell; 3-5 Mar holds the IT
+    # band night (4 Mar: 30 s of 45 + 30 = 75 s on the thighs), no holds and no end of a check window
+    assert lines[-5:] == ["Common mistakes",
+                          "  \u2717 Rolling directly on the side of the thigh: seen, on 1 night, 40% of the time on the "
+                          "thighs",
+                          "  ? Rolling too fast: cannot say", "  ? Using self-massage as a standalone: cannot say",
+                          "  ? Rolling too few regions: cannot say"]
 
 
 def test_report_name_is_safe_for_any_subject_id():
@@ -196,7 +207,8 @@ def test_the_report_embeds_figures_and_escapes_every_text(segments, tmp_path):
     path = write_patient_report(view, tmp_path / "reports", dpi=40)  # the real figures, rendered
     assert path.name == "rollstats-review-script_alert_1_script-5c140d35-2026-03-05-2026-03-12.html"
     text = path.read_text(encoding="utf-8")
-    assert text.count("data:image/png;base64,iVBORw0KGgo") == 3  # calendar, timeline, body map
+    assert text.count("data:image/png;base64,iVBORw0KGgo") == 3  # calendar, timeline, body map (no pain logged)
+    assert "No pain score logged in this range." in text
     assert "<script" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 
@@ -212,4 +224,4 @@ def test_the_report_lists_a_missed_maintenance_window_before_the_nights():
     window = page.index("maintenance window 1 (5 Mar 2026 to 11 Mar 2026): 0 of the 2 compliant nights the card asks")
     night = page.index("night of 3 Mar 2026: 45 s on hips and legs, 15 s short of the 60 s minimum")
     assert window < night
-    assert "rest night" not in page and "night of 6 Mar 2026" not in page
+    assert "rest night, no rolling" not in page and "night of 6 Mar 2026" not in page

@@ -75,6 +75,31 @@ def pain_by_week(pain: pd.DataFrame, nights_table: pd.DataFrame, week_nights: in
     return out.astype({"week": "int64", "sessions": "int64", "pain_sessions": "int64"})
 
 
+def pain_weeks(pain: pd.DataFrame, nights_table: pd.DataFrame, week_nights: int = 7) -> pd.DataFrame:
+    """One subject's pain by week, placed on the calendar: :func:`pain_by_week` with each week's nights.
+
+    ``pain`` (rows of :func:`session_pain`) and ``nights_table`` (rows of :func:`rollstats.nights`)
+    are one subject's, possibly cut to a range of nights. Adds ``week_first`` and ``week_last``,
+    the first and last night of the week (``week_nights`` nights from the first night of
+    observation, so ``night_index`` must be the whole observation's). Scores are points (0-10).
+
+    >>> p = pd.DataFrame({"subject_id": "a", "night": pd.to_datetime(["2026-03-02", "2026-03-10"]),
+    ...     "pain_before": [6.0, 4.0], "pain_after": [3.0, 2.0]})
+    >>> p["pain_change"] = p["pain_after"] - p["pain_before"]
+    >>> t = pd.DataFrame({"subject_id": "a", "night": pd.date_range("2026-03-02", periods=12),
+    ...     "night_index": range(1, 13)})   # the first night of observation was 1 Mar
+    >>> w = pain_weeks(p, t)
+    >>> [(str(a.date()), str(b.date())) for a, b in zip(w["week_first"], w["week_last"])]
+    [('2026-03-01', '2026-03-07'), ('2026-03-08', '2026-03-14')]
+    """
+    weeks = pain_by_week(pain, nights_table, week_nights)
+    if nights_table.empty:
+        return weeks.assign(week_first=pd.Series(dtype="datetime64[us]"), week_last=pd.Series(dtype="datetime64[us]"))
+    first = pd.Timestamp(nights_table["night"].iloc[0]) - pd.Timedelta(days=int(nights_table["night_index"].iloc[0]))
+    start = first + pd.to_timedelta(weeks["week"] * week_nights, unit="D")
+    return weeks.assign(week_first=start, week_last=start + pd.Timedelta(days=week_nights - 1))
+
+
 def night_pain(segments: pd.DataFrame) -> pd.DataFrame:
     """Per subject and night with any pain score: ``pain``, the highest score logged that night.
 

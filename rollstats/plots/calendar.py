@@ -1,7 +1,7 @@
 """A contribution-style calendar of one subject's nights: weeks as columns, weekdays as rows."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.text import Text
 
 from ..program import Program
+from ..words import count_text
 from ._common import COLOURS, VEIL, day, figure_and_axes, one_subject
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -55,6 +56,7 @@ class Calendar:
     boundary: Line2D                      #: the line between the daily and the maintenance phase
     veils: tuple[Polygon, Polygon]        #: white over the nights before and after the range shown
     title: Text                           #: the nights shown and how many of them were compliant
+    marks: dict[str, Line2D] = field(default_factory=dict)   #: corner marks by mistake (calendar_marks)
 
     @property
     def changing(self) -> list:
@@ -63,7 +65,8 @@ class Calendar:
 
 
 def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, program: Program | None = None,
-                  ax: Axes | None = None, annotate: bool | None = None, shown: tuple | None = None) -> Figure:
+                  ax: Axes | None = None, annotate: bool | None = None, shown: tuple | None = None,
+                  marks: pd.DataFrame | None = None) -> Figure:
     """Calendar heatmap of one subject's nights (the rows of :func:`rollstats.nights`).
 
     One cell per observed night, weeks as columns (labelled by month), weekdays as rows
@@ -76,7 +79,10 @@ def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, progra
     each rolled night shows its seconds. ``subject`` is needed when the table holds several.
     ``shown`` = (first, last) picks a range of nights: the others stay in place, faded, and
     the title counts the range (:func:`show_nights` moves it on a drawn calendar).
-    :func:`calendar_drawing` gives the same figure with its changing artists at hand.
+    ``marks`` (rows of :func:`rollstats.metrics.mistake_nights`) puts a small mark in a corner
+    of each night a common mistake touched, one corner and shape per mistake, with a legend
+    (:mod:`rollstats.plots.calendar_marks`). :func:`calendar_drawing` gives the same figure with
+    its changing artists at hand.
 
     >>> t = pd.DataFrame({"subject_id": "a", "night": pd.date_range("2026-03-02", periods=10),
     ...     "rolled_s": [70.0, 0, 30, 200, 90, 60, 0, 0, 70, 0], "phase": ["daily"] * 5 + ["maintenance"] * 5,
@@ -86,11 +92,12 @@ def plot_calendar(nights_table: pd.DataFrame, subject: str | None = None, progra
     >>> fig.axes[0].images[0].get_array().shape
     (7, 2, 4)
     """
-    return calendar_drawing(nights_table, subject, program, ax, annotate, shown).figure
+    return calendar_drawing(nights_table, subject, program, ax, annotate, shown, marks).figure
 
 
 def calendar_drawing(nights_table: pd.DataFrame, subject: str | None = None, program: Program | None = None,
-                     ax: Axes | None = None, annotate: bool | None = None, shown: tuple | None = None) -> Calendar:
+                     ax: Axes | None = None, annotate: bool | None = None, shown: tuple | None = None,
+                     marks: pd.DataFrame | None = None) -> Calendar:
     """The calendar of :func:`plot_calendar` (same arguments) as a :class:`Calendar`.
 
     >>> t = pd.DataFrame({"subject_id": "a", "night": pd.date_range("2026-03-02", periods=10),
@@ -106,8 +113,11 @@ def calendar_drawing(nights_table: pd.DataFrame, subject: str | None = None, pro
     _, rows = one_subject(nights_table, subject)
     start, _, _, n_weeks = calendar_grid(rows["night"])
     calendar = draw_calendar(start, n_weeks, program or Program.default(), ax,
-                             n_weeks <= 26 if annotate is None else annotate)
+                             n_weeks <= 26 if annotate is None else annotate, marked=marks is not None)
     repaint_calendar(calendar, nights_table, subject, program, shown)
+    if marks is not None:
+        from .calendar_marks import paint_marks
+        paint_marks(calendar, marks)
     return calendar
 
 
@@ -132,18 +142,18 @@ def repaint_calendar(calendar: Calendar, nights_table: pd.DataFrame, subject: st
 
 
 def draw_calendar(start: pd.Timestamp, n_weeks: int, program: Program, ax: Axes | None = None,
-                  annotate: bool = False) -> Calendar:
+                  annotate: bool = False, marked: bool = False) -> Calendar:
     """The calendar's frame for ``n_weeks`` weeks from the Monday ``start``: blank cells, weekday and
     month labels, legend, progression marks and veils hidden, an empty title; with ``annotate``, an
-    empty label in every cell. :func:`paint_calendar` colours it and :func:`show_nights` titles it.
+    empty label in every cell; with ``marked``, empty corner marks of the mistakes and their legend. :func:`paint_calendar` colours it and :func:`show_nights` titles it.
 
     >>> calendar = draw_calendar(pd.Timestamp("2026-03-02"), 3, Program.default(), annotate=True)
     >>> calendar.image.get_array().shape, len(calendar.labels), calendar.frame.get_visible()
     ((7, 3, 4), 21, False)
     """
-    width = min(16.0, max(6.5, 0.36 * n_weeks + 1.6))  # 6.5 in at least: room for the title
+    width = min(16.0, max(8.0 if marked else 6.5, 0.36 * n_weeks + 1.6))  # room for the title and legend
     owned = ax is None
-    fig, ax = figure_and_axes(ax, (width, 3.4))
+    fig, ax = figure_and_axes(ax, (width, 4.4 if marked else 3.4))
     # 8-bit colours: matplotlib would scale a float image to 8 bits at every draw
     image = ax.imshow(np.zeros((7, n_weeks, 4), dtype=np.uint8), aspect="equal", interpolation="nearest",
                       gid="calendar")
@@ -173,8 +183,14 @@ def draw_calendar(start: pd.Timestamp, n_weeks: int, program: Program, ax: Axes 
                 Patch(facecolor=COLOURS["rest"], edgecolor="#bdbdbd", label="no rolling (maintenance: rest)"),
                 Line2D([], [], color=COLOURS["progression"], linewidth=2.5,
                        label="progression night (framed); maintenance after the line")]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3, fontsize=7.5,
-              frameon=False, title="seconds rolled on hips and legs per night", title_fontsize=8)
+    marks = {}
+    if marked:
+        from .calendar_marks import draw_marks, legend_marks
+        marks = draw_marks(ax)
+        handles += legend_marks(marks)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3,
+              fontsize=7.5, frameon=False, title="seconds rolled on hips and legs per night"
+              + ("; corner marks: the nights a common mistake touched" if marked else ""), title_fontsize=8)
     colour = COLOURS["progression"]
     frame = ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=colour, linewidth=2.5, gid="progression",
                                    zorder=3, visible=False))
@@ -186,7 +202,8 @@ def draw_calendar(start: pd.Timestamp, n_weeks: int, program: Program, ax: Axes 
         title = fig.suptitle(" \n ", x=0.01, ha="left", fontsize=10, gid="calendar_title")
     else:
         title = ax.set_title(" \n ", fontsize=10, loc="left", gid="calendar_title")
-    return Calendar(fig, image, labels, frame, boundary, veils, title)
+    return Calendar(fig, image, labels, frame, boundary, veils, title, marks)
+
 
 
 def paint_calendar(calendar: Calendar, rows: pd.DataFrame, program: Program) -> list:
@@ -256,10 +273,15 @@ def show_nights(calendar: Calendar, rows: pd.DataFrame, subject: str, program: P
     minimum = program.daily.minimum_s
     ok = rows["compliant"].to_numpy(dtype=bool)[inside]
     maintenance = (rows["phase"] == "maintenance").to_numpy(dtype=bool)[inside]
-    line = f"{subject}: {day(lo)} to {day(hi)} ({int(inside.sum())} nights{'' if inside.all() else '; others faded'})"
-    counts = f"daily phase: {int((ok & ~maintenance).sum())} of {int((~maintenance).sum())} nights at least {minimum:g} s"
+    shown_n = count_text(int(inside.sum()), "night")
+    line = f"{subject}: {day(lo)} to {day(hi)} ({shown_n}{'' if inside.all() else '; others faded'})"
+    daily, kept = int((~maintenance).sum()), int((ok & ~maintenance).sum())
+    scope = "" if inside.all() else "in this range, "
+    counts = (f"{scope}daily phase: {kept} of {count_text(daily, 'night')} at least {minimum:g} s" if daily
+              else "no night of the daily phase in this range")
     if maintenance.any():
-        counts += f"; maintenance: {int((ok & maintenance).sum())} of {int(maintenance.sum())}"
+        counts += (f"; maintenance: {int((ok & maintenance).sum())} of "
+                   f"{count_text(int(maintenance.sum()), 'night')} compliant")
     calendar.title.set_text(f"{line}\n{counts}")
     return [*calendar.veils, calendar.title]
 

@@ -164,9 +164,10 @@ def timeline_drawing(nights_table: pd.DataFrame, windows: pd.DataFrame | None = 
 
     if p_x is not None:
         p = rows.iloc[hit[0]]
-        status = (f"progression night {day(p['night'])} (night {int(p['night_index']) + 1}); "
-                  f"maintenance windows met: {int((window_status(windows) == 'met').sum())} of "
-                  f"{int(windows['complete'].sum())} complete")
+        complete = int(windows["complete"].sum())
+        met = (f"maintenance windows met over the whole observation: {int((window_status(windows) == 'met').sum())}"
+               f" of {complete} complete" if complete else "no complete maintenance window yet")
+        status = f"progression night {day(p['night'])} (night {int(p['night_index']) + 1}); {met}"
     else:
         status = f"no progression yet: {seconds_text(rows['cumulative_s'].iloc[-1])} of {seconds_text(total)} so far"
     # two lines: which nights are shown (a figure title: a widget moves it with the range), then the status

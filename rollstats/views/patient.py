@@ -35,13 +35,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..metrics import audit, check_windows, maintenance_windows, nights, observed, sessions
+from ..metrics import (audit, check_windows, maintenance_windows, mistake_nights, nights, observed, session_pain,
+                       sessions)
 from ..program import Program
 
 #: The figures of a review, in the order they are shown.
 FIGURES: tuple[str, ...] = ("calendar", "timeline", "bodymap")
 FIGURE_TITLES: dict[str, str] = {"calendar": "Calendar of nights", "timeline": "Progression timeline",
-                                 "bodymap": "Where the rolling time went"}
+                                 "bodymap": "Where the rolling time went",
+                                 "pain": "Pain before and after rolling, by week"}
 #: The flags of the card's common mistakes, in the card's order.
 MISTAKES: tuple[str, ...] = ("lateral_thigh", "too_fast", "standalone", "narrow")
 RULE_WORDS: dict[str, str] = {
@@ -63,7 +65,9 @@ class SubjectTables:
     ``sessions`` its sessions with rolling; ``region_seconds`` rolling seconds per night,
     region and side (long: ``night, region, side, seconds``); ``audit`` its rows of
     :func:`rollstats.audit`; ``notes`` the notes it logged (``night, start, notes``);
-    ``exercises_logged`` whether the loaded table holds any exercise other than rolling.
+    ``exercises_logged`` whether the loaded table holds any exercise other than rolling;
+    ``pain`` its sessions' pain scores (:func:`rollstats.metrics.session_pain`) and ``marks`` the
+    nights each common mistake touched (:func:`rollstats.metrics.mistake_nights`).
     """
 
     subject: str
@@ -76,6 +80,8 @@ class SubjectTables:
     audit: pd.DataFrame
     notes: pd.DataFrame
     exercises_logged: bool
+    pain: pd.DataFrame | None = None
+    marks: pd.DataFrame | None = None
 
     @property
     def first_night(self) -> pd.Timestamp:
@@ -121,16 +127,19 @@ def subject_tables(segments: pd.DataFrame, subject: str, program: Program | None
         "side": rolling["side"].astype("string").fillna("").to_numpy(),
         "seconds": rolling["duration_s"].to_numpy(dtype="float64"),
     }).groupby(["night", "region", "side"], sort=True)["seconds"].sum().reset_index())
-    sess = sessions(own, program)
+    sess = sessions(own, program, pain=True)
     has_notes = own["notes"].astype("string").str.strip().fillna("") != ""
     notes = own.loc[has_notes, ["night", "local_start", "notes"]].sort_values("local_start", kind="stable")
     rows = audit(segments, program, until=end, subject=own["subject_id"].iloc[0])
+    checks = check_windows(table, program, exercises_logged)
+    rolled = sess.loc[sess["segments"] > 0].reset_index(drop=True)
     return SubjectTables(
         subject=str(subject), program=program, nights=table,
-        windows=maintenance_windows(table, program), checks=check_windows(table, program, exercises_logged),
-        sessions=sess.loc[sess["segments"] > 0].reset_index(drop=True), region_seconds=region_seconds,
+        windows=maintenance_windows(table, program), checks=checks,
+        sessions=rolled, region_seconds=region_seconds,
         audit=rows.reset_index(drop=True), notes=notes.rename(columns={"local_start": "start"}).reset_index(drop=True),
-        exercises_logged=exercises_logged)
+        exercises_logged=exercises_logged, pain=session_pain(own, program, sess),
+        marks=mistake_nights(table, rolled, checks))
 
 
 # ----------------------------------------------------------------- a date range
@@ -143,7 +152,8 @@ class Review:
     timeline); ``checks``: check windows whose last night is in it; ``sessions``: sessions
     whose night is in it; ``region_seconds``: rolling seconds per region and side over the
     range (``subject_id, region, side, seconds``, side NA where not logged); ``audit`` and
-    ``notes``: rows of nights in the range.
+    ``notes``: rows of nights in the range; ``pain`` and ``marks``: the rows of
+    :attr:`SubjectTables.pain` and :attr:`SubjectTables.marks` of nights in the range.
     """
 
     tables: SubjectTables
@@ -156,6 +166,8 @@ class Review:
     region_seconds: pd.DataFrame
     audit: pd.DataFrame
     notes: pd.DataFrame
+    pain: pd.DataFrame | None = None
+    marks: pd.DataFrame | None = None
 
     @property
     def subject(self) -> str:
@@ -194,7 +206,8 @@ def review(tables: SubjectTables, first=None, last=None) -> Review:
     return Review(tables=tables, first=lo, last=hi, nights=between(tables.nights, lo, hi), windows=windows,
                   checks=between(tables.checks, lo, hi, "last_night"), sessions=between(tables.sessions, lo, hi),
                   region_seconds=_region_side_seconds(seconds, tables.subject),
-                  audit=between(tables.audit, lo, hi), notes=between(tables.notes, lo, hi))
+                  audit=between(tables.audit, lo, hi), notes=between(tables.notes, lo, hi),
+                  pain=between(tables.pain, lo, hi), marks=between(tables.marks, lo, hi))
 
 
 def between(frame: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, column: str = "night") -> pd.DataFrame:

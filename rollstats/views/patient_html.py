@@ -13,8 +13,10 @@ import pandas as pd
 
 from ..metrics import failures
 from .patient import FIGURE_TITLES, RULE_WORDS, Review, SubjectTables
-from .patient_figures import review_images
-from .patient_words import Mistake, day, key_figure_lines, mistakes, night_audit, night_notes
+from .patient_figures import PAIN, review_images
+from .patient_mistakes import VERDICTS, Mistake, mistakes
+from .patient_rules import rules_in_force
+from .patient_words import day, key_figure_groups, night_audit, night_notes
 
 
 
@@ -26,10 +28,18 @@ table { border-collapse: collapse; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; }
 img { max-width: 100%; display: block; margin: 0.5em 0 1.5em; }
-.seen { color: #b2182b; } .fine { color: #1a9850; } .unknown { color: #636363; }
 .note { color: #555; font-size: 0.9em; }
+th.rs-group { background: #e4e9f2; }
 """
-_VERDICT_CLASS = {True: "seen", False: "fine", None: "unknown"}
+#: A rule's outcome on a night as a mark with words (never colour alone): met, not met, or neither
+#: (a rest night of maintenance, which its window judges).
+_OUTCOMES = {True: ("\u2713", "met", "#1a7837"), False: ("\u2717", "not met", "#b2182b"),
+             None: ("\u25cb", "rest night", "#636363")}
+
+
+def _mark(passed: bool | None) -> str:
+    mark, words, colour = _OUTCOMES[passed]
+    return (f"<span class='rs-outcome' style='color:{colour};font-weight:bold'>{mark} {words}:</span>")
 
 
 def _e(value) -> str:
@@ -76,18 +86,50 @@ def report_file_name(subject: str, first, last) -> str:
             f"{pd.Timestamp(first):%Y-%m-%d}-{pd.Timestamp(last):%Y-%m-%d}.html")
 
 
+def _verdict(m: Mistake) -> str:
+    mark, words, colour = VERDICTS[m.status]
+    return (f"<span class='rs-verdict' style='color:{colour};font-weight:bold'>"
+            f"<span class='rs-verdict-mark'>{_e(mark)}</span> {_e(words)}</span>")
+
+
 def mistakes_html(items: list[Mistake]) -> str:
-    """The mistakes as an HTML list: title, verdict, finding and advice (all text escaped)."""
-    lines = "".join(
-        f"<li><b>{_e(m.title)}</b>: <span class='{_VERDICT_CLASS[m.status]}'>{_e(m.verdict)}</span>. "
-        f"{_e(m.finding)}<br><span class='note'>{_e(m.advice)}</span></li>" for m in items)
-    return f"<ul class='rs-mistakes'>{lines}</ul>"
+    """The mistakes, weighed, as HTML: those seen first (in the given order, the costliest first),
+    each with its verdict mark and words, its cost, its calendar mark, what the log shows and the
+    card's advice; then those not seen, then those the log cannot tell, apart and shorter
+    (all text escaped; the colours are inline, so the widget shows them too)."""
+    seen = [m for m in items if m.status is True]
+    parts = []
+    if seen:
+        rows = "".join(
+            f"<li class='rs-seen'>{_verdict(m)} <b>{_e(m.title)}</b>: {_e(m.cost)}. {_e(m.finding)} "
+            f"<span class='note'>(calendar: {_e(m.calendar_mark)})</span>"
+            f"<br><span class='note'>{_e(m.advice)}</span></li>" for m in seen)
+        parts.append(f"<ol class='rs-mistakes-seen' style='padding-left:1.3em'>{rows}</ol>")
+    else:
+        parts.append("<p>None of the card's common mistakes seen in this range.</p>")
+    for status, heading in ((False, "Not seen"), (None, "Cannot say")):
+        rest = [m for m in items if m.status is status]
+        if rest:
+            rows = "".join(f"<li>{_verdict(m)} <b>{_e(m.title)}</b>: {_e(m.finding)}</li>" for m in rest)
+            parts.append(f"<p class='rs-mistakes-{'not-seen' if status is False else 'unknown'}'"
+                         f" style='margin:0.4em 0 0'><b>{heading}</b></p>"
+                         f"<ul style='list-style:none;padding-left:0.5em;margin-top:0.2em'>{rows}</ul>")
+    return f"<div class='rs-mistakes'>{''.join(parts)}</div>"
 
 
 def key_figures_html(view: Review) -> str:
-    """The key figures as a two-column HTML table (all text escaped)."""
-    rows = "".join(f"<tr><th>{_e(label)}</th><td>{_e(text)}</td></tr>" for label, text in key_figure_lines(view))
+    """The key figures as an HTML table, under a heading row per scope (as of the last night shown,
+    this range, the whole observation); all text escaped."""
+    rows = f"<tr><th>Subject</th><td>{_e(view.subject)}</td></tr>" + "".join(
+        f"<tr><th colspan='2' class='rs-group'>{_e(heading)}</th></tr>"
+        + "".join(f"<tr><th>{_e(label)}</th><td>{_e(text)}</td></tr>" for label, text in lines)
+        for heading, lines in key_figure_groups(view))
     return f"<table class='rs-key-figures'>{rows}</table>"
+
+
+def rules_html(program) -> str:
+    """The rules in force as an HTML list of sentences (:func:`rules_in_force`; all text escaped)."""
+    return "<ul class='rs-rules'>" + "".join(f"<li>{_e(line)}</li>" for line in rules_in_force(program)) + "</ul>"
 
 
 def night_audit_html(tables: SubjectTables, night) -> str:
@@ -95,9 +137,9 @@ def night_audit_html(tables: SubjectTables, night) -> str:
     rows = night_audit(tables, night)
     if rows.empty:
         return f"<p>{_e(day(night))}: not a night of this subject's observation.</p>"
-    items = "".join(
-        f"<li class='{'fine' if bool(p) else 'seen'}'>{'&#10003;' if bool(p) else '&#10007;'} {_e(m)}</li>"
-        for p, m in zip(rows["passed"].fillna(False), rows["message"]))
+    # passed: True (met), False (failed) or NA: a rest night of maintenance, judged with its window
+    items = "".join(f"<li>{_mark(None if pd.isna(p) else bool(p))} {_e(m)}</li>"
+                    for p, m in zip(rows["passed"], rows["message"]))
     notes = night_notes(tables, night)
     noted = ("<p class='note'>Notes: " + "; ".join(_e(n) for n in notes) + "</p>") if notes else ""
     return f"<p><b>Audit of the night of {_e(day(night))}</b></p><ul>{items}</ul>{noted}"
@@ -121,15 +163,17 @@ def patient_report_html(view: Review, images: dict[str, bytes] | None = None, ti
         f"<h3>{_e(FIGURE_TITLES.get(name, name))}</h3>"
         f"<img alt='{_e(FIGURE_TITLES.get(name, name))} of {_e(view.subject)}' src='{data_uri(data)}'>"
         for name, data in images.items())
+    if PAIN not in images:
+        figures += f"<h3>{_e(FIGURE_TITLES[PAIN])}</h3><p>No pain score logged in this range.</p>"
     failed = failures(view.audit)  # missed maintenance windows first
     failed_rows = "".join(f"<tr><td>{_e(day(n))}</td><td>{_e(RULE_WORDS.get(r, r))}</td><td>{_e(m)}</td></tr>"
                           for n, r, m in zip(failed["night"], failed["rule"], failed["message"]))
-    failed_html = (f"<table><tr><th>night</th><th>rule</th><th>what the log shows</th></tr>{failed_rows}</table>"
+    failed_html = (f"<table><tr><th>Night</th><th>Rule</th><th>What the log shows</th></tr>{failed_rows}</table>"
                    if failed_rows else "<p>No rule failed in this range.</p>")
     notes = view.notes
     note_rows = "".join(f"<tr><td>{_e(day(n))}</td><td>{_e(f'{pd.Timestamp(s):%H:%M}')}</td><td>{_e(t)}</td></tr>"
                         for n, s, t in zip(notes["night"], notes["start"], notes["notes"]))
-    notes_html = (f"<table><tr><th>night</th><th>time</th><th>note</th></tr>{note_rows}</table>"
+    notes_html = (f"<table><tr><th>Night</th><th>Time</th><th>Note</th></tr>{note_rows}</table>"
                   if note_rows else "<p>No notes logged in this range.</p>")
     read = f" from <code>{_e(source)}</code>" if source else ""
     parts = [
@@ -147,10 +191,8 @@ def patient_report_html(view: Review, images: dict[str, bytes] | None = None, ti
         "<h2>Figures</h2>", figures,
         "<h2>Rules not met</h2>", failed_html,
         "<h2>Notes logged</h2>", notes_html,
-        "<h2>Rules in force</h2>", f"<pre>{_e(program.describe())}</pre>",
-        "<p class='note'>Definitions of every figure: docs/definitions.md of rollstats. A night runs from "
-        f"{_e(f'{program.night.day_start:%H:%M}')} to {_e(f'{program.night.day_start:%H:%M}')} the next day "
-        "(a session after midnight counts for the evening before).</p>",
+        "<h2>Rules in force</h2>", rules_html(program),
+        "<p class='note'>Definitions of every figure: docs/definitions.md of rollstats.</p>",
         "</body></html>",
     ]
     return "\n".join(parts)

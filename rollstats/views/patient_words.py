@@ -6,9 +6,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .patient import MISTAKES, Review, SubjectTables, _night, between
-from ..program_words import mistake_words
-from ..words import seconds_text, weekday_text as day
+from .patient import Review, SubjectTables, _night, between
+from .patient_mistakes import Mistake, mistakes  # noqa: F401  (part of this module's words)
+from ..metrics import pain_weeks, recent
+from ..words import count_text, nights_ago_text, seconds_text, weekday_text as day
 
 
 # ----------------------------------------------------------------- in numbers and words
@@ -59,152 +60,137 @@ def key_figures(view: Review) -> dict:
         "maintenance_windows_complete": len(inside), "maintenance_windows_met": met,
         "maintenance_adherence": met / len(inside) if len(inside) else float("nan"),
         "lateral_thigh_s": lateral, "lateral_thigh_share": lateral / thigh if thigh > 0 else float("nan"),
+        **_whole(view.tables), **_pain(view), **recent(view.tables.nights, view.last),
     }
 
 
-def _share(part: int, whole: int, noun: str = "") -> str:
-    return f"{part} of {whole}{noun}" + (f" ({part / whole:.0%})" if whole else "")
+def _whole(t: SubjectTables) -> dict:
+    """The figures of the whole observation (whatever the range)."""
+    w = t.windows
+    complete = w["complete"].to_numpy(dtype=bool)
+    return {"observation_nights": len(t.nights), "observation_compliant_nights": int(t.nights["compliant"].sum()),
+            "observation_windows_complete": int(complete.sum()),
+            "observation_windows_met": int(w["met"].fillna(False).astype(bool).to_numpy()[complete].sum())}
 
 
-def _n(count: int, noun: str) -> str:
-    """'1 night', '2 nights'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def _pain(view: Review) -> dict:
+    """Pain scores of the range's sessions: how many, and their means (points, NaN without any)."""
+    p = view.pain
+    scored = p["pain_before"].notna() | p["pain_after"].notna()
+    return {"pain_sessions": int(scored.sum()), "mean_pain_before": float(p["pain_before"].mean()),
+            "mean_pain_after": float(p["pain_after"].mean())}
 
 
-def key_figure_lines(view: Review) -> list[tuple[str, str]]:
-    """The key figures as (label, text) pairs for people, in the order shown.
+def pain_table(view: Review) -> pd.DataFrame:
+    """The weekly pain of the range (:func:`rollstats.metrics.pain_weeks` of its sessions and nights).
+
+    >>> from rollstats.datasets import load_sample
+    >>> from rollstats.views import review, subject_tables
+    >>> view = review(subject_tables(load_sample("patient").segments, "P1"), "2026-01-12", "2026-01-25")
+    >>> pain_table(view)[["week", "sessions", "mean_pain_before"]].values.tolist()
+    [[0.0, 5.0, 1.2], [1.0, 2.0, 5.0]]
+    """
+    return pain_weeks(view.pain, view.nights)
+
+
+def _share(part: int, whole: int, noun: str, what: str = "") -> str:
+    """'5 of 7 nights (71%)', '5 of 7 nights compliant (71%)'."""
+    return f"{part} of {count_text(whole, noun)}{what}" + (f" ({part / whole:.0%})" if whole else "")
+
+
+def key_figure_groups(view: Review) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The key figures for people, by what they count: (heading, [(label, text), ...]) in the order shown.
+
+    Three groups: the state as of the last night shown (last rolled, current streak, the last
+    week against the one before); the chosen range; the whole observation (the progression
+    night and the maintenance windows, as on the timeline). A figure with nothing to count
+    says so in words.
 
     >>> from rollstats.datasets import load_sample
     >>> from rollstats.views import review, subject_tables
     >>> view = review(subject_tables(load_sample("patient").segments, "P1"), "2026-01-12", "2026-01-18")
-    >>> dict(key_figure_lines(view))["compliant nights"]
-    '5 of 7 (71%)'
+    >>> [heading for heading, _ in key_figure_groups(view)]
+    ['As of Sun 18 Jan 2026', 'In this range: Mon 12 Jan 2026 to Sun 18 Jan 2026 (7 nights)', 'Whole observation: Mon 12 Jan 2026 to Sat 11 Apr 2026 (90 nights)']
     """
     k = key_figures(view)
     program = view.program
     minimum, total = program.daily.minimum_s, program.progression.total_s
-    lines = [("subject", view.subject),
-             ("nights", f"{day(view.first)} to {day(view.last)}: {_n(k['nights'], 'night')}"),
-             ("compliant nights", _share(k["compliant_nights"], k["nights"])),
-             ("rule", f"at least {minimum:g} s a night on hips and legs")]
-    if k["daily_phase_nights"]:
-        lines.append(("daily phase", _share(k["daily_phase_compliant_nights"], k["daily_phase_nights"],
-                                            " nights compliant")))
+    maint = program.maintenance
+
+    def span(first, last) -> str:
+        return f"{first.day} {first:%b} to {last.day} {last:%b %Y}"
+
+    if pd.isna(k["last_rolled"]):
+        last = "no rolling logged up to this night"
+    else:
+        since = k["nights_since_rolled"]
+        last = f"{day(k['last_rolled'])}, " + ("the last night shown" if since == 0 else nights_ago_text(since))
+    now = [("Last rolled", last),
+           ("Current streak", f"{count_text(k['current_streak'], 'compliant night')} in a row" if k["current_streak"]
+            else f"none: {day(view.last)} was not a compliant night"),
+           ("Last 7 nights", f"{count_text(k['this_week_compliant'], 'compliant night')} of "
+                             f"{k['this_week_nights']}, {seconds_text(k['this_week_s'])} "
+                             f"({span(k['this_week_first'], k['this_week_last'])})")]
+    if k["last_week_nights"]:
+        now.append(("The 7 nights before", f"{count_text(k['last_week_compliant'], 'compliant night')} of "
+                                           f"{k['last_week_nights']}, {seconds_text(k['last_week_s'])} "
+                                           f"({span(k['last_week_first'], k['last_week_last'])})"))
+    else:
+        now.append(("The 7 nights before", "not observed (before the first night)"))
+
+    rng = [("Compliant nights", _share(k["compliant_nights"], k["nights"], "night")),
+           ("Daily phase", _share(k["daily_phase_compliant_nights"], k["daily_phase_nights"], "night", " compliant")
+            if k["daily_phase_nights"] else "no night of the daily phase in this range"),
+           ("Maintenance windows met", _share(k["maintenance_windows_met"], k["maintenance_windows_complete"],
+                                              "complete window", " lying wholly in this range")
+            if k["maintenance_windows_complete"] else "no complete maintenance window lies wholly in this range"),
+           ("Longest streak", f"{count_text(k['longest_streak'], 'compliant night')} in a row"),
+           ("Rolled on hips and legs", f"{seconds_text(k['rolled_s'])} on {count_text(k['nights_with_rolling'], 'night')}"
+                                       f", {count_text(k['sessions'], 'session')} "
+                                       f"({k['symptom_sessions']} for symptoms)")]
+    if k["lateral_thigh_s"] > 0:
+        rng.append(("On the side of the thigh", f"{seconds_text(k['lateral_thigh_s'])}, "
+                                                f"{k['lateral_thigh_share']:.0%} of the time on the thighs"))
+    rng.append(("Strengthening", seconds_text(k["strengthening_s"]) if k["strengthening_s"] > 0 else "none logged"))
+    if k["pain_sessions"]:
+        rng.append(("Pain (0-10)", f"{k['mean_pain_before']:.1f} before rolling, {k['mean_pain_after']:.1f} after, "
+                                   f"on average over {count_text(k['pain_sessions'], 'session')} with a score"))
+    else:
+        rng.append(("Pain (0-10)", "no score logged in this range"))
+
     p = k["progression_night"]
     if pd.isna(p):
         reached = float(view.tables.nights["cumulative_s"].iloc[-1])
-        lines.append(("progression night", f"not reached ({seconds_text(reached)} of {seconds_text(total)} by the end "
-                                           "of observation)"))
+        progression = f"not reached: {seconds_text(reached)} of the {seconds_text(total)} so far"
     else:
         where = "" if k["progression_in_range"] else (" (before this range)" if p < view.first
                                                       else " (after this range)")
-        lines.append(("progression night", f"{day(p)}{where}"))
-    if k["maintenance_windows_complete"]:
-        lines.append(("maintenance windows met", _share(k["maintenance_windows_met"],
-                                                        k["maintenance_windows_complete"])
-                      + f"; each asks at least {program.maintenance.min_per_window} compliant nights of "
-                      f"{program.maintenance.window_nights}"))
-    lines += [("longest streak", f"{_n(k['longest_streak'], 'compliant night')} in a row"),
-              ("rolled on hips and legs", f"{seconds_text(k['rolled_s'])} on {_n(k['nights_with_rolling'], 'night')}, "
-                                          f"{_n(k['sessions'], 'session')} ({k['symptom_sessions']} for symptoms)")]
-    if k["lateral_thigh_s"] > 0:
-        lines.append(("on the side of the thigh", f"{seconds_text(k['lateral_thigh_s'])} "
-                                                  f"({k['lateral_thigh_share']:.0%} of thigh time)"))
-    lines.append(("strengthening", seconds_text(k["strengthening_s"]) if k["strengthening_s"] > 0 else "none logged"))
-    return lines
+        progression = f"{day(p)}{where}"
+    whole = [("Compliant nights", _share(k["observation_compliant_nights"], k["observation_nights"], "night")),
+             ("Progression night", progression),
+             ("Maintenance windows met", _share(k["observation_windows_met"], k["observation_windows_complete"],
+                                                "complete window")
+              + f"; each asks at least {count_text(maint.min_per_window, 'compliant night')} of {maint.window_nights}"
+              if k["observation_windows_complete"] else "no complete maintenance window yet")]
+    t = view.tables
+    return [(f"As of {day(view.last)}", now),
+            (f"In this range: {day(view.first)} to {day(view.last)} ({count_text(k['nights'], 'night')})", rng),
+            (f"Whole observation: {day(t.first_night)} to {day(t.last_night)} "
+             f"({count_text(len(t.nights), 'night')})", whole)]
 
 
-@dataclass(frozen=True)
-class Mistake:
-    """One of the card's common mistakes over a range: ``status`` True (seen), False (not seen)
-    or None (the data cannot say), what was seen, and the card's advice."""
-
-    flag: str
-    title: str
-    status: bool | None
-    finding: str
-    advice: str
-
-    @property
-    def verdict(self) -> str:
-        return {True: "seen", False: "not seen", None: "cannot say"}[self.status]
-
-
-def mistakes(view: Review) -> list[Mistake]:
-    """The card's common mistakes over the range, each with what the log shows and the card's advice.
-
-    Titles and advice are the words of ``view.program`` (its ``[words.<mistake>]`` fields, numbers
-    filled from its rules); what the log shows is told here. Same rules as the flags of
-    :func:`rollstats.summarize`, restricted to the range: nights in it (side of the thigh),
-    sessions whose night is in it (holds), check windows whose last night is in it
-    (strengthening, regions).
+def key_figure_lines(view: Review) -> list[tuple[str, str]]:
+    """The key figures as (label, text) pairs, each label naming its scope, in the order shown.
 
     >>> from rollstats.datasets import load_sample
     >>> from rollstats.views import review, subject_tables
-    >>> view = review(subject_tables(load_sample("patient").segments, "P1"))
-    >>> [(m.flag, m.status) for m in mistakes(view)]
-    [('lateral_thigh', True), ('too_fast', False), ('standalone', True), ('narrow', True)]
+    >>> view = review(subject_tables(load_sample("patient").segments, "P1"), "2026-01-12", "2026-01-18")
+    >>> dict(key_figure_lines(view))["Compliant nights (this range)"]
+    '5 of 7 nights (71%)'
     """
-    program = view.program
-    rules = program.mistakes
-    words = {flag: mistake_words(program, flag) for flag in MISTAKES}
-    n = view.nights
-    out = []
-
-    def found(flag: str, status: bool | None, finding: str) -> None:
-        out.append(Mistake(flag, words[flag].title, status, finding, words[flag].advice))
-
-    lateral, thigh = float(n["lateral_s"].sum()), float(n["thigh_s"].sum())
-    named = float(n[[c for c in n.columns if c.startswith("seconds_") and c != "seconds_unspecified"]]
-                  .to_numpy().sum())
-    if lateral > 0:
-        on = int((n["lateral_s"] > 0).sum())
-        share = f" ({lateral / thigh:.0%} of the time on the thighs)" if thigh > 0 else ""
-        found("lateral_thigh", True,
-              f"{seconds_text(lateral)} on the side of the thigh (IT band){share}, on {_n(on, 'night')}.")
-    elif named > 0:
-        found("lateral_thigh", False, "No rolling on the side of the thigh.")
-    else:
-        found("lateral_thigh", None, "No rolling in this range." if not (n["segments"] > 0).any()
-              else "No rolling with a region logged: where the rolling went cannot be said.")
-
-    s = view.sessions
-    with_holds = int((s["hold_count"] > 0).sum())
-    fast = int(s["too_fast"].fillna(False).astype(bool).sum())
-    if fast:
-        found("too_fast", True, f"{fast} of {with_holds} sessions with holds logged averaged under "
-                                f"{rules.min_hold_s:g} s per hold on tender spots.")
-    elif with_holds:
-        mean = float(s["hold_s"].sum() / s["hold_count"].sum())
-        found("too_fast", False, f"Holds averaged {mean:.1f} s in the {with_holds} sessions that log them.")
-    else:
-        found("too_fast", None, "No holds on tender spots logged: whether rolling was too fast cannot be said.")
-
-    c = view.checks
-    span = f"{rules.window_nights} nights"
-    known = c["standalone"].dropna()
-    seen = int(known.astype(bool).sum())
-    if seen:
-        found("standalone", True,
-              f"{seen} of {len(known)} windows of {span} had rolling but no strengthening exercise logged.")
-    elif len(known):
-        found("standalone", False, f"Every window of {span} with rolling also had strengthening logged.")
-    else:
-        why = ("the export holds no exercise other than rolling" if not view.tables.exercises_logged
-               else f"no window of {span} with rolling ends in this range")
-        found("standalone", None, f"Cannot say: {why}.")
-
-    known = c["narrow"].dropna()
-    seen = int(known.astype(bool).sum())
-    if seen:
-        found("narrow", True, f"{seen} of {len(known)} windows of {span} covered fewer than {rules.min_regions} "
-                              "regions.")
-    elif len(known):
-        found("narrow", False, f"Every window of {span} covered at least {rules.min_regions} regions.")
-    else:
-        found("narrow", None, f"Cannot say: no window of {span} ending in this range has rolling with a region "
-                              "logged.")
-    return out
+    scopes = ("as of the last night shown", "this range", "whole observation")
+    return [(f"{label} ({scope})", text)
+            for scope, (_, lines) in zip(scopes, key_figure_groups(view)) for label, text in lines]
 
 
 def night_audit(tables: SubjectTables, night) -> pd.DataFrame:
@@ -229,14 +215,18 @@ def night_notes(tables: SubjectTables, night) -> list[str]:
 
 
 def summary_text(view: Review) -> str:
-    """The key figures and the mistakes in plain text, one per line.
+    """The key figures and the mistakes in plain text, one per line, under headings.
 
     >>> from rollstats.datasets import load_sample
     >>> from rollstats.views import review, subject_tables
     >>> view = review(subject_tables(load_sample("patient").segments, "P1"), "2026-01-12", "2026-01-18")
-    >>> print(summary_text(view).splitlines()[2])
-    compliant nights: 5 of 7 (71%)
+    >>> print("\\n".join(summary_text(view).splitlines()[6:8]))
+    In this range: Mon 12 Jan 2026 to Sun 18 Jan 2026 (7 nights)
+      Compliant nights: 5 of 7 nights (71%)
     """
-    lines = [f"{label}: {text}" for label, text in key_figure_lines(view)]
-    lines += [f"{m.title.lower()}: {m.verdict}" for m in mistakes(view)]
+    lines = [f"Subject: {view.subject}"]
+    for heading, rows in key_figure_groups(view):
+        lines += [heading] + [f"  {label}: {text}" for label, text in rows]
+    lines.append("Common mistakes")
+    lines += [f"  {m.mark} {m.title}: {m.verdict}" + (f", {m.cost}" if m.cost else "") for m in mistakes(view)]
     return "\n".join(lines)
