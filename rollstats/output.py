@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -200,6 +202,78 @@ def terminal_safe(table: pd.DataFrame) -> pd.DataFrame:
             out[name] = _replaced(col, risky, text[risky].map(terminal_text))
     out.columns = [terminal_text(str(c)) for c in out.columns]
     return out
+
+
+#: How an empty cell reads in tables for people (the footnotes say so).
+EMPTY = "\u2014"
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``count`` and the noun in the right number: ``one`` for 1, else ``many`` (default ``one + "s"``).
+
+    >>> plural(1, "compliant night"), plural(0, "row"), plural(2, "sky", "skies")
+    ('1 compliant night', '0 rows', '2 skies')
+    """
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def text_table(table: pd.DataFrame, width: int | None = 100, wrap: str | None = None, gap: int = 2) -> str:
+    """A table of text for a terminal: numbers right-aligned, text left-aligned, empty cells as
+    ``\u2014``; when the lines would pass ``width`` characters, the cells of column ``wrap``
+    (sentences) are wrapped to the room left, their further lines under the first.
+
+    ``width`` is in characters (None: no limit); ``gap`` the spaces between columns.
+
+    >>> t = pd.DataFrame({"Subject": ["A", "B"], "Nights": [3, 12], "Note": ["short", None]})
+    >>> print(text_table(t))
+    Subject  Nights  Note
+    A             3  short
+    B            12  —
+    >>> print(text_table(pd.DataFrame({"n": [1], "say": ["one two three four"]}), width=12, wrap="say"))
+    n  say
+    1  one two
+       three four
+    """
+    right = [pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)
+             for _, col in table.items()]
+    cells = [[EMPTY if _missing(v) else str(v) for v in table[name].tolist()] for name in table.columns]
+    heads = [str(c) for c in table.columns]
+    widths = [max([len(h), *map(len, col)]) for h, col in zip(heads, cells)]
+    where = list(table.columns).index(wrap) if wrap in table.columns else None
+    if width is not None and where is not None and sum(widths) + gap * (len(widths) - 1) > width:
+        room = width - (sum(widths) - widths[where]) - gap * (len(widths) - 1)
+        widths[where] = max(room, 10, len(heads[where]))  # at least a word or two a line
+    wrapped = [[textwrap.wrap(text, widths[where], break_long_words=False) or [text]
+                if i == where else [text] for text in col] for i, col in enumerate(cells)]
+
+    def line(parts: list[str]) -> str:
+        shown = [(p.rjust(w) if r else p.ljust(w)) for p, w, r in zip(parts, widths, right)]
+        return (" " * gap).join(shown).rstrip()
+
+    lines = [line(heads)]
+    for row in range(len(table)):
+        pieces = [col[row] for col in wrapped]
+        for depth in range(max(len(p) for p in pieces)):
+            lines.append(line([p[depth] if depth < len(p) else "" for p in pieces]))
+    return "\n".join(lines)
+
+
+def terminal_width(most: int = 100) -> int:
+    """The width tables are fitted to: the terminal's (``COLUMNS`` first), at most ``most`` and at
+    least 60 characters; ``most`` when there is no terminal (a pipe, a file).
+
+    >>> 60 <= terminal_width() <= 100
+    True
+    """
+    return max(60, min(most, shutil.get_terminal_size((most, 24)).columns))
+
+
+def _missing(value) -> bool:
+    """True for None, NaN, NaT and NA (not for text or numbers)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def to_xlsx(table: pd.DataFrame, path: str | Path, sheet: str = "rollstats") -> None:

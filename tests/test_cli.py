@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 
@@ -66,8 +68,9 @@ def test_summary_writes_a_report_file(export, tmp_path, capsys):
     report = tmp_path / "r.html"
     assert main(["summary", str(export), "--report", str(report)]) == 0
     page = report.read_text()
-    assert "<table" in page and ">A<" in page
-    assert "rows read 7" in page
+    assert "<table" in page and "<td>A</td>" in page
+    # 7 rows: A's five, B's one, the refused one; A's last row repeats its first (a duplicate)
+    assert "7 rows read from export.csv: 5 accepted, 1 exact duplicate dropped, 1 refused." in page
 
 
 def test_nights_prints_the_audit_for_one_subject(export, capsys):
@@ -123,3 +126,139 @@ def test_csv_output_keeps_negative_numbers_as_numbers(tmp_path, capsys):
     assert main(["summary", str(path), "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert "'-" not in out
+
+
+# ----------------------------------------------------------------- what a person reads (issue 16, point 7)
+def _cells(line: str, starts: list[int]) -> list[str]:
+    """A printed table line cut at the columns where the headers start."""
+    ends = starts[1:] + [None]
+    return [line[a:b].strip() for a, b in zip(starts, ends)]
+
+
+def test_summary_prints_seven_plain_columns_within_100_characters(export, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["summary", str(export)]) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert max(map(len, lines)) <= 100
+    heads = ["Subject", "Nights", "Compliant", "Daily phase", "Progressed", "Windows met", "Flags"]
+    starts = [lines[0].index(h) for h in heads]
+    assert _cells(lines[0], starts) == heads
+    # hand-worked above: 4 nights, 3 compliant, daily phase 3-4 Mar both compliant, progressed 4 Mar,
+    # no complete maintenance window, 30 s on the side of the thigh, no strengthening of A's own
+    assert _cells(lines[1], starts) == ["A", "4", "3", "2 of 2 (100%)", "4 Mar 2026", "\u2014",
+                                        "side of thigh, no strengthening"]
+    assert lines[2] == "" and lines[3].startswith("Compliant: nights with at least 60 s")
+    assert "Flags the log cannot tell (what the check needs is not logged): too fast for 1 subject." in out
+    assert "note: 1 subject of the export not in the summary: B (only strengthening logged, no rolling)" in err
+    assert "note: 1 row refused" in err and "1 rows" not in err
+
+
+def test_wide_prints_every_column_under_its_code(export, capsys):
+    assert main(["summary", str(export), "--wide"]) == 0
+    head = capsys.readouterr().out.splitlines()[0].split()
+    assert head[:4] == ["subject_id", "first_night", "last_night", "nights_observed"]
+    assert "daily_adherence" in head and "seconds_hip" in head and "current_alert" in head
+
+
+def test_nights_sentences_start_at_one_column_left_aligned(export, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["nights", str(export), "--subject", "A"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    start = lines[0].index("What the log shows")
+    assert lines[0].split("  ")[0] == "Night" and max(map(len, lines)) <= 100
+    first = lines[1]
+    assert first[:start].split() == ["3", "Mar", "2026", "daily", "minimum", "met"]
+    assert first[start:] == "200 s on hips and legs, meets the 60 s minimum"
+    assert all(line[start - 2:start] == "  " and line[start] != " " for line in lines[1:] if line[:1] != " ")
+
+
+FAILING = """subject_id,start,duration_s,region
+C,2026-03-01T21:00:00+01:00,100,quads
+C,2026-03-01T21:02:00+01:00,50,calves
+C,2026-03-01T21:04:00+01:00,50,glutes
+C,2026-03-02T21:00:00+01:00,30,quads
+C,2026-03-03T21:00:00+01:00,100,quads
+C,2026-03-10T21:00:00+01:00,10,quads
+C,2026-03-10T21:01:00+01:00,10,calves
+C,2026-03-10T21:02:00+01:00,10,glutes
+"""
+
+
+def test_nights_failed_puts_the_missed_window_first_and_from_cuts_the_start(tmp_path, capsys):
+    # C: 1 Mar 200 s (3 regions), 2 Mar 30 s (short: fails the daily minimum), 3 Mar 100 s -> 330 s in
+    # total: progression on 3 Mar. Window 1 = 4-10 Mar: only 10 Mar has rolling, 30 s -> 0 of 2: missed.
+    path = tmp_path / "c.csv"
+    path.write_text(FAILING, encoding="utf-8")
+    assert main(["nights", str(path), "--failed", "--format", "json"]) == 0
+    failed = json.loads(capsys.readouterr().out)
+    assert [(r["rule"], r["night"]) for r in failed] == [("maintenance_window", "2026-03-10"),
+                                                          ("daily_minimum", "2026-03-02")]
+    assert main(["nights", str(path), "--failed", "--from", "2026-03-05", "--format", "json"]) == 0
+    assert [r["rule"] for r in json.loads(capsys.readouterr().out)] == ["maintenance_window"]
+    assert main(["nights", str(path), "--from", "2026-03-10", "--format", "json"]) == 0
+    assert {r["night"] for r in json.loads(capsys.readouterr().out)} == {"2026-03-10"}
+
+
+def test_an_unknown_zone_is_refused_before_anything_is_read(tmp_path, capsys):
+    # the file does not exist: the error is about the zone, so nothing was opened
+    assert main(["summary", str(tmp_path / "missing.csv"), "--tz", "Europe/Berln"]) == 2
+    assert capsys.readouterr().err.strip() == ("rollstats: error: --tz 'Europe/Berln' is not an IANA time zone "
+                                               "(e.g. Europe/Berlin)")
+
+
+def test_when_every_row_is_refused_summary_fails_with_the_reasons_counted(tmp_path, capsys):
+    path = tmp_path / "naive.csv"
+    path.write_text("subject_id,start,duration_s,region\nA,2026-03-03T21:00:00,90,quads\n"
+                    "A,2026-03-04T21:00:00,90,quads\nA,2026-03-05T21:00:00,-5,quads\n", encoding="utf-8")
+    assert main(["summary", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "(no rows)" not in err
+    assert err.startswith("rollstats: error: every one of the 3 rows read was refused: ")
+    # row 3 has two reasons: each is counted
+    assert err.endswith("start: time has no UTC offset and no time zone was given (use --tz ZONE or a tz column) "
+                        "(3 rows); duration_s: duration of zero or less (1 row)\n")
+    assert main(["summary", str(path), "--tz", "Europe/Berlin", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["compliant_nights"] == 2   # the -5 s row is still refused
+
+
+@pytest.mark.parametrize("argv, option, value", [
+    (["summary", "{export}", "--until", "04/05/2026"], "--until", "04/05/2026"),
+    (["summary", "{export}", "--until", "2026-02-30"], "--until", "2026-02-30"),
+    (["nights", "{export}", "--from", "2026-3-4"], "--from", "2026-3-4"),
+    (["alerts", "{export}", "--until", "4 May 2026"], "--until", "4 May 2026"),
+])
+def test_dates_are_year_month_day_only(export, capsys, argv, option, value):
+    assert main([a.format(export=export) for a in argv]) == 2
+    assert capsys.readouterr().err.strip() == (f"rollstats: error: {option} {value!r} is not a date written "
+                                               "YYYY-MM-DD (e.g. 2026-05-04)")
+
+
+def test_until_cuts_the_observation_on_the_night_given(export, capsys):
+    # up to 4 Mar: A's nights 3 and 4 Mar, both compliant
+    assert main(["summary", str(export), "--until", "2026-03-04", "--format", "json"]) == 0
+    a = json.loads(capsys.readouterr().out)[0]
+    assert (a["nights_observed"], a["compliant_nights"], a["last_night"]) == (2, 2, "2026-03-04")
+
+
+def test_keygen_makes_the_missing_folders_for_the_owner_only(tmp_path, capsys):
+    key = tmp_path / "keys" / "study" / "x.key"
+    assert main(["keygen", str(key)]) == 0
+    for folder in (tmp_path / "keys", tmp_path / "keys" / "study"):
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(key).st_mode) == 0o600 and len(key.read_text().strip()) == 64
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["summary", "{export}", "--report", "{missing}/r.html"], "--report"),
+    (["summary", "{export}", "-o", "{missing}/s.csv", "--format", "csv"], "-o"),
+    (["ingest", "{export}", "--rejects", "{missing}/r.csv"], "--rejects"),
+    (["nights", "{export}", "-o", "{tmp}"], "-o"),
+])
+def test_an_output_that_cannot_be_written_fails_before_any_work(export, tmp_path, capsys, argv, option):
+    argv = [a.format(export=export, missing=tmp_path / "no-such-folder", tmp=tmp_path) for a in argv]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""                                  # no table printed first
+    assert err.startswith(f"rollstats: error: {option} ") and err.count("\n") == 1
+    assert ("does not exist" in err) or ("is a folder" in err)

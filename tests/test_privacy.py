@@ -213,7 +213,9 @@ def test_the_html_report_escapes_text_from_the_export(tmp_path, capsys):
     report = tmp_path / "r.html"
     assert main(["summary", str(path), "--report", str(report)]) == 0
     page = report.read_text(encoding="utf-8")
-    assert "<script>" not in page and "<img" not in page and "<b>quads" not in page
+    # the report's own figures are <img src='data:...'>: the export's text must make no element
+    assert "<script>" not in page and "<img src=x" not in page and "<b>quads" not in page
+    assert page.count("<img") == page.count("<img alt='") == 3
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(2)&gt;" in page
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-import pandas as pd
-
 from ..errors import RollstatsError
 from ..output import terminal_text
 from . import shared
+from .checks import check_options
 from .commands import (cmd_alerts, cmd_dashboard, cmd_datadays, cmd_export, cmd_ingest, cmd_inspect, cmd_keygen,
                        cmd_nights, cmd_program, cmd_summary)
 from .shared import _ByteBar
@@ -39,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
                        "mapping file (`rollstats inspect FILE` suggests one)")
         p.add_argument("--progress", action="store_true", help="show progress on stderr even when "
                        "it is not a terminal")
+        if "csv" in formats:
+            p.add_argument("--wide", action="store_true", help="print every column under its code "
+                           "(the columns of --format csv) instead of the chosen columns in words")
 
     p = sub.add_parser("ingest", help="read exports and report what was accepted, dropped, refused")
     common(p, ("table", "json"))
@@ -51,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summary", help="one record per subject who rolled")
     common(p, ("table", "csv", "json"))
-    p.add_argument("--until", metavar="DATE", help="last night of observation (YYYY-MM-DD)")
+    p.add_argument("--until", metavar="DATE", help="last night of observation, YYYY-MM-DD")
     p.add_argument("-o", "--output", metavar="FILE", help="write the summary here instead of printing")
     p.add_argument("--report", metavar="FILE.html", help="also write a one-file HTML report")
     p.add_argument("--enrolment", metavar="FILE.csv",
@@ -69,7 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     common(p, ("table", "csv", "json"))
     p.add_argument("--subject", metavar="ID", help="only this subject (also the subject id of "
                    "exports that name nobody: Apple Health, Loop)")
-    p.add_argument("--until", metavar="DATE", help="last night of observation (YYYY-MM-DD)")
+    p.add_argument("--until", metavar="DATE", help="last night of observation, YYYY-MM-DD")
+    p.add_argument("--from", dest="from_", metavar="DATE", help="show the nights from this one on, "
+                   "YYYY-MM-DD (rules are still judged over the whole observation)")
+    p.add_argument("--failed", action="store_true", help="only the rules not met: missed maintenance "
+                   "windows first, then short nights of the daily phase, then the mistakes")
     p.add_argument("-o", "--output", metavar="FILE", help="write the audit here instead of printing")
     p.set_defaults(func=cmd_nights)
 
@@ -79,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=what)
         common(p, ("table", "csv", "json"))
         p.add_argument("--subject", metavar="ID", help="only this subject")
-        p.add_argument("--until", metavar="DATE", help="last night of observation (YYYY-MM-DD)")
+        p.add_argument("--until", metavar="DATE", help="last night of observation, YYYY-MM-DD")
         p.add_argument("--enrolment", metavar="FILE.csv", help="subjects and their first and last night")
         p.add_argument("-o", "--output", metavar="FILE", help="write the table here instead of printing")
         if name == "alerts":
@@ -132,11 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     shared.SHOW_PROGRESS = bool(getattr(args, "progress", False))
     try:
-        if getattr(args, "until", None):
-            try:
-                pd.Timestamp(args.until)
-            except ValueError:
-                raise RollstatsError(f"--until {args.until!r} is not a date (use YYYY-MM-DD)") from None
+        check_options(args)  # before anything is read
         return args.func(args)
     except RollstatsError as exc:
         print(f"rollstats: error: {terminal_text(str(exc))}", file=sys.stderr)

@@ -10,9 +10,9 @@ import pandas as pd
 from ..errors import RollstatsError
 from ..io.enrolment import read_enrolment
 from ..metrics import nights, observation_windows, summarize
-from ..output import plain, to_csv, to_json, to_xlsx
+from ..output import plain, terminal_safe, terminal_text, terminal_width, text_table, to_csv, to_json, to_xlsx
 from ..program import load_program
-from ..report import key_columns
+from .tables import summary_view
 
 
 #: ``--progress``: draw progress on stderr even when it is not a terminal.
@@ -28,7 +28,7 @@ def _showing(stream=None) -> bool:
 
 def _progress(done: int, total: int, path: Path) -> None:
     if total > 1 and _showing():
-        print(f"\rreading {done}/{total}: {path.name[:40]:<40}", end="" if done < total else "\n",
+        print(f"\rreading {done}/{total}: {terminal_text(path.name)[:40]:<40}", end="" if done < total else "\n",
               file=sys.stderr, flush=True)
 
 
@@ -65,22 +65,31 @@ def _reader_options(args: argparse.Namespace) -> dict:
     return options
 
 
+def _mapping(args: argparse.Namespace):
+    """The mapping of ``--mapping``; for a one-person export (no subject column) ``--subject``
+    names the person, over the mapping's ``[constants] subject_id``."""
+    from dataclasses import replace
+
+    from ..io.mapping import load_mapping
+
+    mapping = load_mapping(args.mapping)
+    if getattr(args, "subject", None) and "subject_id" not in mapping.columns:
+        mapping = replace(mapping, constants={**mapping.constants, "subject_id": args.subject})
+    return mapping
+
+
 def _load(args: argparse.Namespace):
+    """Program and what ``args.paths`` point at, read through the door (:func:`rollstats.io.load`)."""
     import time
 
-    from ..engines import is_dataset, read_dataset
-    from ..store import load_or_read
+    from ..io import find_sources, load
 
     program = load_program(args.program)
     began = time.perf_counter()
-    if is_dataset(args.paths):  # Parquet files of canonical segments: read, not parsed again
-        result = read_dataset(args.paths, progress=_progress)
-    else:
-        if _showing():
-            print("reading and checking the exports ...", file=sys.stderr, flush=True)
-        mapping = {"mapping": args.mapping} if getattr(args, "mapping", None) else {}
-        result = load_or_read(args.paths, tz=args.tz, program=program, progress=_progress, **mapping,
-                              **_reader_options(args))
+    if _showing() and find_sources(args.paths)[0].kind == "export":
+        print("reading and checking the exports ...", file=sys.stderr, flush=True)
+    mapping = {"mapping": _mapping(args)} if getattr(args, "mapping", None) else {}
+    result = load(args.paths, tz=args.tz, program=program, progress=_progress, **mapping, **_reader_options(args))
     if _showing():
         print(f"read {result.report.rows_read:,} rows in {time.perf_counter() - began:.1f} s",
               file=sys.stderr, flush=True)
@@ -107,10 +116,12 @@ def _summary_dask(args: argparse.Namespace) -> int:
         if getattr(args, option, None):
             raise RollstatsError(f"--{option} is not available with --engine dask")
     try:
-        from ..distributed import summarize_dask
+        import dask  # noqa: F401  (the engine imports them when it runs)
+        import distributed  # noqa: F401
     except ImportError:
         raise RollstatsError("--engine dask needs dask and distributed: "
                              "pip install 'rollstats[dask]'") from None
+    from ..engines import summarize_dask
     from ..progress import Progress
 
     program = load_program(args.program)
@@ -121,25 +132,31 @@ def _summary_dask(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise RollstatsError(str(exc)) from None
     bar.done(f"{len(summary):,} subjects")
-    _emit(summary, args.format, args.output, key_columns(summary))
+    _emit(summary, args.format, args.output, None if getattr(args, "wide", False) else summary_view(summary))
     return 0
 
 
-def _emit(table: pd.DataFrame, fmt: str, out: str | None, table_view: pd.DataFrame | None = None) -> None:
+def _emit(table: pd.DataFrame, fmt: str, out: str | None, table_view: pd.DataFrame | None = None,
+          wrap: str | None = None) -> None:
+    """``table`` as JSON or CSV (every column, under its code), or as text for people: the view
+    ``table_view`` (plain headers) fitted to the terminal, its column ``wrap`` wrapped; without
+    a view (``--wide``) every column under its code, on lines as long as they need."""
     if fmt == "json":
         text = to_json(table) + "\n"
     elif fmt == "csv":
         text = to_csv(table)
     else:
-        view = plain(table if table_view is None else table_view)
-        for col in view.columns:
-            view[col] = view[col].where(view[col].notna(), "unknown" if col.startswith("flag_") else "")
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
-            text = (view.to_string(index=False) if len(view) else "(no rows)") + "\n"
+        view = table_view
+        if view is None:
+            view = plain(table)
+            for col in view.columns:
+                view[col] = view[col].where(view[col].notna(), "unknown" if col.startswith("flag_") else None)
+        width = terminal_width() if table_view is not None else None
+        text = (text_table(terminal_safe(view), width=width, wrap=wrap) if len(view) else "(no rows)") + "\n"
     if out and out.lower().endswith(".xlsx"):
         to_xlsx(table, out)
     elif out:
-        Path(out).write_text(text, encoding="utf-8")
+        Path(out).write_text(text, encoding="utf-8", newline="")  # CR and LF in cells as written
     else:
         sys.stdout.write(text)
 
@@ -168,7 +185,7 @@ def _enrolment(args: argparse.Namespace, segments: pd.DataFrame) -> pd.DataFrame
     others = sorted(set(segments["subject_id"]) - set(windows.index))
     if outside.any():
         print(f"note: {int(outside.sum())} segments outside the enrolment windows are ignored"
-              + (f" ({len(others)} subjects not enrolled, e.g. {others[0]})" if others else ""),
+              + (f" ({len(others)} subjects not enrolled, e.g. {terminal_text(str(others[0]))})" if others else ""),
               file=sys.stderr)
     return enrolment
 
@@ -181,7 +198,7 @@ def _research(args: argparse.Namespace):
     if args.subject is not None:
         known = set(segments["subject_id"]) | (set(enrolment["subject_id"]) if enrolment is not None else set())
         if args.subject not in known:
-            some = ", ".join(sorted(known)[:10])
+            some = ", ".join(terminal_text(str(s)) for s in sorted(known)[:10])
             raise RollstatsError(f"no subject {args.subject!r} in these files (some there are: {some})")
         # one export, one end: a single subject keeps the end of the whole table
         if until is None and len(segments):
