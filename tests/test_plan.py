@@ -262,14 +262,17 @@ def unfold(text: str) -> list[str]:
 
 
 def events(text: str) -> list[dict[str, str]]:
-    out, current = [], None
+    """The properties of each VEVENT (those of a component inside it, a VALARM, left out)."""
+    out, current, inner = [], None, False
     for line in unfold(text):
         if line == "BEGIN:VEVENT":
             current = {}
         elif line == "END:VEVENT":
             out.append(current)
             current = None
-        elif current is not None:
+        elif line.startswith(("BEGIN:", "END:")) and current is not None:
+            inner = line.startswith("BEGIN:")
+        elif current is not None and not inner:
             name, _, value = line.partition(":")
             current[name] = value
     return out
@@ -306,6 +309,18 @@ def test_ics_follows_the_rfc_line_rules():
     for event in events(text):
         assert {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"} <= set(event)
         assert "Hüfte\\; nicht seitlich." in event["DESCRIPTION"]
+
+
+def test_each_event_reminds_at_the_planned_time():
+    text = to_ics(reference(weeks=1), stamp=STAMP)
+    lines = unfold(text)
+    # one alarm per event (3 planned nights), inside it, shown at the event's start with its title
+    assert lines.count("BEGIN:VALARM") == lines.count("END:VALARM") == 3
+    first = lines.index("BEGIN:VALARM")
+    assert lines[first:first + 5] == ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:Foam rolling\\, 120 s",
+                                      "TRIGGER:PT0M", "END:VALARM"]
+    assert lines[first + 5] == "END:VEVENT"
+    assert "BEGIN:VALARM" not in to_ics(reference(weeks=1), stamp=STAMP, reminder=False)
 
 
 def test_fold_counts_octets_and_keeps_characters_whole():

@@ -158,7 +158,7 @@ def test_timeline_shows_nights_total_phase_and_windows(figures):
     assert len(progression) == 1
     assert progression[0].get_xdata()[0] == pytest.approx(matplotlib.dates.date2num(pd.Timestamp("2026-03-06")))
     assert "progression night 6 Mar 2026 (night 3)" in top.get_title(loc="left")
-    assert "met: 1 of 2 complete" in top.get_title(loc="left")
+    assert "maintenance windows met over the whole observation: 1 of 2 complete" in top.get_title(loc="left")
 
 
 def lane_gids(fig) -> list[str]:
@@ -369,7 +369,11 @@ def test_plot_adherence_by_week(figures):
     figures(fig)
     ax = fig.axes[0]
     mean = next(ln for ln in ax.get_lines() if ln.get_gid() == "mean")
-    assert list(mean.get_xdata()) == [1, 2, 3] and list(mean.get_ydata()) == [0.8, 0.6, 0.5]
+    # week 3 has 1 subject, under the minimum of 3: drawn apart (hollow, not joined), not on the line
+    assert list(mean.get_xdata()) == [1, 2, 3] and list(mean.get_ydata())[:2] == [0.8, 0.6]
+    assert np.isnan(mean.get_ydata()[2])
+    few = next(ln for ln in ax.get_lines() if ln.get_gid() == "few")
+    assert list(few.get_xdata()) == [3] and list(few.get_ydata()) == [0.5]
     assert any(c.get_gid() == "interval" for c in ax.collections)
     assert [t.get_text() for t in ax.texts][:3] == ["5", "4", "1"]
 

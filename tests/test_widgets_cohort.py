@@ -73,7 +73,7 @@ def test_the_whole_cohort_sorted_by_adherence(explorer):
                                                                                     ("B", "B"))
     # lowest first: c 1/12, then the tie at 4/14 by subject ('=' sorts before 'b'), then a 8/14
     assert order(explorer) == ["c", "=1+1", "b", "a"]
-    explorer.sort.value = "adherence_desc"
+    explorer.sort_order.value = "highest first"
     assert order(explorer) == ["a", "=1+1", "b", "c"]
     s = explorer.subjects.set_index("subject_id")
     assert s.loc["a", "maintenance_windows_met"] == 1 and s.loc["=1+1", "maintenance_windows_complete"] == 1
@@ -118,9 +118,10 @@ def test_time_to_progression_is_censored_at_the_end_of_the_range(files):
 def test_csv_files_hold_the_filtered_tidy_tables(explorer, tmp_path):
     explorer.groups["arm"].value = "B"
     written = explorer.write_csv()
-    assert [p.name for p in written] == ["rollstats-cohort-subjects-2026-03-02-2026-03-15.csv",
-                                         "rollstats-cohort-nights-2026-03-02-2026-03-15.csv",
-                                         "rollstats-cohort-weeks-2026-03-02-2026-03-15.csv"]
+    assert [p.name for p in written] == ["cohort-arm-B-2026-03-02-to-2026-03-15-subjects.csv",
+                                         "cohort-arm-B-2026-03-02-to-2026-03-15-nights.csv",
+                                         "cohort-arm-B-2026-03-02-to-2026-03-15-weeks.csv"]
+    assert "Written for nights 2 Mar 2026 to 15 Mar 2026, all nights, arm = B" in explorer.csv_status.value
     subjects = pd.read_csv(written[0], dtype={"subject_id": str})
     assert subjects["subject_id"].tolist() == ["'=1+1", "b"]  # the formula neutralised; sorted by adherence
     assert subjects["compliant_nights"].tolist() == [4, 4] and subjects["arm"].tolist() == ["B", "B"]
@@ -132,8 +133,18 @@ def test_csv_files_hold_the_filtered_tidy_tables(explorer, tmp_path):
     assert explorer.downloads.value.count("href='data:text/csv;base64,") == 3
 
     explorer.phase.value = "daily"
-    nights = pd.read_csv(explorer.write_csv()[1])
+    assert explorer.csv_status.value == "" and explorer.downloads.value == ""   # a new filter clears them
+    daily = explorer.write_csv()
+    nights = pd.read_csv(daily[1])
     assert len(nights) == 14 + 3  # b: all 14 nights; =1+1: 2-4 Mar
+    explorer.groups["arm"].value = "A"
+    explorer.phase.value = "all"
+    other = explorer.write_csv()
+    # three filters, nine files: none written over another
+    assert daily[0].name == "cohort-arm-B-daily-2026-03-02-to-2026-03-15-subjects.csv"
+    assert other[0].name == "cohort-arm-A-2026-03-02-to-2026-03-15-subjects.csv"
+    assert len({p.name for p in written + daily + other}) == 9
+    assert pd.read_csv(written[0])["arm"].tolist() == ["B", "B"]  # the B file is still B's
 
 
 def test_css_classes_and_layout(explorer):
@@ -169,3 +180,74 @@ def test_the_shipped_cohort_has_no_group_filter_and_errors_are_shown(tmp_path):
         assert len(explorer.subjects) == 30  # what was shown stays
     finally:
         W.Widget.close_all()
+
+
+def test_the_table_has_plain_headers_and_sorts_by_any_column(explorer):
+    head = explorer.table_view.value.split("</thead>")[0]
+    assert "<th>compliant nights</th>" in head and "<th>adherence %</th>" in head and "<th>subject</th>" in head
+    assert "compliant_nights" not in head and "_s<" not in head
+    assert explorer.table_view.value.count("<tr") == 1 + 4   # header and every subject: nothing cut
+    assert explorer.table_view.layout.max_height is None   # no inner scroll: every row on the page
+    assert "None" not in explorer.table_view.value   # b and c never progress: empty cells
+    assert ("nights to progression", "nights_to_progression") in explorer.sort.options
+    explorer.sort.value = "nights_to_progression"   # =1+1: 3, a: 5, then b and c (never) by subject
+    assert order(explorer) == ["=1+1", "a", "b", "c"]
+    explorer.sort.value = "compliant_nights"        # c 1, then b and =1+1 (4) by subject, a 8
+    assert order(explorer) == ["c", "=1+1", "b", "a"]
+    explorer.groups["arm"].value = "A"              # a new filter keeps the sort
+    assert explorer.sort.value == "compliant_nights" and order(explorer) == ["c", "a"]
+
+
+def test_needs_attention_lists_alerts_then_flags_worst_first(explorer):
+    # over 2-15 Mar: a last rolled on 10 Mar (5 nights without), c on 9 Mar (6), =1+1 on 8 Mar (7): all
+    # three past the 2 nights of low engagement; b rolled on 15 Mar. Flags: adherence under half (b and =1+1
+    # 4/14, c 1/12) and =1+1's one complete maintenance window, missed.
+    assert explorer.attention.values.tolist() == [
+        ["=1+1", "low_engagement", 7, "adherence 29%; 1 of 1 maintenance windows missed"],
+        ["c", "low_engagement", 6, "adherence 8%"],
+        ["a", "low_engagement", 5, ""],
+        ["b", "", 0, "adherence 29%"]]
+    assert "<b>=1+1</b>: low engagement (7 nights without rolling); adherence 29%" in explorer.attention_view.value
+    # 2-8 Mar: a and =1+1 rolled on 8 Mar (=1+1 4 of 7 nights, no complete window); b not since 6 Mar
+    # (2 nights, 3 of 7 compliant), c not since 5 Mar (3 nights, 0 of 5): the longer run first
+    explorer.dates.value = (D(2026, 3, 2), D(2026, 3, 8))
+    assert explorer.attention.values.tolist() == [["c", "low_engagement", 3, "adherence 0%"],
+                                                  ["b", "low_engagement", 2, "adherence 43%"]]
+
+
+def test_subjects_left_out_are_named_with_the_reason(files, tmp_path):
+    export, _ = files
+    enrolment = tmp_path / "partial.csv"
+    enrolment.write_text("subject_id,start,end,arm\na,2026-03-02,,A\nb,2026-03-02,,B\nz,2026-03-02,,B\n")
+    explorer = CohortExplorer(export, enrolment=enrolment, figures=False)
+    try:
+        # z is enrolled without a row: observed, 14 nights without rolling; c and =1+1 are not enrolled
+        assert sorted(explorer.subjects["subject_id"]) == ["a", "b", "z"]
+        assert explorer.excluded.values.tolist() == [["=1+1", "in the export, not in the enrolment file"],
+                                                     ["c", "in the export, not in the enrolment file"]]
+        assert "Left out: <b>c</b> (in the export, not in the enrolment file)" in explorer.excluded_view.value
+    finally:
+        W.Widget.close_all()
+
+
+def test_choosing_a_subject_opens_its_review_below(explorer):
+    from rollstats.widgets import PatientReview
+
+    assert [v for _, v in explorer.review_pick.options] == ["", "c", "=1+1", "b", "a"]
+    explorer.review_pick.value = "b"
+    assert isinstance(explorer.review, PatientReview) and explorer.review.subject.value == "b"
+    assert explorer.review.widget in explorer.review_box.children
+    assert "Patient review of b" in explorer.review_box.children[0].value
+    explorer.groups["arm"].value = "A"    # b leaves the table: the choice is cleared, the review stays named
+    assert [v for _, v in explorer.review_pick.options] == ["", "c", "a"]
+    explorer.review_pick.value = "a"
+    assert explorer.review.subject.value == "a"
+    explorer.review_pick.value = ""
+    assert explorer.review is None and explorer.review_box.children == ()
+
+
+def test_the_dates_chosen_are_written_in_full(explorer):
+    assert explorer.dates.readout is False
+    assert explorer.dates_label.value == "2 Mar 2026 to 15 Mar 2026"
+    explorer.dates.value = (D(2026, 3, 3), D(2026, 3, 12))
+    assert explorer.dates_label.value == "3 Mar 2026 to 12 Mar 2026"

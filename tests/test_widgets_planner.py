@@ -9,11 +9,12 @@ import datetime as dt
 import io
 
 import ipywidgets as W
+import pandas as pd
 import pytest
 
 from rollstats.plan import WEEKDAYS, Plan, load_plan, plan_to_csv
 from rollstats.widgets import Planner
-from rollstats.widgets import planner as planner_module
+from rollstats.widgets import planner_files as planner_module
 
 MON, TUE, WED = 0, 1, 2
 
@@ -201,12 +202,14 @@ def test_a_new_hold_changes_the_warnings_not_the_calendar(plan, tmp_path):
 
 def test_the_calendar_kept_drawn_shows_each_plan_as_a_fresh_calendar(plan, tmp_path):
     """Slider changes colour the kept calendar anew (one calendar built while the weeks stay the same);
-    each picture is, pixel for pixel, a full draw of it, and it shows what plot_calendar shows."""
+    each picture is, pixel for pixel, a full draw of it, and it shows what a new plan calendar shows."""
     import numpy as np
     from PIL import Image
 
-    from rollstats.plots import plot_calendar
     from test_widgets_review import drawing
+
+    from rollstats.plan.marks import broken_nights
+    from rollstats.plots.plan import plan_calendar_drawing
 
     from rollstats.plots.calendar import calendar_grid
 
@@ -221,7 +224,9 @@ def test_the_calendar_kept_drawn_shows_each_plan_as_a_fresh_calendar(plan, tmp_p
             live = pictures.live((start, weeks, planner.program))
             shown = np.asarray(Image.open(io.BytesIO(planner.calendar.value)).convert("RGBA"))
             assert (shown != live.full_rgba()).any(axis=-1).sum() == 0
-            assert drawing(live.figure) == drawing(plot_calendar(planner.projection.nights, program=planner.program))
+            marked = broken_nights(planner.plan, planner.program, planner.projection).index
+            fresh = plan_calendar_drawing(planner.projection.nights, planner.program, marked).figure
+            assert drawing(live.figure) == drawing(fresh)
         assert pictures.built == 1
         planner.weeks.value = 6   # other weeks: a new calendar
         assert pictures.built == 2
@@ -232,7 +237,9 @@ def test_the_calendar_kept_drawn_shows_each_plan_as_a_fresh_calendar(plan, tmp_p
 def test_the_planner_displays_as_a_widget(planner):
     bundle = planner._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert [t for t in planner.widget.children[1].titles] == ["Plan", "Export", "Compare"]
+    tabs, results = planner.widget.children[0].children   # controls on the left, what they give on the right
+    assert list(tabs.titles) == ["Plan", "Export", "Compare"]
+    assert planner.calendar_html in results.children and planner.warnings_html in results.children
     assert len(planner.sliders) == 8 * 3 and [b.description for b in planner.night_boxes] == list(WEEKDAYS)
     assert planner.summary.splitlines()[1].startswith("progression night: Fri 6 Mar 2026")
 
@@ -245,3 +252,92 @@ def test_a_loaded_plan_beyond_the_slider_ranges_is_kept_whole(tmp_path):
         assert planner.plan == Plan(**{**long.__dict__, "maintenance_nights": long.nights})
     finally:
         W.Widget.close_all()
+
+
+# ----- issue 17: what each control applies to, results beside the controls, marks, files, Compare
+
+def test_a_box_that_cannot_change_the_plan_says_why_and_the_note_clears(tmp_path):
+    from rollstats.plan import default_plan
+
+    planner = Planner(default_plan("2026-03-02"), folder=tmp_path, figure=False)
+    try:
+        labels = [box.children[0].value for box in planner.widget.children[0].children[0].children[0].children[1:4]]
+        assert labels == ["Roll on (until progression)", "Roll on (after progression)",
+                          "Strengthening on (every week)"]
+        # every night until progression on Wed 4 Mar (120 s a night, 300 s needed): Saturdays come after it
+        planner.night_boxes[5].value = False
+        assert "Saturday under \u201cRoll on (until progression)\u201d changed nothing" in planner.note.value
+        assert "(Wed 4 Mar) comes before any Saturday" in planner.note.value
+        planner.maintenance_boxes[5].value = True   # a Saturday after progression: the plan changes
+        assert planner.note.value == ""
+        planner.night_boxes[1].value = False        # Tuesday is before progression: it moves to Thu 5 Mar
+        assert planner.note.value == "" and "Thu 5 Mar 2026" in planner.progression_label.value
+    finally:
+        W.Widget.close_all()
+
+
+def test_the_words_panel_follows_the_weeks_set_exactly(planner):
+    assert isinstance(planner.weeks, W.BoundedIntText)
+    assert "(4 weeks): 12 nights of 120 s" in planner.words.value
+    planner.weeks.value = 12
+    assert planner.plan.weeks == 12 and "to Sun 24 May 2026 (12 weeks): 36 nights of 120 s" in planner.words.value
+    planner.weeks.value = 7
+    assert planner.plan.weeks == 7 and "(7 weeks): 21 nights" in planner.words.value
+    assert planner.words.value.startswith("<b>Your plan:</b> Mon, Wed, Fri at 21:00 from Mon 2 Mar 2026")
+
+
+def test_nights_that_break_the_card_are_marked_on_the_calendar(plan, tmp_path):
+    from rollstats.plots.calendar import calendar_grid
+
+    planner = Planner(plan, folder=tmp_path, figure=True)
+    try:
+        # Mon/Wed/Fri, 2 regions, no strengthening: every rolling night breaks the card (2 regions, rolling
+        # without strengthening) and Tue 3, Thu 5 Mar have no rolling before progression on Fri 6 Mar
+        broken = planner.broken
+        assert len(broken) == 12 + 2
+        assert broken[pd.Timestamp("2026-03-03")] == "no rolling before progression"
+        assert broken[pd.Timestamp("2026-03-02")] == "fewer than 3 regions; no strengthening day in its week"
+        start, _, _, weeks = calendar_grid(planner.projection.nights["night"])
+        marks = planner.pictures.live((start, weeks, planner.program)).figure.axes[0]
+        dots = [line for line in marks.get_lines() if line.get_gid() == "broken_nights"][0]
+        assert len(dots.get_xdata()) == 14 and (0.3, 1 - 0.3) in zip(dots.get_xdata(), dots.get_ydata())
+        assert "14 nights that break the card are marked with a red dot" in planner.warnings_html.value
+        for box in planner.strengthening_boxes[:1]:
+            box.value = True      # Mondays: strengthening; 2 regions and the two empty nights remain
+        # 3 regions, 150 s a night: progression on Wed 4 Mar; only Tue 3 Mar, empty before it, stays marked
+        planner.sliders[("hip", "both")].value = 30
+        assert planner.broken.index.strftime("%d").tolist() == ["03"]
+        assert len(dots.get_xdata()) == 1
+        # the cell numbers are readable: 8 pt at 100 dpi, 11 px
+        assert planner.pictures.dpi == 100
+        texts = [t for t in marks.texts if t.get_gid() and t.get_gid().startswith("cell:")]
+        assert texts and {t.get_fontsize() for t in texts} == {8.0}
+    finally:
+        W.Widget.close_all()
+
+
+def test_the_ics_export_offers_a_download_with_reminders(planner):
+    import base64
+    import re
+
+    planner.ics_button.click()
+    link = re.search(r"download='rolling-plan\.ics' href='data:text/calendar;base64,([^']+)'",
+                     planner.export_status.value)
+    assert link is not None
+    ics = base64.b64decode(link.group(1))
+    assert ics.count(b"BEGIN:VEVENT") == 12 and ics.count(b"BEGIN:VALARM") == 12
+    assert b"TRIGGER:PT0M" in ics and "reminder at its planned time" in planner.export_status.value
+
+
+def test_compare_says_what_kept_means_and_shows_one_calendar(planner, write_text):
+    planner.weeks.value = 2
+    planner.log_path.value = str(write_text("log.csv", LOG))
+    planner.tz.value = "Europe/Berlin"
+    planner.compare_button.click()
+    shown = planner.comparison_html.value
+    assert "counts as <b>kept</b> when at least its planned seconds were rolled" in shown
+    # planned Mon/Wed/Fri 120 s: 2, 6, 9, 13 kept; 4 (90 s) and 11 (none) not; 15 (30 s) rolled unplanned
+    assert shown.count("rs-night rs-kept") == 4 and shown.count("rs-night rs-short") == 1
+    assert shown.count("rs-night rs-missed") == 1 and shown.count("rs-night rs-extra") == 1
+    assert "title='Wed 4 Mar: planned 120 s, rolled 90 s (short)'" in shown
+    assert shown.count("<td class='rs-night") == 14   # one calendar, two weeks

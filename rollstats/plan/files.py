@@ -50,12 +50,15 @@ def fold(line: str, limit: int = 75) -> str:
     return "\r\n ".join(p.decode("utf-8") for p in parts)
 
 
-def to_ics(plan: Plan, program: Program | None = None, stamp: dt.datetime | None = None) -> str:
+def to_ics(plan: Plan, program: Program | None = None, stamp: dt.datetime | None = None,
+           reminder: bool = True) -> str:
     """The plan as an iCalendar file: one VEVENT per night with planned rolling or strengthening.
 
     Times are floating local times (no zone: 21:00 wherever the phone is). DTEND is the end of
     the night's last planned segment. UIDs are the night and a digest of the plan, so a
-    re-exported unchanged plan updates the same events. ``stamp`` (UTC) defaults to now.
+    re-exported unchanged plan updates the same events. ``stamp`` (UTC) defaults to now. With
+    ``reminder`` each event carries a VALARM that shows its title at the planned time
+    (``TRIGGER:PT0M``).
 
     >>> ics = to_ics(Plan("2026-03-02", nights=["Mon"], seconds={"quads": 60}, weeks=1),
     ...              stamp=dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc))
@@ -87,8 +90,10 @@ def to_ics(plan: Plan, program: Program | None = None, stamp: dt.datetime | None
         text.append(program.card)
         lines += ["BEGIN:VEVENT", f"UID:{night:%Y%m%d}-{digest}@rollstats.plan", f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
                   f"DTSTART:{rows['local_start'].min():%Y%m%dT%H%M%S}", f"DTEND:{rows['end'].max():%Y%m%dT%H%M%S}",
-                  "SUMMARY:" + _escape(title), "DESCRIPTION:" + _escape("\n".join(text)), "TRANSP:TRANSPARENT",
-                  "END:VEVENT"]
+                  "SUMMARY:" + _escape(title), "DESCRIPTION:" + _escape("\n".join(text)), "TRANSP:TRANSPARENT"]
+        if reminder:
+            lines += ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:" + _escape(title), "TRIGGER:PT0M", "END:VALARM"]
+        lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
 

@@ -171,4 +171,29 @@ def plan_summary(plan: Plan, program: Program | None = None, projection: Project
         f"warnings: {n_warn or 'none'}"])
 
 
-__all__ = ["plan_warnings", "plan_summary", "maintenance_schedule", "progression_text", "maintenance_text"]
+def card_rules(program: Program | None = None) -> str:
+    """What a plan is checked against, one rule of the card a line (numbers from ``program``).
+
+    >>> print(card_rules())
+    every night until progression: at least 60 s on hips and legs
+    progression: after 300 s in total, then the next stretch of the home programme
+    after progression: at least 2 nights of 60 s in every 7 nights
+    holds: at least 5 s on each tender spot
+    regions: at least 3 (front, back and sides of the thigh, calves, hips)
+    strengthening: at least one day in every 7 nights
+    never: rolling directly on the side of the thigh (IT band)
+    """
+    program = program or Program.default()
+    rules, m = program.mistakes, program.maintenance
+    minimum = _s(program.daily.minimum_s)
+    return "\n".join([
+        f"every night until progression: at least {minimum} on hips and legs",
+        f"progression: after {_s(program.progression.total_s)} in total, then {program.progression.next_exercise}",
+        f"after progression: at least {m.min_per_window} nights of {minimum} in every {m.window_nights} nights",
+        f"holds: at least {_s(rules.min_hold_s)} on each tender spot",
+        f"regions: at least {rules.min_regions} (front, back and sides of the thigh, calves, hips)",
+        f"strengthening: at least one day in every {rules.window_nights} nights",
+        "never: rolling directly on the side of the thigh (IT band)"])
+
+
+__all__ = ["card_rules", "plan_warnings", "plan_summary", "maintenance_schedule", "progression_text", "maintenance_text"]

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from ..program import Program
@@ -14,11 +15,12 @@ _PERCENT = ([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
 
 
 def plot_adherence_distribution(summary: pd.DataFrame, column: str = "daily_adherence", bins: int = 10,
-                                ax: Axes | None = None) -> Figure:
+                                ax: Axes | None = None, label: str | None = None) -> Figure:
     """Histogram of a share per subject (default ``daily_adherence``) from :func:`rollstats.summarize`.
 
     ``bins`` equal bins from 0% to 100% (the last one includes 100%); subjects with no value
-    (NaN) are left out and counted in the title; a dashed line marks the median.
+    (NaN) are left out and counted in the title; a dashed line marks the median. ``label``
+    names the share on the axis and in the title (default: the column's name in words).
 
     >>> s = pd.DataFrame({"daily_adherence": [0.05, 0.5, 0.55, 0.95, 1.0, float("nan")]})
     >>> fig = plot_adherence_distribution(s)
@@ -36,45 +38,59 @@ def plot_adherence_distribution(summary: pd.DataFrame, column: str = "daily_adhe
                 va="top", fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_xticks(*_PERCENT)
-    ax.set_xlabel(column.replace("_", " "))
+    label = label or column.replace("_", " ")
+    ax.set_xlabel(label)
     ax.set_ylabel("subjects")
     ax.yaxis.get_major_locator().set_params(integer=True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    note = f" ({missing} without a value left out)" if missing else ""
-    ax.set_title(f"{column.replace('_', ' ')} of {len(values)} subjects{note}", fontsize=10, loc="left")
+    note = f"\n({missing} without a value left out)" if missing else ""
+    ax.set_title(f"{label} of {len(values)} subjects{note}", fontsize=10, loc="left")
     return fig
 
 
 def plot_adherence_by_week(by_week: pd.DataFrame, ax: Axes | None = None, level: float = 0.95,
-                           program: Program | None = None) -> Figure:
+                           program: Program | None = None, min_subjects: int | None = None) -> Figure:
     """Mean adherence by week since start with its interval, from
     :func:`rollstats.metrics.cohort.adherence_by_week_since_start`.
 
-    x: week since each subject's first night (week 1 = nights 1-7); y: the mean of the
-    subjects' weekly shares of compliant nights (line), the ``level`` interval around it (band;
-    Student t, see the metric); the number of subjects behind each week is written along the
-    bottom. ``level`` only labels the band: pass the level the table was made with. Unless the
-    table covers the daily phase only, a dashed line marks the maintenance phase's ask
-    (``maintenance.min_per_window`` of ``maintenance.window_nights`` nights).
+    x: week since each subject's first night (week 1 = nights 1-7; whole weeks only); y: the
+    mean of the subjects' weekly shares of compliant nights, the ``level`` interval around it
+    (band; Student t, see the metric). The number of subjects behind each week (n) is written
+    along the bottom, under its point. Weeks with fewer than ``min_subjects`` subjects (default:
+    a quarter of the largest week's n, at least 3) are drawn apart: hollow points, not joined to
+    the line and without a band, as a mean of so few says little (often a last, partial week that
+    few subjects reached). ``level`` only labels the band: pass the level the table was made
+    with. Unless the table covers the daily phase only, a dashed line marks the maintenance
+    phase's ask (``maintenance.min_per_window`` of ``maintenance.window_nights`` nights).
 
-    >>> w = pd.DataFrame({"week": [0, 1], "subjects": [3, 2], "mean": [0.8, 0.6], "low": [0.6, 0.3],
-    ...     "high": [1.0, 0.9]})
+    >>> w = pd.DataFrame({"week": [0, 1, 2], "subjects": [12, 10, 2], "mean": [0.8, 0.6, 0.0],
+    ...     "low": [0.6, 0.3, float("nan")], "high": [1.0, 0.9, float("nan")]})
     >>> fig = plot_adherence_by_week(w)
-    >>> fig.axes[0].get_lines()[0].get_ydata().tolist()
-    [0.8, 0.6]
+    >>> line = [a for a in fig.axes[0].get_lines() if a.get_gid() == "mean"][0]
+    >>> line.get_ydata().tolist(), [a.get_gid() for a in fig.axes[0].get_lines()][1]   # week 3: n = 2, apart
+    ([0.8, 0.6, nan], 'few')
     """
     fig, ax = figure_and_axes(ax, (7.5, 3.8))
     week = by_week["week"].to_numpy(dtype="int64") + 1
-    ax.fill_between(week, by_week["low"].to_numpy(dtype="float64"), by_week["high"].to_numpy(dtype="float64"),
-                    color=COLOURS["line"], alpha=0.18, linewidth=0, label=f"{level:.0%} interval", gid="interval")
-    ax.plot(week, by_week["mean"].to_numpy(dtype="float64"), color=COLOURS["line"], marker="o", markersize=3.5,
-            linewidth=1.5, label="mean of subjects' weekly share", gid="mean")
+    n = by_week["subjects"].to_numpy(dtype="int64")
+    mean = by_week["mean"].to_numpy(dtype="float64")
+    if min_subjects is None:
+        min_subjects = max(3, int(np.ceil(n.max(initial=0) / 4)))
+    few = n < min_subjects
+    low = np.where(few, np.nan, by_week["low"].to_numpy(dtype="float64"))
+    high = np.where(few, np.nan, by_week["high"].to_numpy(dtype="float64"))
+    ax.fill_between(week, low, high, color=COLOURS["line"], alpha=0.18, linewidth=0, label=f"{level:.0%} interval",
+                    gid="interval")
+    ax.plot(week, np.where(few, np.nan, mean), color=COLOURS["line"], marker="o", markersize=3.5, linewidth=1.5,
+            label="mean of subjects' weekly share", gid="mean")
+    ax.plot(week[few], mean[few], linestyle="none", marker="o", markersize=5, markerfacecolor="white",
+            markeredgecolor=COLOURS["line"], label=f"weeks with fewer than {min_subjects} subjects (apart)", gid="few")
     transform = blended_transform_factory(ax.transData, ax.transAxes)
-    step = max(1, int(np.ceil(len(week) / 26)))
-    for w, n in list(zip(week, by_week["subjects"]))[::step]:
-        ax.text(w, 0.02, str(int(n)), transform=transform, ha="center", va="bottom", fontsize=6.5, color="#525252")
-    ax.text(-0.02, 0.02, "subjects", transform=ax.transAxes, fontsize=6.5, color="#525252", va="bottom", ha="right")
+    for w, k, f in zip(week, n, few):
+        ax.text(w, 0.02, str(int(k)), transform=transform, ha="center", va="bottom",
+                fontsize=6.5 if len(week) <= 26 else 5, color="#b2182b" if f else "#525252")
+    ax.text(-0.02, 0.02, "n", transform=ax.transAxes, fontsize=6.5, color="#525252", va="bottom", ha="right")
     phase = str(by_week["phase"].iloc[0]) if "phase" in by_week and len(by_week) else "all"
     if phase != "daily":
         rules = (program or Program.default()).maintenance
@@ -82,9 +98,12 @@ def plot_adherence_by_week(by_week: pd.DataFrame, ax: Axes | None = None, level:
                    label=f"maintenance asks {rules.min_per_window} of {rules.window_nights} nights")
     ax.set_ylim(-0.12, 1.05)
     ax.set_yticks(*_PERCENT)
-    ax.set_xlabel("week since the subject's first night")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(week):
+        ax.set_xlim(week.min() - 0.6, week.max() + 0.6)
+    ax.set_xlabel("week since the subject's first night (n: subjects that week)")
     ax.set_ylabel("compliant nights")
-    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    ax.legend(fontsize=7.5, frameon=False, loc="upper right")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     nights_ = {"all": "all nights", "daily": "daily-phase nights", "maintenance": "maintenance-phase nights"}
@@ -120,14 +139,18 @@ def plot_time_to_progression(km: pd.DataFrame, ax: Axes | None = None, progresse
     ax.plot(x[censored], s[censored], linestyle="none", marker="+", markersize=9, color="black",
             label="censored (no progression by end of observation)", gid="censored")
     ax.set_ylim(0, 1.02)
-    ax.set_xlim(0, max(float(x.max(initial=1)), 1) * 1.02)
+    end = km_axis_end(km)
+    ax.set_xlim(0, end)
+    last = float(x.max(initial=0))
+    flat = f" (no further progression up to night {last:g})" if last > end else ""
     ax.set_yticks(*_PERCENT)
-    ax.set_xlabel("nights since the subject's first night")
+    ax.set_xlabel(f"nights since the subject's first night{flat}")
     ax.set_ylabel("subjects progressed" if progressed else "subjects not yet progressed")
     ax.legend(fontsize=8, frameon=False, loc="lower right" if progressed else "upper right")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ticks = [t for t in ax.get_xticks() if 0 <= t <= x.max(initial=0)]
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ticks = [t for t in ax.get_xticks() if 0 <= t <= min(end, x.max(initial=0))]
     at_risk = [int((km.loc[km["nights"] >= t, "at_risk"].iloc[0]) if (km["nights"] >= t).any() else 0)
                for t in ticks]
     transform = blended_transform_factory(ax.transData, ax.transAxes)
@@ -138,3 +161,19 @@ def plot_time_to_progression(km: pd.DataFrame, ax: Axes | None = None, progresse
     ax.set_title(f"time to progression (Kaplan-Meier), {n} subjects, {int(km['progressed'].sum())} progressed",
                  fontsize=10, loc="left")
     return fig
+
+
+def km_axis_end(km: pd.DataFrame) -> float:
+    """Where the Kaplan-Meier figure's night axis ends: past the last progression by half its night
+    (at least 3 nights), but never past the last night observed.
+
+    >>> km = pd.DataFrame({"nights": [0.0, 3, 7, 110], "progressed": [0, 2, 1, 0]})
+    >>> km_axis_end(km), km_axis_end(km.iloc[:3])
+    (11.0, 7.0)
+    """
+    x = km["nights"].to_numpy(dtype="float64")
+    events = x[km["progressed"].to_numpy(dtype="int64") > 0]
+    last = float(x.max(initial=1))
+    if not len(events):
+        return max(last, 1.0)
+    return max(1.0, min(last, float(np.ceil(events.max() + max(3.0, events.max() / 2)))))

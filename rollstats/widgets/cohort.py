@@ -1,9 +1,11 @@
-"""The Cohort explorer: filter a cohort by dates, subgroup and phase; see its figures and a per-subject table.
+"""The Cohort explorer: filter a cohort by dates, subgroup and phase; see its figures, who needs
+attention, a per-subject table, and any subject's review.
 
 The pure functions behind it (filtering the cohort's nights, the per-subject table, the inputs
-of the cohort figures) live in :mod:`rollstats.views.cohort`; :class:`CohortExplorer` only
-wires controls to them. A file is read once (with
-a progress bar) and its nights table computed once; every filter slices that table.
+of the cohort figures, the attention list) live in :mod:`rollstats.views.cohort` and
+:mod:`rollstats.views.cohort_notes`; :class:`CohortExplorer` only wires controls to them. A
+file is read once (with a progress bar) and its nights table computed once; every filter
+slices that table. Every text that depends on the filters is inside the widget and follows them.
 
 Filters, and what they change:
 
@@ -33,38 +35,30 @@ import pandas as pd
 from ..io import IngestReport
 from ..io.enrolment import read_enrolment
 from ..metrics.cohort import adherence_by_week_since_start, kaplan_meier
-from ..output import to_csv
 from ..program import Program
 from ..render import Pictures
 from ..views.cohort import (
     FIGURE_TITLES,
     FIGURES,
     PHASES,
-    SORTS,
     CohortTables,
     cohort_summary,
     cohort_tables,
     filter_nights,
     progression_times,
-    shown_table,
-    sort_subjects,
     subject_table,
 )
-from ._common import (
-    Pause,
-    chosen_range,
-    data_link,
-    error_html,
-    figure_image,
-    set_range_options,
-    table_html,
-)
+from ..views.cohort_notes import left_out
 from ..words import date_text as _date_label
+from ._common import Pause, chosen_range, figure_image, set_range_options
+from .cohort_parts import FIRST_SORT, CohortPanels
 from .loader import WIDE as _WIDE
 from .loader import FileLoader
 
-class CohortExplorer:
-    """Explore a cohort's adherence: filters in, the cohort figures, a per-subject table and CSV files out.
+
+class CohortExplorer(CohortPanels):
+    """Explore a cohort's adherence: filters in, the cohort figures, who needs attention, a
+    per-subject table, a subject's review and CSV files out.
 
     ``path`` (a file, a folder or a list) is read at once, or ``segments`` (a canonical table)
     is used as is; ``enrolment`` (a CSV path or a table of :func:`rollstats.read_enrolment`)
@@ -84,9 +78,13 @@ class CohortExplorer:
         self.tables: CohortTables | None = None
         self.rows: pd.DataFrame | None = None       #: nights after the date and subgroup filters
         self.subjects: pd.DataFrame | None = None   #: the per-subject table, filtered and sorted
+        self.shown: pd.DataFrame | None = None      #: the same as shown (shares in %, sorted)
         self.by_week: pd.DataFrame | None = None    #: adherence by week since start (filtered)
         self.times: pd.DataFrame | None = None      #: nights to progression (filtered)
+        self.attention: pd.DataFrame | None = None  #: who needs attention, worst first
+        self.excluded: pd.DataFrame | None = None   #: subjects left out, with the reason
         self.enrolment_table: pd.DataFrame | None = None
+        self.review = None                          #: the PatientReview of the subject chosen below the table
         self.pictures = Pictures(dpi, keep=24)   #: the pictures of recent filters (layouts reused)
         self._pause = Pause()
 
@@ -97,16 +95,24 @@ class CohortExplorer:
         self.enrolment = W.Text(description="Enrolment", placeholder="optional: subject_id,start,end,group...",
                                 style=_WIDE, layout=W.Layout(width="420px"))
         self.dates = W.SelectionRangeSlider(options=[("no file loaded", None)], index=(0, 0), description="Nights",
-                                            continuous_update=False, disabled=True, style=_WIDE,
-                                            layout=W.Layout(width="620px"))
+                                            continuous_update=False, disabled=True, readout=False, style=_WIDE,
+                                            layout=W.Layout(width="460px"))
+        self.dates_label = W.HTML()   #: the range chosen, in full (the slider's own readout is cut)
         self.phase = W.Dropdown(options=[(words, key) for key, words in PHASES.items()], value="all",
                                 description="Phase", style=_WIDE)
         self.groups: dict[str, W.Dropdown] = {}
         self.groups_box = W.HBox()
-        self.sort = W.Dropdown(options=[(words, key) for key, (words, _, _) in SORTS.items()], value="adherence_asc",
-                               description="Sort by", style=_WIDE)
+        self.sort = W.Dropdown(options=[("adherence %", FIRST_SORT[0])], value=FIRST_SORT[0], description="Sort by",
+                               style=_WIDE)
+        self.sort_order = W.ToggleButtons(options=["lowest first", "highest first"], value="lowest first",
+                                          style={"button_width": "110px"})
         self.summary_view = W.HTML()
-        self.table_view = W.HTML(layout=W.Layout(max_height="420px", overflow="auto"))
+        self.excluded_view = W.HTML()
+        self.attention_view = W.HTML()
+        self.table_view = W.HTML(layout=W.Layout(overflow="auto", width="100%"))   # every row: no inner scroll
+        self.review_pick = W.Dropdown(options=[("choose a subject", "")], value="", description="Review",
+                                      style=_WIDE, layout=W.Layout(width="360px"))
+        self.review_box = W.VBox()
         self.distribution = figure_image()
         self.by_week_image = figure_image()
         self.progression = figure_image()
@@ -115,9 +121,11 @@ class CohortExplorer:
         self.csv_status = W.HTML()
         self.downloads = W.HTML()
 
-        for control, css in ((self.enrolment, "rs-enrolment"),
+        for control, css in ((self.enrolment, "rs-enrolment"), (self.dates_label, "rs-dates-label"),
                              (self.dates, "rs-dates"), (self.phase, "rs-phase"), (self.groups_box, "rs-groups"),
-                             (self.sort, "rs-sort"), (self.summary_view, "rs-summary"),
+                             (self.sort, "rs-sort"), (self.sort_order, "rs-sort-order"),
+                             (self.summary_view, "rs-summary"), (self.excluded_view, "rs-excluded"),
+                             (self.attention_view, "rs-attention"), (self.review_pick, "rs-review-pick"),
                              (self.table_view, "rs-subject-table"), (self.distribution, "rs-figure-distribution"),
                              (self.by_week_image, "rs-figure-by-week"), (self.progression, "rs-figure-progression"),
                              (self.csv_folder, "rs-csv-folder"), (self.csv_button, "rs-csv-button"),
@@ -127,6 +135,8 @@ class CohortExplorer:
         for control in (self.dates, self.phase):
             control.observe(self._changed, names="value")
         self.sort.observe(self._sorted, names="value")
+        self.sort_order.observe(self._sorted, names="value")
+        self.review_pick.observe(self._review_changed, names="value")
         self.csv_button.on_click(self.write_csv)
         self.widget = self._layout()
 
@@ -157,11 +167,16 @@ class CohortExplorer:
             raise ValueError(f"{source or 'the table'}: no accepted rows")
         self.segments, self.ingest = segments, report
         self.tables = cohort_tables(segments, self.program, self.enrolment_table)
+        self.excluded = left_out(segments, self.enrolment_table)
         self.pictures.clear()
+        self.review_subject(None)
         n = self.tables.nights["subject_id"].nunique()
         what = f"<b>{html.escape(source)}</b>: " if source else ""
         read = f"{html.escape(str(report))}. " if report is not None else ""
         self.status.value = f"{what}{read}{n} subjects."
+        self.excluded_view.value = "".join(
+            f"<div class='rs-left-out'>Left out: <b>{html.escape(s)}</b> ({html.escape(r)})</div>"
+            for s, r in zip(self.excluded["subject_id"], self.excluded["reason"]))
         first, last = self.tables.nights["night"].min(), self.tables.nights["night"].max()
         days = [d.date() for d in pd.date_range(first, last, freq="D")]
         with self._pause.hold():
@@ -184,27 +199,40 @@ class CohortExplorer:
         if not self._pause.on and self.tables is not None:
             self.refresh()
 
-    def _sorted(self, change=None) -> None:
-        if not self._pause.on and self.subjects is not None:
-            self.subjects = sort_subjects(self.subjects, self.sort.value)
-            self.table_view.value = table_html(shown_table(self.subjects))
-
     @property
     def chosen_groups(self) -> dict[str, str]:
         return {column: control.value for column, control in self.groups.items()}
 
+    @property
+    def chosen_dates(self) -> tuple:
+        """The first and last night of the range chosen."""
+        return chosen_range(self.dates)
+
+    @property
+    def filters_text(self) -> str:
+        """The filters in words, e.g. ``nights 12 Jan 2026 to 11 Apr 2026, all nights, arm = B``."""
+        first, last = self.chosen_dates
+        groups = [f"{k} = {v}" for k, v in self.chosen_groups.items() if v != "all"]
+        return ", ".join([f"nights {_date_label(first)} to {_date_label(last)}", PHASES[self.phase.value], *groups])
+
     def refresh(self) -> None:
         """Apply the filters to the cohort's nights and show the result (no file is read)."""
-        first, last = chosen_range(self.dates)
+        first, last = self.chosen_dates
         phase, chosen = self.phase.value, self.chosen_groups
+        self.dates_label.value = f"{html.escape(_date_label(first))} to {html.escape(_date_label(last))}"
         self.rows = rows = filter_nights(self.tables, first, last, chosen)
-        self.subjects = sort_subjects(subject_table(self.tables, rows, phase, first, last), self.sort.value)
+        self.subjects = subject_table(self.tables, rows, phase, first, last)
         self.times = progression_times(self.tables, rows)
         self.by_week = adherence_by_week_since_start(rows, phase=None if phase == "all" else phase)
         self.summary_view.value = "<br>".join(html.escape(line) for line in self.summary.splitlines())
-        self.table_view.value = (table_html(shown_table(self.subjects)) if len(self.subjects)
-                                 else "<p>No subject has nights in this selection.</p>")
+        with self._pause.hold():
+            kept, options = self.sort.value, self.sort_options()
+            self.sort.options = options
+            self.sort.value = kept if kept in [v for _, v in options] else FIRST_SORT[0]
+        self._show_table()
+        self._show_attention()
         self.downloads.value = ""
+        self.csv_status.value = ""
         self._draw(first, last, phase, chosen)
 
     @property
@@ -212,7 +240,7 @@ class CohortExplorer:
         """The filtered cohort in plain lines (:func:`cohort_summary`)."""
         if self.subjects is None:
             return "no file loaded"
-        first, last = chosen_range(self.dates)
+        first, last = self.chosen_dates
         return cohort_summary(self.subjects, self.times, self.tables.groups["subject_id"].nunique(), first, last,
                               self.phase.value, self.chosen_groups)
 
@@ -220,11 +248,7 @@ class CohortExplorer:
         """Show the cohort figures of the filters, drawing only those not drawn for them before."""
         if not self.figures:
             return
-        from ..plots import (
-            plot_adherence_by_week,
-            plot_adherence_distribution,
-            plot_time_to_progression,
-        )
+        from ..plots import plot_adherence_by_week, plot_adherence_distribution, plot_time_to_progression
 
         groups = tuple(sorted(chosen.items()))
         builders = {
@@ -240,37 +264,6 @@ class CohortExplorer:
             # nothing to draw: no image rather than an empty axes
             images[name].value = b"" if empty else self.pictures.png(key, builders[name])
 
-    # ----- files
-    def tidy_tables(self) -> dict[str, pd.DataFrame]:
-        """The tidy tables behind what is shown: ``subjects`` (one row per subject), ``nights``
-        (one row per subject and night, after the filters) and ``weeks`` (adherence by week since start)."""
-        rows = self.rows if self.phase.value == "all" else self.rows.loc[self.rows["phase"] == self.phase.value]
-        return {"subjects": self.subjects, "nights": rows.reset_index(drop=True), "weeks": self.by_week}
-
-    def write_csv(self, _button=None) -> list[Path]:
-        """Write the tidy tables as CSV (formulas neutralised) into ``csv_folder``, with download links."""
-        if self.subjects is None:
-            self.csv_status.value = error_html("Load a file first.")
-            return []
-        first, last = chosen_range(self.dates)
-        folder = Path(self.csv_folder.value.strip() or ".").expanduser()
-        written, links = [], []
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            for name, table in self.tidy_tables().items():
-                file_name = f"rollstats-cohort-{name}-{first:%Y-%m-%d}-{last:%Y-%m-%d}.csv"
-                text = to_csv(table)
-                path = folder / file_name
-                path.write_text(text, encoding="utf-8", newline="")
-                written.append(path)
-                links.append(data_link(file_name, text.encode("utf-8"), "text/csv"))
-        except OSError as exc:
-            self.csv_status.value = error_html(f"CSV not written: {exc}")
-            return written
-        self.csv_status.value = "Written: " + ", ".join(f"<code>{html.escape(str(p))}</code>" for p in written)
-        self.downloads.value = "Download: " + " &middot; ".join(links)
-        return written
-
     # ----- layout and display
     def _layout(self) -> W.Widget:
         def titled(name: str, image: W.Image) -> W.Widget:
@@ -279,12 +272,15 @@ class CohortExplorer:
         return W.VBox([
             W.HTML("<h3>Cohort explorer</h3>"),
             W.HBox([self.path, self.load_button, self.upload]), W.HBox([self.enrolment, self.tz]),
-            self.progress, self.status,
-            W.HBox([self.dates, self.phase]), self.groups_box,
-            self.summary_view,
+            self.progress, self.status, self.excluded_view,
+            W.HBox([self.dates, self.dates_label, self.phase]), self.groups_box,
+            W.HTML("<b>The cohort in words</b>"), self.summary_view,
+            W.HTML("<b>Needs attention</b> (worst first: disengagement alerts in force on each subject's last "
+                   "night in the range, then flags)"), self.attention_view,
             titled("distribution", self.distribution), titled("by_week", self.by_week_image),
             titled("progression", self.progression),
-            W.HTML("<b>Subjects</b>"), self.sort, self.table_view,
+            W.HTML("<b>Subjects</b>"), W.HBox([self.sort, self.sort_order]), self.table_view,
+            W.HTML("<b>One subject</b>: its patient review opens below"), self.review_pick, self.review_box,
             W.HTML("<b>Tables as CSV</b>"), W.HBox([self.csv_folder, self.csv_button]), self.csv_status,
             self.downloads,
         ])
@@ -293,9 +289,11 @@ class CohortExplorer:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def close(self) -> None:
-        """Close the widget and all its controls."""
+        """Close the widget and all its controls (and the review opened from it)."""
         def close(widget):
             for child in getattr(widget, "children", ()):
                 close(child)
             widget.close()
+        if self.review is not None:
+            self.review.close()
         close(self.widget)

@@ -2,9 +2,11 @@
 
 The widget only wires controls to the pure functions of :mod:`rollstats.plan`: every change
 builds a :class:`~rollstats.plan.Plan` from the controls, projects it with the same metrics
-that judge a real log, and shows the projected calendar, progression night, maintenance
-schedule and warnings. Everything shown is kept in attributes (``progression_label.value``,
-``warnings_html.value``, ``calendar.value`` ...), so it works and tests without a browser.
+that judge a real log, and shows the projected calendar (nights that break the card marked),
+progression night, maintenance schedule, warnings and the plan in words, beside the controls.
+Everything shown is kept in attributes (``progression_label.value``, ``warnings_html.value``,
+``calendar.value`` ...), so it works and tests without a browser. The export buttons and
+Compare live in :mod:`.planner_files`.
 
 >>> planner = Planner(default_plan("2026-03-02"), figure=False)
 >>> planner.progression_label.value
@@ -18,14 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import tempfile
-from pathlib import Path
 
 import ipywidgets as W
 import pandas as pd
 
-from ..errors import RollstatsError
-from ..io import load
 from ..plan import (
     PLAN_SIDES,
     REGION_WORDS,
@@ -33,70 +31,79 @@ from ..plan import (
     Plan,
     PlanError,
     default_plan,
-    load_plan,
     maintenance_schedule,
     maintenance_text,
     plan_summary,
-    plan_to_csv,
-    plan_vs_actual,
     plan_warnings,
     progression_text,
     project,
-    save_plan,
-    to_ics,
 )
-from ..plots.calendar import calendar_drawing, calendar_grid, repaint_calendar
+from ..plan.marks import broken_nights
+from ..plots.calendar import calendar_grid
+from ..plots.plan import plan_calendar_drawing, repaint_plan_calendar
 from ..program import Program
 from ..render import Pictures
 from ._common import Pause, error_html, table_html
+from .planner_files import PlannerFiles
 
 _SIDE_TITLES = {"left": "left leg", "right": "right leg", "both": "both legs at once"}
 _LOG_TYPES = ".csv,.json,.jsonl,.ndjson,.parquet,.pq,.xlsx,.xml,.zip"
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: When each group of controls applies, as the Planner labels them.
+APPLIES = {"nights": "Roll on (until progression)", "maintenance": "Roll on (after progression)",
+           "strengthening": "Strengthening on (every week)"}
 
 
 def _weekday_boxes(chosen) -> list[W.Checkbox]:
-    return [W.Checkbox(value=i in chosen, description=d, indent=False, layout=W.Layout(width="60px"))
+    return [W.Checkbox(value=i in chosen, description=d, indent=False, layout=W.Layout(width="52px"))
             for i, d in enumerate(WEEKDAYS)]
 
 
-class Planner:
+class Planner(PlannerFiles):
     """Plan rolling nights against the card: controls in, projection, warnings and files out.
 
     ``plan`` sets the controls (default: :func:`rollstats.plan.default_plan`), ``program`` the
     rules (default: the card), ``folder`` where the export buttons write, ``figure=False``
-    shows the calendar as a table instead of a figure (faster). Display it in a notebook as
-    the last expression of a cell; ``planner.plan`` is the plan the controls say.
+    shows the calendar as a table instead of a figure (faster), ``dpi`` the calendar's
+    resolution. Display it in a notebook as the last expression of a cell; ``planner.plan``
+    is the plan the controls say.
     """
 
-    def __init__(self, plan: Plan | None = None, program: Program | None = None, folder: str | Path = ".",
-                 figure: bool = True):
+    def __init__(self, plan: Plan | None = None, program: Program | None = None, folder=".",
+                 figure: bool = True, dpi: float = 100):
         self.program = program or Program.default()
         self.figure = figure
-        self.pictures = Pictures(dpi=80, figures=2)  #: the calendar, kept drawn while the plan's weeks stay
+        self.pictures = Pictures(dpi=dpi, figures=2)  #: the calendar, kept drawn while the plan's weeks stay
         self._pause = Pause()
         self.projection = None  #: the :class:`~rollstats.plan.Projection` of the current plan
         self.warnings: list[str] = []  #: the current plan's warnings, plain sentences
+        self.broken: pd.Series = pd.Series(dtype="str")  #: nights that break the card, with reasons
         self.log: pd.DataFrame | None = None  #: segments of the last log read (kept for re-comparing)
         self.comparison: tuple[pd.DataFrame, pd.DataFrame] | None = None  #: per night, per week
         plan = plan or default_plan()
-        wide = {"description_width": "110px"}
-        self.start = W.DatePicker(description="First night", style=wide)
-        self.time = W.TimePicker(description="At", style={"description_width": "30px"})
-        self.weeks = W.IntSlider(min=1, max=52, description="Weeks", continuous_update=False, style=wide)
+        wide = {"description_width": "80px"}
+        self.start = W.DatePicker(description="First night", style=wide, layout=W.Layout(width="230px"))
+        self.time = W.TimePicker(description="at", style={"description_width": "20px"},
+                                 layout=W.Layout(width="150px"))
+        self.weeks = W.BoundedIntText(min=1, max=104, description="Weeks", style={"description_width": "50px"},
+                                      layout=W.Layout(width="130px"))
         self.night_boxes = _weekday_boxes(())
         self.maintenance_boxes = _weekday_boxes(())
         self.strengthening_boxes = _weekday_boxes(())
         self.hold = W.IntSlider(min=0, max=60, description="Hold (s)", continuous_update=False, style=wide,
-                                tooltip="seconds on each tender spot; 0: no holds planned")
+                                layout=W.Layout(width="330px"))
         self.sliders = {(r, s): W.IntSlider(min=0, max=300, step=5, continuous_update=False,
-                                            layout=W.Layout(width="210px"))
+                                            layout=W.Layout(width="150px"))
                         for r in REGION_WORDS for s in PLAN_SIDES}
         # what the plan gives
         self.progression_label = W.HTML()
         self.maintenance_label = W.HTML()
         self.maintenance_html = W.HTML()
         self.warnings_html = W.HTML()
-        self.calendar = W.Image(format="png", layout=W.Layout(max_width="100%", align_self="flex-start"))
+        self.words = W.HTML()   #: the plan in words, following every control
+        self.note = W.HTML()    #: what the last change did not do, and why (cleared at the next change)
+        self.calendar = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto",
+                                                              align_self="flex-start"))
         self.calendar_html = W.HTML()
         # files
         self.folder = W.Text(value=str(folder), description="Folder", style=wide)
@@ -110,11 +117,14 @@ class Planner:
         self.load_button = W.Button(description="Load plan", icon="folder-open")
         self.log_path = W.Text(description="Log file", placeholder="path to your export", style=wide)
         self.log_upload = W.FileUpload(accept=_LOG_TYPES, multiple=False, description="or upload")
-        self.tz = W.Text(description="Time zone", placeholder="e.g. Europe/Berlin (times without offset)",
-                         style=wide)
+        self.tz = W.Text(description="Time zone", placeholder="e.g. Europe/Berlin", style=wide)
         self.subject = W.Dropdown(description="Subject", options=[], style=wide)
         self.compare_button = W.Button(description="Compare", icon="check", button_style="primary")
         self.comparison_html = W.HTML()
+        for control, css in ((self.weeks, "rs-weeks"), (self.words, "rs-plan-words"), (self.note, "rs-plan-note"),
+                             (self.warnings_html, "rs-plan-warnings"), (self.calendar, "rs-plan-calendar"),
+                             (self.progression_label, "rs-plan-progression"), (self.export_status, "rs-export")):
+            control.add_class(css)
 
         self.set_plan(plan)
         controls = [self.start, self.time, self.weeks, self.hold, *self.night_boxes, *self.maintenance_boxes,
@@ -144,7 +154,7 @@ class Planner:
         """Set every control from ``plan`` and show its projection once."""
         with self._pause.hold():
             self._strengthening_s = plan.strengthening_s  # no control of its own: kept as the plan says
-            self.weeks.max, self.hold.max = max(52, plan.weeks), max(60, round(plan.hold_s or 0))
+            self.weeks.max, self.hold.max = max(104, plan.weeks), max(60, round(plan.hold_s or 0))
             self.start.value, self.time.value, self.weeks.value = plan.start, plan.time, plan.weeks
             self.hold.value = round(plan.hold_s or 0)
             after = plan.nights if plan.maintenance_nights is None else plan.maintenance_nights
@@ -161,11 +171,13 @@ class Planner:
 
     def _changed(self, change=None) -> None:
         if not self._pause.on:
-            self.refresh()
+            self.refresh(change)
 
     # ----- what the plan gives
-    def refresh(self) -> None:
-        """Project the current plan and show it (no file is read)."""
+    def refresh(self, change=None) -> None:
+        """Project the current plan and show it (no file is read); ``change`` (a traitlets change)
+        lets the note say when that change could not alter the plan."""
+        self.note.value = ""
         try:
             plan = self.plan
         except PlanError as exc:
@@ -173,21 +185,62 @@ class Planner:
             return
         program = self.program
         previous = self.projection
-        self.projection = project(plan, program, previous=previous)  # a new hold keeps the nights
+        self.projection = self._project(plan, previous)
         self.warnings = plan_warnings(plan, program, self.projection)
+        broken = broken_nights(plan, program, self.projection)
         self.progression_label.value = ("<b>Projected progression night:</b> "
                                         + html.escape(progression_text(self.projection, program)))
         self.maintenance_label.value = ("<b>Maintenance after it:</b> "
                                         + html.escape(maintenance_text(self.projection, program)))
         schedule = maintenance_schedule(self.projection, program)
-        self.maintenance_html.value = table_html(schedule) if len(schedule) else ""
+        self.maintenance_html.value = (table_html(schedule.rename(columns={"planned_nights": "nights planned"}))
+                                       if len(schedule) else "")
         items = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
-        self.warnings_html.value = (f"<b>Where the plan breaks the card:</b><ul>{items}</ul>" if items
+        marked = (f"<br><small>{len(broken)} nights that break the card are marked with a red dot on the "
+                  "calendar.</small>" if len(broken) else "")
+        self.warnings_html.value = (f"<b>Where the plan breaks the card:</b><ul>{items}</ul>{marked}" if items
                                     else "<b>The plan keeps the card.</b>")
-        if previous is None or self.projection.nights is not previous.nights:
+        self.words.value = "<b>Your plan:</b> " + html.escape(plan_summary(plan, program, self.projection)
+                                                                .splitlines()[0].removeprefix("plan: "))
+        if change is not None and previous is not None:
+            self.note.value = self._no_effect(change, previous)
+        if (previous is None or self.projection.nights is not previous.nights
+                or not broken.index.equals(self.broken.index)):
+            self.broken = broken
             self._draw()
+        self.broken = broken
         if self.log is not None and self.subject.value:
             self._compare_loaded()
+
+    def _project(self, plan: Plan, previous):
+        """The projection of ``plan``, keeping ``previous``'s nights table when it gives the same nights."""
+        projection = project(plan, self.program, previous=previous)
+        if previous is not None and projection.nights is not previous.nights and projection.nights.equals(
+                previous.nights):
+            projection = type(projection)(plan, projection.segments, previous.nights, projection.windows,
+                                          projection.checks)
+        return projection
+
+    def _no_effect(self, change, previous) -> str:
+        """A note when a weekday box changed and the projected nights did not, saying why."""
+        boxes = {id(b): ("nights", i) for i, b in enumerate(self.night_boxes)}
+        boxes.update({id(b): ("maintenance", i) for i, b in enumerate(self.maintenance_boxes)})
+        which = boxes.get(id(change.get("owner") if isinstance(change, dict) else change.owner))
+        if which is None or self.projection.nights is not previous.nights:
+            return ""
+        group, day = which
+        name = _DAY_NAMES[day]
+        progression = self.projection.progression_night
+        if group == "nights" and progression is not None:
+            why = (f"it applies until progression, and the projected progression night "
+                   f"({progression:%a} {progression.day} {progression:%b}) comes before any {name}. "
+                   f"The nights after it are set under \u201c{APPLIES['maintenance']}\u201d.")
+        elif group == "maintenance" and progression is None:
+            why = "it applies after progression, and this plan does not reach progression."
+        else:
+            return ""
+        return (f"<span class='rs-no-effect'>{html.escape(name)} under \u201c{html.escape(APPLIES[group])}\u201d "
+                f"changed nothing: {html.escape(why)}</span>")
 
     def _draw(self) -> None:
         nights = self.projection.nights
@@ -202,136 +255,59 @@ class Planner:
     def _calendar_png(self, nights: pd.DataFrame) -> bytes:
         """The calendar of a plan's ``nights``: the calendar of the same weeks kept drawn, coloured anew."""
         start, _, _, weeks = calendar_grid(nights["night"])
-        program = self.program
+        program, marked = self.program, list(self.broken.index)
 
         def build():
-            calendar = calendar_drawing(nights, program=program, annotate=weeks <= 8)
-            return calendar, calendar.changing, []
+            drawing = plan_calendar_drawing(nights, program=program, marked=marked)
+            return drawing, drawing.changing, [drawing.marks]
         return self.pictures.live_png(None, (start, weeks, program), build,
-                                       lambda calendar: repaint_calendar(calendar, nights, program=program))
+                                      lambda d: repaint_plan_calendar(d, nights, program=program, marked=marked))
 
     @property
     def summary(self) -> str:
         """The current plan in four lines (:func:`rollstats.plan.plan_summary`)."""
         return plan_summary(self.plan, self.program, self.projection)
 
-    # ----- files
-    def _target(self, suffix: str) -> Path:
-        folder = Path(self.folder.value or ".").expanduser()
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"{Path(self.file_name.value or 'rolling-plan').name}{suffix}"
-
-    def _write(self, what: str, suffix: str, write) -> Path | None:
-        try:
-            path = self._target(suffix)
-            write(path)
-        except (OSError, RollstatsError) as exc:
-            self.export_status.value = error_html(f"{what} not written: {exc}")
-            return None
-        self.export_status.value = f"{what} written to <code>{html.escape(str(path))}</code>"
-        return path
-
-    def export_ics(self, _button=None) -> Path | None:
-        """Write ``<folder>/<file name>.ics``: the planned nights as calendar events."""
-        return self._write("Calendar", ".ics", lambda p: p.write_bytes(to_ics(self.plan, self.program).encode("utf-8")))
-
-    def export_csv(self, _button=None) -> Path | None:
-        """Write ``<folder>/<file name>.csv``: the planned segments in the native export format."""
-        return self._write("CSV", ".csv", lambda p: plan_to_csv(self.plan, p, self.program))
-
-    def save(self, _button=None) -> Path | None:
-        """Write ``<folder>/<file name>.json``: the plan, to compare with the log later."""
-        path = self._write("Plan", ".json", lambda p: save_plan(self.plan, p))
-        if path is not None and not self.plan_path.value:
-            self.plan_path.value = str(path)
-        return path
-
-    # ----- plan vs actual
-    def load_saved(self, _button=None) -> None:
-        """Set the controls from the saved plan at ``plan_path``."""
-        try:
-            self.set_plan(load_plan(self.plan_path.value))
-        except PlanError as exc:
-            self.comparison_html.value = error_html(str(exc))
-
-    def read_log(self) -> pd.DataFrame:
-        """Read the uploaded file, else the file at ``log_path``; keep its segments in ``log``."""
-        tz = self.tz.value.strip() or None
-        if self.log_upload.value:
-            item = self.log_upload.value[0]
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / Path(item["name"]).name
-                path.write_bytes(bytes(item["content"]))
-                segments = load(path, tz=tz, program=self.program).segments
-        elif self.log_path.value.strip():
-            segments = load(Path(self.log_path.value.strip()).expanduser(), tz=tz, program=self.program).segments
-        else:
-            raise PlanError("choose a log file: a path or an upload")
-        self.log = segments
-        ids = sorted(pd.unique(segments["subject_id"].astype("str")))
-        with self._pause.hold():
-            self.subject.options = ids
-            self.subject.value = ids[0] if ids else None
-        return segments
-
-    def compare(self, _button=None) -> None:
-        """Read the log and compare the plan with it, night by night and week by week."""
-        try:
-            self.read_log()
-        except (OSError, RollstatsError) as exc:
-            self.comparison_html.value = error_html(str(exc))
-            return
-        self._compare_loaded()
-
-    def _subject_changed(self, change=None) -> None:
-        if not self._pause.on and self.log is not None:
-            self._compare_loaded()
-
-    def _compare_loaded(self) -> None:
-        try:
-            self.comparison = plan_vs_actual(self.plan, self.log, self.program, subject=self.subject.value)
-        except RollstatsError as exc:
-            self.comparison_html.value = error_html(str(exc))
-            return
-        _, weeks = self.comparison
-        planned, kept = int(weeks["planned_nights"].sum()), int(weeks["kept_nights"].sum())
-        share = f" ({kept / planned:.0%})" if planned else ""
-        shown = weeks.assign(week=weeks["week"] + 1, first_night=weeks["first_night"].dt.strftime("%a %d %b"),
-                             match_rate=(weeks["match_rate"] * 100).round(0))
-        self.comparison_html.value = (
-            f"<b>{html.escape(str(self.subject.value))}: kept {kept} of {planned} planned nights{share}</b>"
-            + table_html(shown[["week", "first_night", "planned_nights", "kept_nights", "extra_nights", "planned_s",
-                            "actual_s", "match_rate"]].rename(columns={"match_rate": "match_%"})))
-
     # ----- layout and display
     def _layout(self) -> W.Widget:
         def row(label, boxes):
-            return W.HBox([W.Label(label, layout=W.Layout(width="130px")), *boxes])
-        header = [W.Label("", layout=W.Layout(width="190px"))] + [
-            W.Label(_SIDE_TITLES[s], layout=W.Layout(width="210px")) for s in PLAN_SIDES]
+            return W.HBox([W.Label(label, layout=W.Layout(width="215px")), *boxes])
+        header = [W.HTML("<b>seconds a night</b><br><small>on every planned night</small>",
+                         layout=W.Layout(width="190px"))] + [
+            W.HTML(f"<b>{_SIDE_TITLES[s]}</b>", layout=W.Layout(width="150px")) for s in PLAN_SIDES]
         grid = [W.HBox(header)] + [
-            W.HBox([W.Label(f"{words} (s a night)", layout=W.Layout(width="250px"))]
-                   + [self.sliders[(region, side)] for side in PLAN_SIDES])
+            W.HBox([W.Label(words, layout=W.Layout(width="190px"))] + [self.sliders[(region, side)]
+                                                                       for side in PLAN_SIDES])
             for region, words in REGION_WORDS.items()]
-        plan_tab = W.VBox([W.HBox([self.start, self.time, self.weeks]), row("Roll on", self.night_boxes),
-                           row("After progression", self.maintenance_boxes),
-                           row("Strengthening on", self.strengthening_boxes), self.hold, *grid])
+        hold_note = W.HTML("<small>every tender spot, every planned night; 0: no holds planned</small>")
+        plan_tab = W.VBox([W.HBox([self.start, self.time, self.weeks]), row(APPLIES["nights"], self.night_boxes),
+                           row(APPLIES["maintenance"], self.maintenance_boxes),
+                           row(APPLIES["strengthening"], self.strengthening_boxes), W.HBox([self.hold, hold_note]),
+                           *grid])
         files_tab = W.VBox([self.folder, self.file_name, W.HBox([self.ics_button, self.csv_button, self.save_button]),
                             self.export_status])
         compare_tab = W.VBox([W.HBox([self.plan_path, self.load_button]), W.HBox([self.log_path, self.log_upload]),
                               self.tz, W.HBox([self.subject, self.compare_button]), self.comparison_html])
-        tabs = W.Tab(children=[plan_tab, files_tab, compare_tab],
-                     titles=("Plan", "Export", "Compare"))
+        tabs = W.Tab(children=[plan_tab, files_tab, compare_tab], titles=("Plan", "Export", "Compare"),
+                     layout=W.Layout(width="700px", flex="0 0 auto"))
         tabs.add_class("rs-planner-tabs")
         shown = self.calendar if self.figure else self.calendar_html
-        return W.VBox([W.HTML("<h3>Plan my rolling nights</h3>"), tabs, self.progression_label, self.warnings_html,
-                       shown, self.maintenance_label, self.maintenance_html])
+        results = W.VBox([self.words, self.note, self.progression_label, self.warnings_html, shown,
+                          self.maintenance_label, self.maintenance_html],
+                         layout=W.Layout(flex="1 1 0", min_width="0", padding="0 0 0 12px"))
+        results.add_class("rs-plan-results")
+        # no heading of its own: the notebook's (and the page's title) name it, and every line counts at 900 px
+        return W.VBox([W.HBox([tabs, results], layout=W.Layout(width="100%", align_items="flex-start"))])
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
     def close(self) -> None:
         """Close the widget and all its controls."""
-        self.widget.close()
+        def close(widget):
+            for child in getattr(widget, "children", ()):
+                close(child)
+            widget.close()
+        close(self.widget)
         for control in [*self.sliders.values(), *self.night_boxes, *self.maintenance_boxes, *self.strengthening_boxes]:
             control.close()
