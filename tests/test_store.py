@@ -12,6 +12,11 @@ from rollstats import store, store_files
 from rollstats.cli import main
 from rollstats.store_lock import StoreLock
 
+try:
+    from corrected_exports import APRIL, MARCH
+except ImportError:  # pragma: no cover
+    from tests.corrected_exports import APRIL, MARCH
+
 # Subject A: 3 Mar 200 s quads, 4 Mar 100 s calves; subject B: 3 Mar 60 s glutes.
 FIRST = """subject_id,start,duration_s,region
 A,2026-03-03T21:00:00+01:00,200,quads
@@ -164,19 +169,6 @@ def test_the_command_line_ingests_into_a_store_and_summarises_it(exports, tmp_pa
     assert "Parquet file (.parquet) or a store folder" in capsys.readouterr().err
 
 
-# Corrections. March: s1 50 s on glutes (4 Mar), s2 30 s on quads; April re-exports both, the
-# glutes corrected to 80 s and s2's row with a note, and adds s1's 5 Mar.
-MARCH = """subject_id,start,duration_s,region,notes
-s1,2026-03-03T21:00:00+01:00,60,quads,
-s1,2026-03-04T21:00:00+01:00,50,glutes,
-s2,2026-03-04T21:00:00+01:00,30,quads,
-"""
-APRIL = """subject_id,start,duration_s,region,notes
-s1,2026-03-03T21:00:00+01:00,60,quads,
-s1,2026-03-04T21:00:00+01:00,80,glutes,
-s2,2026-03-04T21:00:00+01:00,30,quads,felt better
-s1,2026-03-05T21:00:00+01:00,70,hamstrings,
-"""
 
 
 def test_an_appended_correction_replaces_the_stored_version(write_text, tmp_path):

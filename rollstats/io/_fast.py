@@ -32,7 +32,7 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     Arrow text is dictionary-encoded by Arrow in one piece (pandas encodes chunk by chunk,
     and a CSV read in blocks has hundreds of chunks).
     """
-    arr = _arrow_text(values) if len(values) >= _SMALL else None
+    arr = arrow_text(values) if len(values) >= _SMALL else None
     if arr is not None:
         encoded = arr.dictionary_encode()
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -127,7 +127,7 @@ def read_csv_text(path, encoding: str, delimiter: str) -> pd.DataFrame | None:
     return table.to_pandas()
 
 
-def _arrow_text(values: pd.Series) -> pa.Array | None:
+def arrow_text(values: pd.Series) -> pa.Array | None:
     """The column as one Arrow (large) string array, or None when it is not text."""
     if not pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
         return None
@@ -207,7 +207,7 @@ def fixed_iso(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | 
     >>> str(wall[0].astype("datetime64[us]")), float(offset[0]), ok.tolist()
     ('2024-03-03T23:50:00.000000', 60.0, [True, False, False])
     """
-    arr = _arrow_text(values)
+    arr = arrow_text(values)
     if arr is None:
         return None
     n = len(arr)

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..regions import normalise_label
+from . import _fast
 
 #: Numbers Arrow casts exactly as pandas reads them: plain decimals of at most 15 characters
 #: (15 digits at most, so that every parser rounds them alike). Anything else goes to pandas.
@@ -24,19 +25,11 @@ _PLAIN_NUMBER = r"^-?([0-9]+\.?[0-9]*|\.[0-9]+)$"
 
 
 def arrow_text(values: pd.Series) -> pa.Array | None:
-    """The column as one Arrow string array when it holds Arrow-backed text, else None."""
-    if not pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
-        return None
-    try:
-        arr = values.array.__arrow_array__()
-    except (AttributeError, TypeError, pa.ArrowException):
-        return None
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
-    if pa.types.is_large_string(arr.type):
-        arr = arr.cast(pa.string()) if len(arr) < 1 << 20 else arr
-    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        return None
+    """The column as one Arrow string array when it holds Arrow-backed text, else None (large
+    strings of under a million cells as plain strings, which the compute kernels take faster)."""
+    arr = _fast.arrow_text(values)
+    if arr is not None and pa.types.is_large_string(arr.type) and len(arr) < 1 << 20:
+        arr = arr.cast(pa.string())
     return arr
 
 
