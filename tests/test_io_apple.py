@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rollstats.cli import _ByteBar, main
+from rollstats.cli import ByteBar, main
 from rollstats.errors import IngestError
 from rollstats.io import apple, load
 
@@ -275,7 +275,7 @@ def test_progress_bar_draws_on_a_terminal_only():
 
     mib = 2**20
     term = Terminal(True)
-    bar = _ByteBar(term)
+    bar = ByteBar(term)
     for done in (0, 5 * mib, 5 * mib, 10 * mib, 20 * mib):
         bar(done, 20 * mib)
     # 0 %, 25 %, (25 % again: not redrawn), 50 %, 100 % and a new line
@@ -283,7 +283,7 @@ def test_progress_bar_draws_on_a_terminal_only():
     assert "reading 10 of 20 MiB [############             ]  50%" in term.text
     assert term.text.endswith("100%\n")
     piped = Terminal(False)
-    _ByteBar(piped)(20 * mib, 20 * mib)
+    ByteBar(piped)(20 * mib, 20 * mib)
     assert piped.text == ""
 
 

@@ -13,9 +13,9 @@ from . import shared
 from .checks import check_options
 from .commands import (cmd_alerts, cmd_dashboard, cmd_datadays, cmd_export, cmd_ingest, cmd_inspect, cmd_keygen,
                        cmd_nights, cmd_program, cmd_summary)
-from .shared import _ByteBar
+from .shared import ByteBar
 
-__all__ = ["main", "_ByteBar"]
+__all__ = ["main", "ByteBar"]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -18,7 +18,7 @@ from ..program import load_program
 from ..report import write_report
 from ..report.words import left_out_words
 from .checks import refused_everything
-from .shared import _emit, _enrolment, _is_store_target, _load, _research, _summarize, _summary_dask
+from .shared import emit, enrolment_of, is_store_target, load_paths, research_inputs, summarize_table, summary_on_dask
 from .tables import (alerts_view, audit_view, datadays_view, rejects_view, summary_notes, summary_view)
 
 def _view(args: argparse.Namespace, view):
@@ -31,9 +31,9 @@ def _note(text: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    _, result = _load(args)
+    _, result = load_paths(args)
     read = result.segments
-    if args.output and _is_store_target(args.output):
+    if args.output and is_store_target(args.output):
         from ..store import append
 
         result = append(args.output, result)
@@ -59,29 +59,29 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    program, table = _research(args)
+    program, table = research_inputs(args)
     found = alerts(table, program)
     if args.current:
         found = found.loc[found["ongoing"]]
-    _emit(found, args.format, args.output, _view(args, alerts_view(found)))
+    emit(found, args.format, args.output, _view(args, alerts_view(found)))
     return 0
 
 
 def cmd_datadays(args: argparse.Namespace) -> int:
-    program, table = _research(args)
+    program, table = research_inputs(args)
     periods = data_days(table, program)
-    _emit(periods, args.format, args.output, _view(args, datadays_view(periods)))
+    emit(periods, args.format, args.output, _view(args, datadays_view(periods)))
     return 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     if getattr(args, "engine", "pandas") == "dask":
-        return _summary_dask(args)
-    program, result = _load(args)
+        return summary_on_dask(args)
+    program, result = load_paths(args)
     refused_everything(result.report, result.rejects)
-    enrolment = _enrolment(args, result.segments)
-    summary = _summarize(args, result.segments, program, enrolment)
-    _emit(summary, args.format, args.output, _view(args, summary_view(summary)), wrap="Flags")
+    enrolment = enrolment_of(args, result.segments)
+    summary = summarize_table(args, result.segments, program, enrolment)
+    emit(summary, args.format, args.output, _view(args, summary_view(summary)), wrap="Flags")
     if args.format == "table" and not args.output and len(summary) and not getattr(args, "wide", False):
         print()
         for line in summary_notes(summary, program):
@@ -102,7 +102,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_nights(args: argparse.Namespace) -> int:
-    program, result = _load(args)
+    program, result = load_paths(args)
     refused_everything(result.report, result.rejects)
     if args.subject is not None and not (result.segments["subject_id"] == args.subject).any():
         known = ", ".join(terminal_text(str(s)) for s in sorted(result.segments["subject_id"].unique())[:10])
@@ -112,7 +112,7 @@ def cmd_nights(args: argparse.Namespace) -> int:
         table = failures(table)  # missed maintenance windows first
     if args.from_:
         table = table.loc[table["night"] >= pd.Timestamp(args.from_)].reset_index(drop=True)
-    _emit(table, args.format, args.output, _view(args, audit_view(table)), wrap="What the log shows")
+    emit(table, args.format, args.output, _view(args, audit_view(table)), wrap="What the log shows")
     if args.failed and args.format == "table" and not args.output and not len(table):
         print("every rule checked was met" + (f" from {args.from_}" if args.from_ else ""))
     return 0
@@ -159,7 +159,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         key = read_key(args.pseudonymize)
     for warning in caught:
         print(f"rollstats: warning: {warning.message}", file=sys.stderr)
-    _, result = _load(args)
+    _, result = load_paths(args)
     keep = [*args.keep, *(["notes"] if args.keep_notes else [])]
     shared = write_export(result.segments, args.output, key, length=args.length, keep=keep)
     emptied = [c for c in FREE_TEXT_COLUMNS if c in shared and c not in keep]

@@ -32,7 +32,7 @@ def _progress(done: int, total: int, path: Path) -> None:
               file=sys.stderr, flush=True)
 
 
-class _ByteBar:
+class ByteBar:
     """A one-line progress bar on stderr while a big export streams (on a terminal only)."""
 
     min_bytes = 8 * 2**20  #: files smaller than this (bytes) show no bar
@@ -57,7 +57,7 @@ class _ByteBar:
 def _reader_options(args: argparse.Namespace) -> dict:
     """Options for the readers of app exports: subject, Loop's habit and unit, Apple's workout
     types, and the progress bar (each reader takes those it knows)."""
-    options = {"on_progress": _ByteBar()}
+    options = {"on_progress": ByteBar()}
     for option, name in (("subject", "subject"), ("habit", "habit"), ("habit_unit", "unit"),
                          ("workout_types", "workout_types")):
         if getattr(args, option, None):
@@ -78,7 +78,7 @@ def _mapping(args: argparse.Namespace):
     return mapping
 
 
-def _load(args: argparse.Namespace):
+def load_paths(args: argparse.Namespace):
     """Program and what ``args.paths`` point at, read through the door (:func:`rollstats.io.load`)."""
     import time
 
@@ -96,7 +96,7 @@ def _load(args: argparse.Namespace):
     return program, result
 
 
-def _summarize(args: argparse.Namespace, segments: pd.DataFrame, program, enrolment) -> pd.DataFrame:
+def summarize_table(args: argparse.Namespace, segments: pd.DataFrame, program, enrolment) -> pd.DataFrame:
     """The summary; by groups of subjects with a progress bar when progress is shown."""
     if not _showing() or enrolment is not None or len(segments) < 100_000:
         return summarize(segments, program, until=args.until, enrolment=enrolment)
@@ -110,7 +110,7 @@ def _summarize(args: argparse.Namespace, segments: pd.DataFrame, program, enrolm
     return out
 
 
-def _summary_dask(args: argparse.Namespace) -> int:
+def summary_on_dask(args: argparse.Namespace) -> int:
     """``summary --engine dask``: a cohort store or a dataset summarised on a Dask cluster."""
     for option in ("enrolment", "report"):
         if getattr(args, option, None):
@@ -132,11 +132,11 @@ def _summary_dask(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise RollstatsError(str(exc)) from None
     bar.done(f"{len(summary):,} subjects")
-    _emit(summary, args.format, args.output, None if getattr(args, "wide", False) else summary_view(summary))
+    emit(summary, args.format, args.output, None if getattr(args, "wide", False) else summary_view(summary))
     return 0
 
 
-def _emit(table: pd.DataFrame, fmt: str, out: str | None, table_view: pd.DataFrame | None = None,
+def emit(table: pd.DataFrame, fmt: str, out: str | None, table_view: pd.DataFrame | None = None,
           wrap: str | None = None) -> None:
     """``table`` as JSON or CSV (every column, under its code), or as text for people: the view
     ``table_view`` (plain headers) fitted to the terminal, its column ``wrap`` wrapped; without
@@ -161,7 +161,7 @@ def _emit(table: pd.DataFrame, fmt: str, out: str | None, table_view: pd.DataFra
         sys.stdout.write(text)
 
 
-def _is_store_target(output: str) -> bool:
+def is_store_target(output: str) -> bool:
     """``-o`` names a cohort store: an existing folder, a trailing slash, or no .parquet suffix."""
     path = Path(output)
     if path.is_dir() or output.endswith(("/", "\\")) or not path.suffix:
@@ -173,7 +173,7 @@ def _is_store_target(output: str) -> bool:
 
 
 
-def _enrolment(args: argparse.Namespace, segments: pd.DataFrame) -> pd.DataFrame | None:
+def enrolment_of(args: argparse.Namespace, segments: pd.DataFrame) -> pd.DataFrame | None:
     """The enrolment of ``--enrolment`` (None without), with a note on what it leaves out."""
     if not getattr(args, "enrolment", None):
         return None
@@ -190,10 +190,10 @@ def _enrolment(args: argparse.Namespace, segments: pd.DataFrame) -> pd.DataFrame
     return enrolment
 
 
-def _research(args: argparse.Namespace):
+def research_inputs(args: argparse.Namespace):
     """Program and nights table (enrolment applied, one subject if asked) for alerts and datadays."""
-    program, result = _load(args)
-    enrolment = _enrolment(args, result.segments)
+    program, result = load_paths(args)
+    enrolment = enrolment_of(args, result.segments)
     segments, until = result.segments, args.until
     if args.subject is not None:
         known = set(segments["subject_id"]) | (set(enrolment["subject_id"]) if enrolment is not None else set())

@@ -278,7 +278,13 @@ def _holds(rolling: np.ndarray, duration: np.ndarray, hold_s: float | None) -> t
     return count, np.minimum(count * (hold_s or 0.0), duration)
 
 
-def _window(plan: Plan, end: dt.date | None = None) -> pd.DataFrame:
+def plan_enrolment(plan: Plan, end: dt.date | None = None) -> pd.DataFrame:
+    """The plan as an enrolment table: its one subject observed from its first night to ``end``
+    (default: its last night).
+
+    >>> plan_enrolment(Plan("2026-03-02", weeks=1))[["start", "end"]].iloc[0].dt.day.tolist()
+    [2, 8]
+    """
     return pd.DataFrame({"subject_id": [PLAN_SUBJECT], "start": [pd.Timestamp(plan.start)],
                          "end": [pd.Timestamp(end or plan.last_night)]})
 
@@ -328,5 +334,5 @@ def project(plan: Plan, program: Program | None = None, previous: Projection | N
         # night, which is the plan's window without the checks of an enrolment table
         table = nights(segments, program, until=plan.last_night)
     else:
-        table = nights(segments, program, enrolment=_window(plan))
+        table = nights(segments, program, enrolment=plan_enrolment(plan))
     return Projection(plan, segments, table, maintenance_windows(table, program), check_windows(table, program))

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..metrics import nights
 from ..output import write_csv
-from .core import REGION_WORDS, Plan, PlanError, _window, plan_segments, project
+from .core import REGION_WORDS, Plan, PlanError, plan_enrolment, plan_segments, project
 from ..program import Program
 
 PLAN_FORMAT = "rollstats-plan"  #: the ``format`` field of a saved plan (JSON)
@@ -183,7 +183,7 @@ def plan_vs_actual(plan: Plan, segments: pd.DataFrame, program: Program | None =
     planned = planned.loc[planned["night"] <= end]
     mine = segments.loc[segments["subject_id"].astype("str") == subject]
     if len(planned):
-        window = _window(plan, end.date()).assign(subject_id=subject)
+        window = plan_enrolment(plan, end.date()).assign(subject_id=subject)
         actual = nights(mine, program, enrolment=window).set_index("night")["rolled_s"]
     else:
         actual = pd.Series(dtype="float64")

@@ -178,7 +178,12 @@ class Review:
         return self.tables.program
 
 
-def _night(value) -> pd.Timestamp:
+def as_night(value) -> pd.Timestamp:
+    """A date, text or Timestamp as the night it names (midnight, microseconds).
+
+    >>> as_night("2026-03-03 21:40")
+    Timestamp('2026-03-03 00:00:00')
+    """
     return pd.Timestamp(value).normalize().as_unit("us")
 
 
@@ -194,8 +199,8 @@ def review(tables: SubjectTables, first=None, last=None) -> Review:
     >>> len(view.nights), str(view.last.date())
     (70, '2026-04-11')
     """
-    lo = tables.first_night if first is None else max(_night(first), tables.first_night)
-    hi = tables.last_night if last is None else min(_night(last), tables.last_night)
+    lo = tables.first_night if first is None else max(as_night(first), tables.first_night)
+    hi = tables.last_night if last is None else min(as_night(last), tables.last_night)
     if lo > hi:
         raise ValueError(f"the range starts ({lo.date()}) after it ends ({hi.date()})")
 

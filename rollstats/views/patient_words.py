@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .patient import Review, SubjectTables, _night, between
+from .patient import Review, SubjectTables, as_night, between
 from .patient_mistakes import Mistake, mistakes  # noqa: F401  (part of this module's words)
 from ..metrics import pain_weeks, recent
 from ..words import count_text, nights_ago_text, seconds_text, weekday_text as day
@@ -204,13 +204,13 @@ def night_audit(tables: SubjectTables, night) -> pd.DataFrame:
     >>> night_audit(tables, "2026-01-13")["message"].tolist()
     ['night of 13 Jan 2026: 0 s on hips and legs, 60 s short of the 60 s minimum']
     """
-    rows = between(tables.audit, _night(night), _night(night))[["rule", "passed", "message"]]
+    rows = between(tables.audit, as_night(night), as_night(night))[["rule", "passed", "message"]]
     return rows.reset_index(drop=True)
 
 
 def night_notes(tables: SubjectTables, night) -> list[str]:
     """The notes the subject logged on ``night``, in order, each once."""
-    rows = between(tables.notes, _night(night), _night(night))["notes"]
+    rows = between(tables.notes, as_night(night), as_night(night))["notes"]
     return list(dict.fromkeys(str(v).strip() for v in rows))
 
 
