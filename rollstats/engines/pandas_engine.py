@@ -10,7 +10,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from ..metrics import observed, summarize
+from ..metrics import exercises_logged, observed, summarize
 
 
 def summarize_in_parts(segments: pd.DataFrame, program=None, until=None, parts: int = 20,
@@ -30,7 +30,7 @@ def summarize_in_parts(segments: pd.DataFrame, program=None, until=None, parts: 
     """
 
     inside, end = observed(segments, until)
-    exercises = bool((inside["activity"] != "rolling").any())
+    exercises = exercises_logged(inside)
     codes, ids = pd.factorize(segments["subject_id"], sort=True)
     parts = max(1, min(parts, len(ids)))
     bounds = np.linspace(0, len(ids), parts + 1).round().astype(int)

@@ -7,7 +7,7 @@ from .audit import AUDIT_COLUMNS, audit, failures
 from .flags import any_flag, check_windows, sessions
 from .maintenance import maintenance_adherence, maintenance_windows, streaks
 from .nights import REGION_COLUMNS, nights, progression_nights
-from .observation import observed
+from .observation import exercises_logged, observed
 from .summary import FLAG_COLUMNS, summarize
 # research measures (docs/definitions.md, "Research measures")
 from .engagement import (ALERT_LEVELS, alerts, alerts_summary, cohort_adherence, data_days,
@@ -19,7 +19,7 @@ from .recent import MISTAKE_KINDS, mistake_costs, mistake_nights, recent
 from .symptoms import night_pain, pain_by_week, pain_weeks, resolution, session_pain, symptom_summary
 
 __all__ = ["nights", "progression_nights", "maintenance_windows", "maintenance_adherence", "streaks",
-           "sessions", "check_windows", "any_flag", "summarize", "audit", "failures", "observed",
+           "sessions", "check_windows", "any_flag", "summarize", "audit", "failures", "observed", "exercises_logged",
            "REGION_COLUMNS", "FLAG_COLUMNS", "AUDIT_COLUMNS",
            "enrolment_table", "observation_windows", "within_windows", "EnrolmentError",
            "rolling_adherence", "cohort_adherence", "data_days", "data_days_summary", "alerts",

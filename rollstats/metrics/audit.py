@@ -11,6 +11,7 @@ from ..program_words import mistake_words
 from .flags import check_windows, sessions
 from .maintenance import maintenance_windows
 from .nights import nights
+from . import observation
 from .observation import observed
 
 AUDIT_COLUMNS: tuple[str, ...] = ("subject_id", "night", "rule", "passed", "value", "threshold", "message")
@@ -63,7 +64,7 @@ def audit(segments: pd.DataFrame, program: Program | None = None,
     """
     program = program or Program.default()
     inside, end = observed(segments, until)
-    exercises_logged = bool((inside["activity"] != "rolling").any())
+    exercises_logged = observation.exercises_logged(inside)
     if subject is not None:
         inside = inside.loc[inside["subject_id"] == subject]
     # one export, one end: a single subject's audit keeps the end of the whole table

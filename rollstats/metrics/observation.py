@@ -26,3 +26,15 @@ def observed(segments: pd.DataFrame, until: str | dt.date | None = None) -> tupl
     else:
         end = segments["night"].max()
     return segments, end
+
+
+def exercises_logged(segments: pd.DataFrame) -> bool:
+    """Whether the table logs any exercise other than rolling (strengthening or other): the
+    standalone check can only say something when it does.
+
+    >>> exercises_logged(pd.DataFrame({"activity": ["rolling", "strengthening"]}))
+    True
+    >>> exercises_logged(pd.DataFrame({"activity": ["rolling"]}))
+    False
+    """
+    return bool((segments["activity"] != "rolling").any())

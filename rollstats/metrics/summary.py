@@ -10,6 +10,7 @@ from .enrolment import group_columns, observation_windows, within_windows
 from .flags import any_flag, check_windows, sessions
 from .maintenance import maintenance_adherence, maintenance_windows, streaks
 from .nights import REGION_COLUMNS, nights, progression_nights
+from .observation import exercises_logged as table_logs_exercises
 from .observation import observed
 from .research import research_summary
 
@@ -87,7 +88,7 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
                                 .astype("int64"))
 
     if exercises_logged is None:  # given when ``segments`` is a part of a bigger table (Dask)
-        exercises_logged = bool((inside["activity"] != "rolling").any())
+        exercises_logged = table_logs_exercises(inside)
     checks = check_windows(table, program, exercises_logged)
     by_window = checks.groupby("subject_id")
     out["standalone_windows"] = (by_window["standalone"].sum().reindex(out.index, fill_value=0)

@@ -35,8 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..metrics import (audit, check_windows, maintenance_windows, mistake_nights, nights, observed, session_pain,
-                       sessions)
+from ..metrics import (audit, check_windows, maintenance_windows, mistake_nights, nights, observed,
+                       session_pain, sessions)
+from ..metrics import observation
 from ..program import Program
 
 #: The figures of a review, in the order they are shown.
@@ -115,7 +116,7 @@ def subject_tables(segments: pd.DataFrame, subject: str, program: Program | None
     """
     program = program or Program.default()
     inside, end = observed(segments, until)
-    exercises_logged = bool((inside["activity"] != "rolling").any())
+    exercises_logged = observation.exercises_logged(inside)
     own = inside.loc[inside["subject_id"].astype("str") == str(subject)]
     if own.empty:
         raise ValueError(f"no segments of subject {subject!r} in observation")
