@@ -109,25 +109,26 @@ def test_seconds_per_region_and_side_of_a_range(tables):
         assert list(t.columns) == ["subject_id", "region", "side", "seconds"] and set(t["subject_id"]) <= {"s1"}
         return [(r, None if pd.isna(s) else s, v) for r, s, v in zip(t["region"], t["side"], t["seconds"])]
 
-    # 3-9 Mar, by region then side (none first): the strengthening of the 11th is not rolling
+    # 3-9 Mar, regions in the program's order, then sides (none last), as for a cohort
+    # (rollstats.metrics.cohort.sum_region_side): the strengthening of the 11th is not rolling
     assert rows("2026-03-03", "2026-03-09") == [
-        ("calf", "left", 75.0), ("hip", None, 100.0), ("thigh_back", "both", 60.0),
-        ("thigh_front", None, 70.0), ("thigh_front", "right", 45.0), ("thigh_lateral", "right", 30.0)]
-    assert rows("2026-03-10", "2026-03-12") == [("calf", None, 65.0), ("thigh_front", None, 20.0)]
+        ("thigh_front", "right", 45.0), ("thigh_front", None, 70.0), ("thigh_back", "both", 60.0),
+        ("thigh_lateral", "right", 30.0), ("calf", "left", 75.0), ("hip", None, 100.0)]
+    assert rows("2026-03-10", "2026-03-12") == [("thigh_front", None, 20.0), ("calf", None, 65.0)]
     assert rows("2026-03-08", "2026-03-08") == []   # a night of no rolling
     empty = review(tables, "2026-03-08", "2026-03-08").region_seconds
     assert empty["seconds"].dtype == "float64" and empty["region"].dtype == "str"
 
 
 def test_region_side_sums_leave_out_pairs_of_no_time():
-    from rollstats.views.patient import _region_side_seconds
+    from rollstats.metrics.cohort import sum_region_side
 
     rows = pd.DataFrame({"night": pd.to_datetime(["2026-03-03"] * 3 + ["2026-03-04"] * 2),
                          "region": ["hip", "calf", "hip", "calf", "thigh_front"],
                          "side": ["", "left", "", "left", "right"], "seconds": [30.0, 0.0, 15.0, 0.0, 20.0]})
-    t = _region_side_seconds(rows, "s9")
-    assert t["region"].tolist() == ["hip", "thigh_front"]       # calf left: 0 s in all, left out
-    assert t["side"].isna().tolist() == [True, False] and t["seconds"].tolist() == [45.0, 20.0]
+    t = sum_region_side(rows.assign(subject_id="s9"))
+    assert t["region"].tolist() == ["thigh_front", "hip"]       # calf left: 0 s in all, left out
+    assert t["side"].isna().tolist() == [False, True] and t["seconds"].tolist() == [20.0, 45.0]
     assert set(t["subject_id"]) == {"s9"}
 
 

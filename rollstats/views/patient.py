@@ -38,6 +38,7 @@ import pandas as pd
 from ..metrics import (audit, check_windows, maintenance_windows, mistake_nights, nights, observed,
                        session_pain, sessions)
 from ..metrics import observation
+from ..metrics.cohort import sum_region_side
 from ..program import Program
 
 #: The figures of a review, in the order they are shown.
@@ -211,7 +212,7 @@ def review(tables: SubjectTables, first=None, last=None) -> Review:
     seconds = between(tables.region_seconds, lo, hi)
     return Review(tables=tables, first=lo, last=hi, nights=between(tables.nights, lo, hi), windows=windows,
                   checks=between(tables.checks, lo, hi, "last_night"), sessions=between(tables.sessions, lo, hi),
-                  region_seconds=_region_side_seconds(seconds, tables.subject),
+                  region_seconds=sum_region_side(seconds.assign(subject_id=tables.subject)),
                   audit=between(tables.audit, lo, hi), notes=between(tables.notes, lo, hi),
                   pain=between(tables.pain, lo, hi), marks=between(tables.marks, lo, hi))
 
@@ -231,19 +232,3 @@ def between(frame: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, column
     if values.dtype.kind == "M" and (values[1:] >= values[:-1]).all():
         return frame.iloc[values.searchsorted(lo):values.searchsorted(hi, "right")]
     return frame.loc[(frame[column] >= first) & (frame[column] <= last)]
-
-
-def _region_side_seconds(rows: pd.DataFrame, subject: str) -> pd.DataFrame:
-    """Seconds per region and side of ``rows`` (``region, side, seconds``; side "" for none), sorted by
-    region and side, without the pairs of no time (``side`` NA where none was logged)."""
-    region, regions = pd.factorize(rows["region"], sort=True)
-    side, sides = pd.factorize(rows["side"], sort=True)
-    width = max(len(sides), 1)
-    pair, inverse = np.unique(region * width + side, return_inverse=True)   # sorted: by region, then side
-    seconds = np.bincount(inverse, weights=rows["seconds"].to_numpy(dtype="float64"),
-                          minlength=len(pair)).astype("float64")   # (int64 when there is no row)
-    keep = seconds > 0
-    pair, seconds = pair[keep], seconds[keep]
-    region_of = pd.array(np.asarray(regions, dtype=object)[pair // width], dtype="str")
-    side_of = pd.array([v or None for v in np.asarray(sides, dtype=object)[pair % width]], dtype="string")
-    return pd.DataFrame({"subject_id": subject, "region": region_of, "side": side_of, "seconds": seconds})
