@@ -12,7 +12,9 @@ Three servers, one after the other, each Voila behind a token on a free loopback
 three figures decoded and a subject chosen), ``--opens`` times per server; each open waits for a
 preheated kernel first (the pool refills ``PREHEAT_REFILL`` seconds after a page took its
 kernel) and closes its page after. **Subject switch**: on one open dashboard page, each subject
-not seen before is chosen in the dropdown (in the page: its ``change`` event), and the time runs,
+not seen before is chosen in the dropdown (in the page: its ``change`` event): first the next
+ones in the list (which the review draws ahead while idle), then every second one further down
+(never a neighbour of the subject shown: drawn when chosen). The time runs,
 in the page's own clock, until the busy sign is gone and all three figures show new, decoded
 pictures, visible, under key figures naming the new subject. A pause between switches lets the
 kernel finish the work it does once a new subject is on screen (it gets its figures ready for
@@ -80,8 +82,8 @@ class Trivial(Server):
         port, self.token = free_port(), new_token()
         command = voila_command(notebook, port)
         if not preheat:
-            command = [a for a in command if not a.startswith(("--preheat_kernel", "--pool_size",
-                                                                "--VoilaKernelManager", "--VoilaConfiguration.multi"))]
+            preheating = ("--preheat_kernel", "--pool_size", "--VoilaKernelManager", "--VoilaConfiguration.multi")
+            command = [a for a in command if not a.startswith(preheating)]
         super().__init__(command, port, cwd=notebook.parent, logdir=logdir, env=environment(token=self.token))
         self._wait_ready(90)
         self.url = address(port, self.token)
@@ -114,8 +116,10 @@ def trivial_ready(page) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--opens", type=int, default=5, help="page opens timed per server (default 5)")
-    parser.add_argument("--switches", type=int, default=15, help="subjects not seen before to switch to (default 15)")
+    parser.add_argument("--switches", type=int, default=11,
+                        help="switches to a subject elsewhere in the list (default 11, at most 11 on the cohort)")
     parser.add_argument("--pause", type=float, default=1.5, help="seconds between switches (default 1.5)")
+    parser.add_argument("--next", type=int, default=6, help="switches to the next subject in the list (default 6)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -142,12 +146,16 @@ def main(argv: list[str] | None = None) -> int:
             page.goto(server.url, timeout=120_000)
             wait_for_review(page)
             subjects = page.locator(".rs-subject select option").all_inner_texts()
-            shown = page.locator(".rs-subject select").input_value()
+            assert page.locator(".rs-subject select").input_value() == subjects[0]
             busy_seen = 0
-            for subject in [s for s in subjects if s != shown][:args.switches]:
+            # the next ones in the list (drawn ahead while the page sat idle), then every second one
+            # (never a neighbour of the subject shown before: drawn when chosen)
+            plan = [(i, "next in the list") for i in range(1, 1 + args.next)]
+            plan += [(i, "elsewhere in the list") for i in range(args.next + 2, len(subjects), 2)][:args.switches]
+            for index, kind in plan:
                 page.wait_for_timeout(args.pause * 1000)
-                outcome = page.evaluate(SWITCH, [subject, list(FIGURES)])
-                results.setdefault("subject switch, first visit", []).append(outcome["ms"] / 1000)
+                outcome = page.evaluate(SWITCH, [subjects[index], list(FIGURES)])
+                results.setdefault(f"subject switch, first visit: {kind}", []).append(outcome["ms"] / 1000)
                 busy_seen += bool(outcome["busy"])
             if errors.errors:
                 print("JavaScript errors:", *errors.errors, sep="\n")
@@ -156,10 +164,11 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
         browser.close()
 
-    print(f"medians (seconds) of one run; opens: {args.opens} per server, switches: "
-          f"{len(results.get('subject switch, first visit', []))} (busy sign seen in {busy_seen})")
+    switches = sum(len(v) for k, v in results.items() if k.startswith("subject switch"))
+    print(f"medians (seconds) of one run; opens: {args.opens} per server, switches: {switches} "
+          f"(busy sign seen in {busy_seen})")
     for name, times in results.items():
-        print(f"{name:40} {statistics.median(times):7.3f}   (min {min(times):.3f}, max {max(times):.3f})")
+        print(f"{name:52} {statistics.median(times):7.3f}   (min {min(times):.3f}, max {max(times):.3f})")
     dash = statistics.median(results["open: dashboard (cohort.csv)"])
     for name in ("open: trivial page", "open: trivial page, plain Voila"):
         print(f"dashboard open / {name[6:]}: {dash / statistics.median(results[name]):.2f}x")

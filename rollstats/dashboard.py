@@ -28,7 +28,12 @@ jupyter_server's own means:
   Voila turns the check off in its settings; ``voila.json`` beside the page template turns it
   back on, and is the only Voila configuration the dashboard reads (no stray ``voila.json`` of a
   folder or of ``~/.jupyter`` changes it). Voila's file route (``/voila/files``) serves nothing;
-- culling: every visit of the page starts a kernel that reads the file anew. Voila 0.5's page
+- preheating: one kernel waits with the notebook already run (Voila's ``--preheat_kernel``,
+  ``--pool_size=1``, the server's environment), so the first visit only receives it; the next
+  one is started :data:`PREHEAT_REFILL` seconds later. The kernel manager
+  (:class:`rollstats.dashboard_kernels.PreheatedKernels`) counts a kernel's idle time from the
+  moment it leaves the pool. So one kernel runs, and has read the file, before any visit;
+- culling: every other visit of the page starts a kernel that reads the file anew. Voila 0.5's page
   asks for its kernel's shutdown when it is closed, but without the XSRF value the server checks,
   so the request is refused (voila-dashboards/voila#1458); a killed browser would not ask anyway.
   jupyter_server's culler shuts down every kernel with no page connected that has been idle for
@@ -70,6 +75,7 @@ SERVER_CONFIG = TEMPLATES / "voila" / "templates" / "rollstats"
 READY_PATH = "voila/static/voila.js"  #: a static file: polling it does not start a kernel (``/`` does)
 CULL_AFTER = 60  #: default seconds after which a kernel whose page went away is shut down
 MIN_CULL_AFTER = 10  #: a page needs a few seconds between starting its kernel and connecting to it
+PREHEAT_REFILL = 20  #: seconds after a page took the preheated kernel before the next one is started
 
 
 def notebook_path() -> Path:
@@ -160,7 +166,12 @@ def voila_command(notebook: str | os.PathLike, port: int, python: str | None = N
             "--VoilaConfiguration.file_denylist=.*",  # /voila/files serves no file (the page needs none)
             f"--MappingKernelManager.cull_idle_timeout={idle}",
             f"--MappingKernelManager.cull_interval={interval}",
-            "--MappingKernelManager.cull_connected=False"]  # an open page keeps its kernel
+            "--MappingKernelManager.cull_connected=False",  # an open page keeps its kernel
+            # a kernel runs the notebook before the page is asked for (same environment as the server's);
+            # the pool is refilled PREHEAT_REFILL seconds after a page took its kernel, not while that
+            # page draws its first figures
+            "--preheat_kernel=True", "--pool_size=1", f"--VoilaKernelManager.fill_delay={PREHEAT_REFILL}",
+            "--VoilaConfiguration.multi_kernel_manager_class=rollstats.dashboard_kernels.PreheatedKernels"]
 
 
 def check_voila() -> None:

@@ -48,8 +48,9 @@ def drawn(export, tmp_path):
 
 
 def compliant_line(review_: PatientReview) -> str:
+    """The range's compliant nights (the first of the two: the range's group comes before the observation's)."""
     html = review_.summary_view.value
-    return html.split("<th>compliant nights</th><td>")[1].split("</td>")[0]
+    return html.split("<th>Compliant nights</th><td>")[1].split("</td>")[0]
 
 
 def test_loading_shows_the_first_subject_over_its_whole_observation(drawn, export):
@@ -82,12 +83,12 @@ def test_changing_subject_and_dates_recomputes_without_reading_the_file(drawn, e
     drawn.subject.value = "s1"
     assert drawn.dates.options[0] == ("3 Mar 2026", D(2026, 3, 3)) and len(drawn.dates.options) == 10
     assert drawn.dates.value == (D(2026, 3, 3), D(2026, 3, 12))
-    assert compliant_line(drawn) == "5 of 10 (50%)"  # 4, 6, 7, 9, 12
+    assert compliant_line(drawn) == "5 of 10 nights (50%)"  # 4, 6, 7, 9, 12
     before = {name: getattr(drawn, name).value for name in ("calendar", "timeline", "bodymap")}
 
     drawn.dates.value = (D(2026, 3, 6), D(2026, 3, 10))
-    assert compliant_line(drawn) == "3 of 5 (60%)"  # 6, 7, 9
-    assert "Fri 6 Mar 2026 to Tue 10 Mar 2026: 5 nights" in drawn.summary_view.value
+    assert compliant_line(drawn) == "3 of 5 nights (60%)"  # 6, 7, 9
+    assert "In this range: Fri 6 Mar 2026 to Tue 10 Mar 2026 (5 nights)" in drawn.summary_view.value
     assert drawn.redrawn == ["calendar", "timeline", "bodymap"]
     for name, data in before.items():
         assert getattr(drawn, name).value != data, name
@@ -112,11 +113,11 @@ def test_a_range_without_new_rolling_keeps_the_body_map(drawn):
 def test_the_mistakes_with_the_cards_advice(widget):
     widget.subject.value = "s1"
     shown = widget.mistakes.value
-    assert "Rolling directly on the side of the thigh</b>: <span class='seen'>seen</span>" in shown
-    assert "30 s on the side of the thigh (IT band) (13% of the time on the thighs), on 1 night." in shown
+    assert ("\u2717</span> seen</span> <b>Rolling directly on the side of the thigh</b>: on 1 night, 13% of the time "
+            "on the thighs. 30 s on the side of the thigh (IT band).") in shown
     assert "roll the 2 and 4 o&#x27;clock positions" not in shown  # the card's words, escaped as text
     assert "the 2 and 4 o&#x27;clock positions rather than 3 o&#x27;clock" in shown
-    assert "1 of 2 windows of 7 nights had rolling but no strengthening exercise logged." in shown
+    assert "1 of 2 weeks (7 nights each) had rolling but no strengthening exercise logged." in shown
 
 
 def test_the_audit_of_a_chosen_night(widget):
@@ -191,10 +192,10 @@ def test_errors_are_shown_not_raised(tmp_path):
 def test_the_shipped_patient(tmp_path):
     review_ = PatientReview(sample_path("patient"), figures=False)
     try:
-        assert compliant_line(review_) == "28 of 90 (31%)"
+        assert compliant_line(review_) == "28 of 90 nights (31%)"
         review_.dates.value = (D(2026, 1, 12), D(2026, 1, 18))  # the daily phase, up to the progression night
-        assert compliant_line(review_) == "5 of 7 (71%)"
-        assert review_.summary.splitlines()[4] == "daily phase: 5 of 7 nights compliant (71%)"
+        assert compliant_line(review_) == "5 of 7 nights (71%)"
+        assert review_.summary.splitlines()[8] == "  Daily phase: 5 of 7 nights compliant (71%)"
     finally:
         W.Widget.close_all()
 
@@ -250,3 +251,32 @@ def test_the_report_embeds_the_figures_on_screen(drawn, tmp_path):
     text = (tmp_path / "reports" / "rollstats-review-s1-e8bc163c-2026-03-04-2026-03-09.html").read_text(encoding="utf-8")
     for image in (drawn.calendar, drawn.timeline, drawn.bodymap):  # drawn at the report's resolution: reused
         assert base64.b64encode(image.value).decode("ascii") in text
+
+
+def test_the_pain_figure_follows_the_range(tmp_path):
+    """The shipped patient logs pain: the figure shows its weeks and goes to the report; a range without
+    a score says so in words instead."""
+    review_ = PatientReview(sample_path("patient"), folder=tmp_path, dpi=30, report_dpi=30)
+    try:
+        assert review_.pain.value[:4] == b"\x89PNG" and review_.pain_note.value == ""
+        assert "rs-figure-pain" in review_.pain._dom_classes
+        review_.dates.value = (D(2026, 1, 12), D(2026, 1, 25))   # weeks 0 and 1: a new picture
+        assert "pain" in review_.redrawn and review_.pain.layout.display is None
+        path = review_.write_report()
+        assert path.read_text(encoding="utf-8").count("data:image/png;base64,iVBORw0KGgo") == 4
+        review_.dates.value = (D(2026, 3, 25), D(2026, 3, 31))   # no session with a score these nights
+        assert review_.pain.value == b"" and review_.pain.layout.display == "none"
+        assert review_.pain_note.value == "<i>No pain score logged in this range.</i>"
+    finally:
+        W.Widget.close_all()
+
+
+def test_the_review_shows_the_first_questions_and_the_scopes(widget):
+    widget.subject.value = "s1"
+    widget.dates.value = (D(2026, 3, 8), D(2026, 3, 12))
+    shown = widget.summary_view.value
+    assert "<th colspan='2' class='rs-group'>As of Thu 12 Mar 2026</th>" in shown
+    assert "<th>Last rolled</th><td>Thu 12 Mar 2026, the last night shown</td>" in shown
+    assert "<th>Daily phase</th><td>no night of the daily phase in this range</td>" in shown
+    assert "Whole observation: Tue 3 Mar 2026 to Thu 12 Mar 2026 (10 nights)" in shown
+    assert " 0 of 0" not in shown

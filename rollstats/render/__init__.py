@@ -9,10 +9,12 @@ only:
 - :class:`LiveFigure`: a figure kept drawn, whose changing artists are drawn again over the
   kept pixels of the rest (blitting: ``copy_from_bbox``, ``restore_region``, ``draw_artist``);
 - :class:`Pictures`: every cache of a widget's pictures (PNG bytes by what they show, figures
-  kept drawn, constrained layouts reused between figures of the same shape).
+  kept drawn, constrained layouts reused between figures of the same shape, or of the same
+  :func:`live_layout_key` for figures kept drawn).
 """
 from .live import LiveFigure, draw_order
-from .pictures import LRU, Pictures, layout_shape
+from .pictures import LRU, Pictures, layout_shape, live_layout_key
 from .png import figure_png, figure_rgba, png_bytes
 
-__all__ = ["LRU", "LiveFigure", "Pictures", "draw_order", "figure_png", "figure_rgba", "layout_shape", "png_bytes"]
+__all__ = ["LRU", "LiveFigure", "Pictures", "draw_order", "figure_png", "figure_rgba", "layout_shape", "live_layout_key",
+           "png_bytes"]

@@ -110,6 +110,7 @@ class LiveFigure:
         self._margin = margin_px
         self._redrawn: list[Artist] | None = None
         self._background = None
+        self._drawn = False   # whether a full draw has laid the figure out (and drawn it) yet
 
     @property
     def redrawn(self) -> list[Artist]:
@@ -119,8 +120,10 @@ class LiveFigure:
         return list(self._redrawn)
 
     def _setup(self) -> None:
-        # a draw that paints nothing: runs the layout engine once, and lets every artist measure itself
-        self.figure.draw_without_rendering()
+        # a draw that paints nothing (unless a full draw came first): runs the layout engine once,
+        # and lets every artist measure itself
+        if not self._drawn:
+            self.figure.draw_without_rendering()
         if self.figure.get_layout_engine() is not None:
             self.figure.set_layout_engine("none")
         renderer = self.canvas.get_renderer()
@@ -159,8 +162,32 @@ class LiveFigure:
                 artist.set_animated(True)
             self._background = None  # the canvas now holds every artist: take the background again
 
+    @property
+    def prepared(self) -> bool:
+        """Whether the background is kept: the next picture redraws only the changing artists."""
+        return self._background is not None
+
+    def prepare(self) -> None:
+        """Find the artists to redraw and keep the background now (the work the first picture of a
+        figure leaves for later, see :meth:`rgba`); nothing when done already."""
+        if self._redrawn is None:
+            self._setup()
+        if self._background is None:
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+
     def rgba(self) -> np.ndarray:
-        """The current picture as a height x width x 4 array (a view on the canvas: copy to keep it)."""
+        """The current picture as a height x width x 4 array (a view on the canvas: copy to keep it).
+
+        The first picture of a figure is one full draw, which also fixes its layout; the
+        background is kept by the next picture (or :meth:`prepare`), so that a figure shown once
+        costs one draw only."""
+        if not self._drawn and self._redrawn is None:
+            self.canvas.draw()   # everything, the layout engine included
+            self._drawn = True
+            if self.figure.get_layout_engine() is not None:
+                self.figure.set_layout_engine("none")
+            return np.asarray(self.canvas.buffer_rgba())
         if self._redrawn is None:
             self._setup()
         if self._background is None:

@@ -75,6 +75,43 @@ def layout_shape(fig: Figure) -> tuple | None:
     return tuple(fig.get_size_inches().round(3).tolist()), tuple(axes_shape(ax) for ax in fig.axes)
 
 
+def live_layout_key(fig: Figure) -> tuple | None:
+    """What the constrained layout of a figure kept drawn depends on, finer than :func:`layout_shape`
+    (one subject's figure reuses another's layout): its size, per axes its texts, legend entries,
+    title lines and the longest label of each axis (a wider number moves the axes), and the lines
+    of every text placed on the figure itself (a suptitle). None without a layout engine.
+
+    >>> fig = Figure(figsize=(3, 2), layout="constrained")
+    >>> ax = fig.subplots()
+    >>> _ = ax.set_ylim(0, 900), fig.suptitle("one line")
+    >>> key = live_layout_key(fig)
+    >>> _ = ax.set_ylim(0, 1200)   # the longest tick label grows: '900' to '1200'
+    >>> key == live_layout_key(fig), key[0]
+    (False, (3.0, 2.0))
+    """
+    engine = fig.get_layout_engine()
+    if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
+        return None
+
+    def longest(axis) -> tuple:
+        formatter = axis.get_major_formatter()
+        lo, hi = sorted(axis.get_view_interval())
+        locs = [v for v in axis.get_majorticklocs() if lo <= v <= hi]   # the ticks drawn
+        labels = formatter.format_ticks(locs) if axis.get_visible() else []
+        offset = formatter.get_offset() if hasattr(formatter, "get_offset") else ""
+        return max((len(label) for label in labels), default=0), bool(offset)
+
+    def axes_key(ax):
+        legend = ax.get_legend()
+        titles = tuple(ax.get_title(loc=loc).count("\n") + bool(ax.get_title(loc=loc))
+                       for loc in ("left", "center", "right"))
+        return (len(ax.texts), len(legend.legend_handles) if legend is not None else 0, titles,
+                longest(ax.xaxis), longest(ax.yaxis))
+
+    texts = tuple(text.get_text().count("\n") + 1 for text in fig.texts)
+    return tuple(fig.get_size_inches().round(3).tolist()), texts, tuple(axes_key(ax) for ax in fig.axes)
+
+
 class Pictures:
     """PNG pictures by what they show, drawn at ``dpi`` dots per inch: the last ``keep`` pictures,
     the last ``figures`` figures kept drawn and the layouts of the last ``layouts`` figure shapes.
@@ -150,14 +187,51 @@ class Pictures:
         if data is not None:
             return data
         entry = self._live.get(kept)
+        layout = None
         if entry is None:
             drawing, changing, moving = build()
             entry = self._live.put(kept, (drawing, LiveFigure(drawing.figure, changing, self.dpi, moving=moving)))
             self.built += 1
-        drawing, live = entry
-        show(drawing)
-        data = live.png()
+            show(drawing)
+            layout = self._reuse_layout(drawing.figure)
+        else:
+            show(entry[0])
+        data = entry[1].png()
+        if layout is not None:   # the first draw ran the layout engine: keep where it put things
+            fig = entry[0].figure
+            self._layouts.put(layout, ([ax.get_position() for ax in fig.axes],
+                                       [text.get_position() for text in fig.texts]))
         return data if shows is None else self._pngs.put(shows, data)
+
+    def _reuse_layout(self, fig: Figure) -> tuple | None:
+        """Lay ``fig`` out as an earlier kept figure of the same :func:`live_layout_key` (another
+        subject's) and return None; or return the key under which to keep the layout its first draw
+        makes (None too when it has no layout engine)."""
+        key = live_layout_key(fig)
+        if key is None:
+            return None
+        layout = self._layouts.get(("live", key))
+        if layout is None:
+            return ("live", key)
+        fig.set_layout_engine("none")
+        for ax, position in zip(fig.axes, layout[0]):
+            ax.set_position(position)
+        for text, position in zip(fig.texts, layout[1]):
+            text.set_position(position)
+        return None
+
+    def drawing(self, kept: Hashable):
+        """The drawing kept under ``kept`` (as ``build`` of :meth:`live_png` made it), None when none is:
+        its figure is laid out as the last picture drawn on it."""
+        entry = self._live.get(kept)
+        return entry[0] if entry is not None else None
+
+    def prepare(self, kept: Hashable) -> None:
+        """Get the figure kept under ``kept`` ready to change (see :meth:`LiveFigure.prepare`): work a
+        widget can do once a new figure is on screen, so that the next change redraws little."""
+        entry = self._live.get(kept)
+        if entry is not None:
+            entry[1].prepare()
 
     def live(self, kept: Hashable) -> LiveFigure | None:
         """The figure kept drawn under ``kept`` (None when there is none), to check its pictures."""

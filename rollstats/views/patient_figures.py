@@ -12,10 +12,14 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from ..plots import Timeline, calendar_drawing, draw_body_map, paint_body_map, show_nights, show_timeline_nights
-from ..plots import timeline_drawing
+from ..plots import pain_drawing, timeline_drawing
 from ..render import figure_png
 from .patient import FIGURES, Review
-from .patient_words import day
+from .patient_words import day, pain_table
+
+#: The small figure of pain before and after rolling by week: drawn anew when its weeks change
+#: (it is not kept drawn), and shown only for a range with a pain score.
+PAIN = "pain"
 
 
 def _check(name: str) -> None:
@@ -55,7 +59,7 @@ def review_drawing(view: Review, name: str) -> tuple:
     t = view.tables
     if name == "calendar":
         calendar = calendar_drawing(t.nights, subject=view.subject, program=view.program,
-                                    shown=(view.first, view.last))
+                                    shown=(view.first, view.last), marks=t.marks)
         return calendar, [calendar.title], list(calendar.veils)
     if name == "timeline":
         timeline = timeline_drawing(t.nights, t.windows, subject=t.subject, program=t.program)
@@ -89,9 +93,35 @@ def show_review(drawing, view: Review, name: str) -> None:
 
 
 def review_figure(view: Review, name: str) -> Figure:
-    """The figure ``name`` (one of :data:`FIGURES`) of the range, drawn from scratch (object API, no
-    pyplot state): the figure of :func:`review_drawing`."""
+    """The figure ``name`` (one of :data:`FIGURES`, or :data:`PAIN`) of the range, drawn from scratch
+    (object API, no pyplot state): the figure of :func:`review_drawing`, or :func:`pain_figure`."""
+    if name == PAIN:
+        return pain_figure(view)
     return review_drawing(view, name)[0].figure
+
+
+def has_pain(view: Review) -> bool:
+    """Whether a pain score is logged in the range (the pain figure is shown only then)."""
+    return bool((view.pain["pain_before"].notna() | view.pain["pain_after"].notna()).any())
+
+
+def pain_figure(view: Review) -> Figure:
+    """Pain before and after rolling, by week, over the range (:func:`rollstats.plots.plot_pain`).
+
+    >>> from rollstats.datasets import load_sample
+    >>> from rollstats.views import review, subject_tables
+    >>> view = review(subject_tables(load_sample("patient").segments, "P1"), "2026-01-12", "2026-01-25")
+    >>> [float(v) for v in pain_figure(view).axes[0].get_lines()[0].get_ydata()]   # weekly mean before rolling
+    [1.2, 5.0]
+    """
+    return pain_drawing(pain_table(view), view.subject, (view.first, view.last)).figure
+
+
+def pain_key(view: Review) -> tuple:
+    """What the pain figure of ``view`` depends on: equal keys, equal pictures."""
+    w = pain_table(view)
+    return (PAIN, view.subject, view.first, view.last,
+            tuple(zip(w["week"], w["mean_pain_before"].fillna(-1), w["mean_pain_after"].fillna(-1))))
 
 
 def _body_map_title(view: Review) -> str:
@@ -128,8 +158,9 @@ def drawing_key(view: Review, name: str) -> tuple:
     return (name,) if name == "bodymap" else (name, view.subject)
 
 
-def review_images(view: Review, dpi: float = 100, names=FIGURES) -> dict[str, bytes]:
-    """PNG bytes of each figure of the range, drawn from scratch at ``dpi`` dots per inch (for a report).
+def review_images(view: Review, dpi: float = 100, names=(*FIGURES, PAIN)) -> dict[str, bytes]:
+    """PNG bytes of each figure of the range, drawn from scratch at ``dpi`` dots per inch (for a report);
+    the pain figure only when the range has a pain score.
 
     >>> from rollstats.datasets import load_sample
     >>> from rollstats.views import review, subject_tables
@@ -137,4 +168,4 @@ def review_images(view: Review, dpi: float = 100, names=FIGURES) -> dict[str, by
     >>> {name: data[:4] for name, data in review_images(view, dpi=20, names=["calendar"]).items()}
     {'calendar': b'\\x89PNG'}
     """
-    return {name: figure_png(review_figure(view, name), dpi) for name in names}
+    return {name: figure_png(review_figure(view, name), dpi) for name in names if name != PAIN or has_pain(view)}

@@ -2,8 +2,9 @@
 
 The widget only wires controls to the pure functions of :mod:`rollstats.views` and asks
 :mod:`rollstats.render` for the pictures. A file is read once (:meth:`PatientReview.load`, with
-a progress bar); each subject's tables (nights, windows, sessions, audit) are computed once, on
-the first visit, and kept; moving the date range slices those tables and redraws only the
+a progress bar); the tables of every subject (nights, windows, sessions, audit) are computed
+once, together, at the first visit (:class:`rollstats.views.patient_cohort.CohortTables`);
+moving the date range slices those tables and redraws only the
 figures whose inputs changed, on figures kept drawn (:class:`rollstats.render.Pictures`, which
 also keeps the pictures of ranges already seen). Everything shown is kept in attributes
 (``summary_view.value``, ``mistakes.value``, ``calendar.value`` ...), so it works and tests
@@ -15,8 +16,8 @@ without a browser.
 ('P1', (datetime.date(2026, 1, 12), datetime.date(2026, 4, 11)))
 >>> import datetime as dt
 >>> review.dates.value = (dt.date(2026, 1, 12), dt.date(2026, 1, 18))
->>> print(review.summary.splitlines()[2])
-compliant nights: 5 of 7 (71%)
+>>> print(review.summary.splitlines()[7])
+  Compliant nights: 5 of 7 nights (71%)
 >>> review.close()
 """
 from __future__ import annotations
@@ -42,21 +43,16 @@ from ..views import (
     mistakes,
     mistakes_html,
     night_audit_html,
-    report_file_name,
     review,
     review_drawing,
-    review_images,
     show_review,
-    subject_tables,
     subjects,
     summary_text,
-    write_patient_report,
 )
+from ..views.patient_figures import PAIN, has_pain, pain_figure, pain_key
 from ._common import (
     Pause,
-    Progress,
     chosen_range,
-    data_link,
     error_html,
     figure_image,
     set_range_options,
@@ -64,8 +60,14 @@ from ._common import (
 from ..words import date_text as _date_label
 from .loader import WIDE as _WIDE
 from .loader import FileLoader
+from . import review_nights as nights
+from .review_ahead import DrawAhead
+from .review_nights import Busy, NightPanel
+from .review_report import ReportWriting
+from ..views.patient_cohort import CohortTables
 
-class PatientReview:
+
+class PatientReview(ReportWriting):
     """Review one subject's log against the card: controls in, figures, words and a report out.
 
     ``path`` (a file, a folder or a list) is read at once, or ``segments`` (a canonical table
@@ -112,6 +114,8 @@ class PatientReview:
         self.calendar = figure_image()
         self.timeline = figure_image()
         self.bodymap = figure_image()
+        self.pain = figure_image()     #: pain before and after rolling by week (empty without a score)
+        self.pain_note = W.HTML()      #: says so when the range has no pain score
         # the report
         self.report_folder = W.Text(value=str(folder), description="Folder", style=_WIDE)
         self.report_button = W.Button(description="Write report", icon="file",
@@ -122,10 +126,15 @@ class PatientReview:
                              (self.dates, "rs-dates"), (self.night, "rs-night"), (self.summary_view, "rs-summary"),
                              (self.mistakes, "rs-mistakes"), (self.audit_view, "rs-audit"),
                              (self.calendar, "rs-figure-calendar"), (self.timeline, "rs-figure-timeline"),
-                             (self.bodymap, "rs-figure-bodymap"), (self.report_folder, "rs-report-folder"),
+                             (self.bodymap, "rs-figure-bodymap"), (self.pain, "rs-figure-pain"),
+                             (self.pain_note, "rs-pain-note"), (self.report_folder, "rs-report-folder"),
                              (self.report_button, "rs-report-button"), (self.report_status, "rs-report-status")):
             control.add_class(css)
 
+        self.busy = Busy()               #: "Drawing…" while the review redraws
+        self.nights = NightPanel(self)   #: clicks on the calendar and timeline, previous / next problem night
+        self.ahead = DrawAhead(self)     #: the neighbouring subjects' figures, drawn while idle
+        self._cohort: CohortTables | None = None
         self.subject.observe(self._subject_changed, names="value")
         self.dates.observe(self._dates_changed, names="value")
         self.night.observe(self._night_changed, names="value")
@@ -150,6 +159,7 @@ class PatientReview:
         """Use ``segments`` (a canonical table) and show its first subject."""
         self.segments, self.rejects, self.ingest, self.source = segments, rejects, report, source
         self._tables.clear()
+        self._cohort = None
         self.pictures.clear()
         ids = subjects(segments) if len(segments) else []
         read = f"{html.escape(str(report))}. " if report is not None else ""
@@ -165,8 +175,9 @@ class PatientReview:
     # ----- choosing
     def subject_tables(self, subject: str) -> SubjectTables:
         """The tables of ``subject``, computed on the first call and kept."""
-        if subject not in self._tables:
-            self._tables[subject] = subject_tables(self.segments, subject, self.program)
+        if subject not in self._tables:   # every subject's tables are computed at once, on the first call
+            self._cohort = self._cohort or CohortTables(self.segments, self.program)
+            self._tables[subject] = self._cohort.tables(subject)
         return self._tables[subject]
 
     def _subject_changed(self, change=None) -> None:
@@ -175,19 +186,28 @@ class PatientReview:
         if self.segments is None or not self.subject.value:
             self._clear()
             return
-        self.tables = self.subject_tables(self.subject.value)
-        with self._pause.hold():
-            set_range_options(self.dates, [n.date() for n in self.tables.nights["night"]], _date_label)
-            self.dates.disabled = False
-        self.refresh()
+        # the old subject's pictures are hidden until the new ones are set, never under the new numbers
+        hidden = [getattr(self, name) for name in (*FIGURES, "pain") if self.figures and hasattr(self, name)]
+        self.ahead.cancel()
+        with self.busy(f"Drawing {self.subject.value}…", hide=hidden):
+            self.tables = self.subject_tables(self.subject.value)
+            with self._pause.hold():
+                set_range_options(self.dates, [n.date() for n in self.tables.nights["night"]], _date_label)
+                self.dates.disabled = False
+            self.refresh()
+        for name in nights.CLICKABLE if self.figures else ():   # on screen now: ready the next change
+            self.pictures.prepare(drawing_key(self.view, name))
+        self.ahead.schedule()
 
     def _dates_changed(self, change=None) -> None:
         if not self._pause.on and self.tables is not None:
-            self.refresh()
+            with self.busy():
+                self.refresh()
 
     def _night_changed(self, change=None) -> None:
         if not self._pause.on and self.tables is not None and self.night.value is not None:
             self.audit_view.value = night_audit_html(self.tables, self.night.value)
+            self.nights.update_buttons()
 
     def _clear(self) -> None:
         self.tables = self.view = None
@@ -195,10 +215,11 @@ class PatientReview:
             self.dates.options = [("no file loaded", None)]
             self.dates.disabled = True
             self.night.options = []
-        for view in (self.summary_view, self.mistakes, self.audit_view):
+        for view in (self.summary_view, self.mistakes, self.audit_view, self.pain_note):
             view.value = ""
-        for image in (self.calendar, self.timeline, self.bodymap):
+        for image in (self.calendar, self.timeline, self.bodymap, self.pain):
             image.value = b""
+        self.nights.show_range()
 
     # ----- showing
     def refresh(self) -> None:
@@ -206,7 +227,7 @@ class PatientReview:
         first, last = chosen_range(self.dates)
         self.view = view = review(self.tables, first, last)
         self.summary_view.value = key_figures_html(view)
-        self.mistakes.value = "<b>The card's common mistakes</b>" + mistakes_html(mistakes(view))
+        self.mistakes.value = "<b>The card's common mistakes, the costliest first</b>" + mistakes_html(mistakes(view))
         rows = view.nights
         options = [(f"{day(n)}: {s:.0f} s", n.date()) for n, s in zip(rows["night"], rows["rolled_s"])]
         keep = self.night.value if self.night.value in {v for _, v in options} else options[-1][1]
@@ -214,6 +235,7 @@ class PatientReview:
             self.night.options = options
             self.night.value = keep
         self.audit_view.value = night_audit_html(self.tables, keep)
+        self.nights.show_range()
         self._draw(view)
 
     def _draw(self, view: Review) -> None:
@@ -225,6 +247,19 @@ class PatientReview:
             if (name, figure_key(view, name)) not in self.pictures:
                 self.redrawn.append(name)
             getattr(self, name).value = self.png(name, view)
+        self._draw_pain(view)
+
+    def _draw_pain(self, view: Review) -> None:
+        """Show the pain figure of ``view`` (drawn anew only when its weeks change), or say there is none."""
+        if has_pain(view):
+            key = pain_key(view)
+            if key not in self.pictures:
+                self.redrawn.append(PAIN)
+            self.pain.value = self.pictures.png(key, lambda: pain_figure(view))
+            self.pain.layout.display, self.pain_note.value = None, ""
+        else:
+            self.pain.value, self.pain.layout.display = b"", "none"
+            self.pain_note.value = "<i>No pain score logged in this range.</i>"
 
     def png(self, name: str, view: Review | None = None) -> bytes:
         """PNG bytes of the figure ``name`` (one of :data:`~rollstats.views.FIGURES`) of ``view``
@@ -247,35 +282,6 @@ class PatientReview:
         """The current subject over the current range in plain text (key figures, then the mistakes)."""
         return summary_text(self.view) if self.view is not None else "no subject chosen"
 
-    # ----- the report
-    def write_report(self, _button=None) -> Path | None:
-        """Write the one-file HTML report of the current subject and range into ``report_folder``."""
-        if self.view is None:
-            self.report_status.value = error_html("Load a file and choose a subject first.")
-            return None
-        view = self.view
-        try:
-            with Progress(self.progress) as progress:
-                progress.step(10, "figures")
-                images = self._report_images(view)
-                progress.step(80, "writing")
-                path = write_patient_report(view, self.report_folder.value.strip() or ".", images,
-                                            source=self.source)
-        except (OSError, ValueError) as exc:
-            self.report_status.value = error_html(f"Report not written: {exc}")
-            return None
-        link = data_link(report_file_name(view.subject, view.first, view.last), path.read_bytes(), "text/html",
-                         "download it")
-        self.report_status.value = (f"Report written to <code class='rs-report-path'>{html.escape(str(path))}</code>"
-                                    f" ({link}).")
-        return path
-
-    def _report_images(self, view: Review) -> dict[str, bytes]:
-        """The figures for the report: those on screen when they are drawn at the report's resolution."""
-        if self.figures and self.report_dpi == self.dpi and view is self.view:
-            return {name: getattr(self, name).value for name in FIGURES}
-        return review_images(view, self.report_dpi)
-
     # ----- layout and display
     def _layout(self) -> W.Widget:
         def titled(name: str, image: W.Image) -> W.Widget:
@@ -287,8 +293,14 @@ class PatientReview:
             W.HBox([self.subject, self.dates]),
             W.HBox([W.VBox([W.HTML("<b>Key figures</b>"), self.summary_view], layout=W.Layout(width="45%")),
                     W.VBox([self.mistakes], layout=W.Layout(width="55%"))]),
-            titled("calendar", self.calendar), titled("timeline", self.timeline), titled("bodymap", self.bodymap),
-            W.HTML("<b>Audit of one night</b>"), self.night, self.audit_view,
+            self.busy.label,
+            W.HBox([titled("calendar", self.calendar),   # a night clicked is audited beside the calendar
+                    W.VBox([W.HTML("<b>Audit of one night</b> (click a night of the calendar or the timeline)"),
+                            self.night, self.nights.widget, self.audit_view],
+                           layout=W.Layout(min_width="340px", max_width="480px", margin="0 0 0 12px"))]),
+            titled("timeline", self.timeline),
+            W.VBox([W.HTML(f"<b>{html.escape(FIGURE_TITLES[PAIN])}</b>"), self.pain_note, self.pain]),
+            titled("bodymap", self.bodymap),
             W.HTML("<b>Report</b>"), W.HBox([self.report_folder, self.report_button]), self.report_status,
         ])
 
