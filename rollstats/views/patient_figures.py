@@ -118,10 +118,9 @@ def pain_figure(view: Review) -> Figure:
 
 
 def pain_key(view: Review) -> tuple:
-    """What the pain figure of ``view`` depends on: equal keys, equal pictures."""
-    w = pain_table(view)
-    return (PAIN, view.subject, view.first, view.last,
-            tuple(zip(w["week"], w["mean_pain_before"].fillna(-1), w["mean_pain_after"].fillna(-1))))
+    """What the pain figure of ``view`` depends on: equal keys, equal pictures (the weekly table is
+    a function of the subject's tables and the range, and is not computed to make the key)."""
+    return (PAIN, view.subject, view.first, view.last)
 
 
 def _body_map_title(view: Review) -> str:
