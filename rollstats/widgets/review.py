@@ -92,9 +92,9 @@ class PatientReview(ReportWriting):
         self.view: Review | None = None            #: the current subject over the current range
         self.redrawn: list[str] = []               #: figures redrawn by the last change (for benchmarks)
         self._tables: dict[str, SubjectTables] = {}
-        #: the pictures of the last ranges (PNG bytes, about 10 MB at most) and the figures of the
-        #: last four subjects, kept drawn
-        self.pictures = Pictures(dpi, keep=96, figures=2 * 4 + 1)
+        #: the pictures of the last 48 ranges (four a range; PNG bytes, about 20 MB at most) and the
+        #: figures of the last four subjects, kept drawn
+        self.pictures = Pictures(dpi, keep=4 * 48, figures=2 * 4 + 1)
         self._pause = Pause()
 
         # what to read
