@@ -37,6 +37,10 @@ from .plan import (Plan, PlanError, load_plan, plan_segments, plan_summary, plan
 from .plots import (plot_adherence_by_week, plot_adherence_distribution, plot_body_map, plot_calendar,
                     plot_region_seconds, plot_time_to_progression, plot_timeline, plot_weekly_adherence)
 
+from .render import show_figures_as_png
+
+show_figures_as_png()  # inside IPython (a notebook, nbconvert, Voila) a Figure shows as a picture
+
 __version__ = "0.1.0"
 
 __all__ = [

@@ -20,13 +20,11 @@ from .bodymap import BodyMap, draw_body_map, leg_seconds, paint_body_map, plot_b
 from .calendar import Calendar, calendar_drawing, plot_calendar, repaint_calendar, show_nights
 from .pain import PainChart, pain_drawing, plot_pain
 from .cohort import plot_adherence_by_week, plot_adherence_distribution, plot_time_to_progression
-from .display import show_figures_as_png
 from .timeline import Timeline, plot_timeline, show_timeline_nights, timeline_drawing
 
 __all__ = ["plot_calendar", "plot_timeline", "plot_body_map", "plot_region_seconds", "plot_weekly_adherence",
            "plot_adherence_distribution", "plot_adherence_by_week", "plot_time_to_progression", "leg_seconds",
            "COLOURS", "BodyMap", "Calendar", "Timeline", "calendar_drawing", "draw_body_map", "paint_body_map",
-           "repaint_calendar", "show_nights", "show_timeline_nights", "timeline_drawing", "show_figures_as_png"]
+           "repaint_calendar", "show_nights", "show_timeline_nights", "timeline_drawing"]
 
-show_figures_as_png()  # inside IPython (a notebook, nbconvert, Voila) a Figure shows as a picture
 

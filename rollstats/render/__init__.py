@@ -12,9 +12,10 @@ only:
   kept drawn, constrained layouts reused between figures of the same shape, or of the same
   :func:`live_layout_key` for figures kept drawn).
 """
+from .display import show_figures_as_png
 from .live import LiveFigure, draw_order
 from .pictures import LRU, Pictures, layout_shape, live_layout_key
 from .png import figure_png, figure_rgba, png_bytes
 
 __all__ = ["LRU", "LiveFigure", "Pictures", "draw_order", "figure_png", "figure_rgba", "layout_shape", "live_layout_key",
-           "png_bytes"]
+           "png_bytes", "show_figures_as_png"]

@@ -2,14 +2,17 @@
 
 The figures of :mod:`rollstats.plots` are built without pyplot, so no backend gives them a
 picture: a notebook, ``jupyter nbconvert --execute`` and Voila would print their ``repr``
-(``<Figure size 808x340 with 1 Axes>``). When :mod:`rollstats.plots` is imported inside
-IPython, :func:`show_figures_as_png` tells IPython's display formatter to turn every
-``Figure`` into PNG bytes (through :func:`rollstats.render.figure_png`, the package's one
-road from a figure to pixels). Outside IPython nothing happens.
+(``<Figure size 808x340 with 1 Axes>``). When :mod:`rollstats` is imported inside IPython,
+:func:`show_figures_as_png` tells IPython's display formatter to turn every ``Figure`` into
+PNG bytes (through :func:`figure_png`, the package's one road from a figure to pixels, which is
+why this lives in :mod:`rollstats.render` and not beside the figure builders). Outside IPython
+nothing happens.
 """
 from __future__ import annotations
 
 from matplotlib.figure import Figure
+
+from .png import figure_png
 
 
 def figure_png_for_display(fig: Figure) -> bytes:
@@ -18,8 +21,6 @@ def figure_png_for_display(fig: Figure) -> bytes:
     >>> figure_png_for_display(Figure(figsize=(1, 1), dpi=20))[:4]
     b'\\x89PNG'
     """
-    from ..render import figure_png
-
     return figure_png(fig)
 
 
