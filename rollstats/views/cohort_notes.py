@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..metrics.engagement import alerts_summary
 from ..program import Program
+from ..words import seconds_text
 
 #: Plain headers of the per-subject table as shown (the columns of :func:`shown_table`).
 COLUMN_WORDS: dict[str, str] = {
@@ -97,7 +98,7 @@ def needs_attention(rows: pd.DataFrame, subjects: pd.DataFrame, program: Program
         if s.adherence == s.adherence and s.adherence < 0.5:
             flags.append(f"adherence {s.adherence:.0%}")
         if s.lateral_thigh_s > 0:
-            flags.append(f"{s.lateral_thigh_s:.0f} s on the side of the thigh")
+            flags.append(f"{seconds_text(s.lateral_thigh_s)} on the side of the thigh")
         missed = int(s.maintenance_windows_complete) - int(s.maintenance_windows_met)
         if missed > 0:
             flags.append(f"{missed} of {int(s.maintenance_windows_complete)} maintenance windows missed")
