@@ -222,6 +222,32 @@ def test_when_every_row_is_refused_summary_fails_with_the_reasons_counted(tmp_pa
     assert json.loads(capsys.readouterr().out)[0]["compliant_nights"] == 2   # the -5 s row is still refused
 
 
+@pytest.mark.parametrize("argv", [["alerts"], ["datadays"], ["nights"],
+                                  ["export", "--pseudonymize", "{key}", "-o", "{tmp}/shared.csv"]])
+def test_when_every_row_is_refused_the_other_commands_fail_as_summary_does(tmp_path, capsys, argv):
+    path = tmp_path / "naive.csv"
+    path.write_text("subject_id,start,duration_s,region\nA,2026-03-03T21:00:00,90,quads\n"
+                    "A,2026-03-04T21:00:00,-5,quads\n", encoding="utf-8")
+    assert main(["keygen", str(tmp_path / "k.key")]) == 0
+    capsys.readouterr()
+    argv = [argv[0], str(path), *(a.format(key=tmp_path / "k.key", tmp=tmp_path) for a in argv[1:])]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    # both rows lack an offset, the second also has a negative length
+    assert err == ("rollstats: error: every one of the 2 rows read was refused: start: time has no UTC offset "
+                   "and no time zone was given (use --tz ZONE or a tz column) (2 rows); "
+                   "duration_s: duration of zero or less (1 row)\n")
+    assert not (tmp_path / "shared.csv").exists()          # export wrote no empty file
+    # with the zone, A's one good night (3 Mar, 90 s) is read: no run without rolling, one period
+    # (numbered from 0) of one night observed and one data day
+    assert main([*argv, "--tz", "Europe/Berlin", *(["--format", "json"] if argv[0] != "export" else [])]) == 0
+    if argv[0] == "datadays":
+        assert [(p["period"], p["nights"], p["data_days"]) for p in json.loads(capsys.readouterr().out)] == [(0, 1, 1)]
+    elif argv[0] == "alerts":
+        assert json.loads(capsys.readouterr().out) == []
+
+
 @pytest.mark.parametrize("argv, option, value", [
     (["summary", "{export}", "--until", "04/05/2026"], "--until", "04/05/2026"),
     (["summary", "{export}", "--until", "2026-02-30"], "--until", "2026-02-30"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import json
 import random
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -346,6 +347,26 @@ def test_command_line_reads_an_unpacked_export_folder(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert (report["rows_read"], report["rows_accepted"], report["rows_rejected"]) == (6, 6, 0)
     assert report["passed_over"]["loop days not due"] == 3
+
+
+def test_a_mapping_file_given_with_a_loop_export_is_refused_in_one_line(tmp_path, write_text, capsys):
+    mapping = write_text("m.toml", '[columns]\nstart = "Date"\nduration_s = "Value"\n[constants]\nsubject_id = "me"\n')
+    zipped = zip_folder(OLD_EXPORT, tmp_path / "loop.zip")
+    study = tmp_path / "study"
+    shutil.copytree(OLD_EXPORT, study / "P07")                     # nested in a larger folder
+    write_text("study/a.csv", "Date,Value\n2024-03-03T21:00:00+01:00,90\n")  # read first, fine alone
+    rule = ("a mapping file (--mapping) is for an app's CSV, XLSX or JSON export and does not apply to it; "
+            "read it without the mapping: rollstats reads Loop's exports itself")
+    for given, named, what in ((OLD_EXPORT, OLD_EXPORT, "an unpacked Loop Habit Tracker export"),
+                               (zipped, zipped, "a Loop Habit Tracker export (Habits.csv inside)"),
+                               (study, study / "P07", "an unpacked Loop Habit Tracker export")):
+        assert main(["ingest", str(given), "--mapping", str(mapping)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err == f"rollstats: error: {named}: {what}: {rule}\n"
+        with pytest.raises(rollstats.RollstatsError, match="does not apply to it"):
+            load(given, mapping=mapping)
+    # the CSV beside it is an app's export the mapping reads: 90 s on 3 Mar
+    assert load(study / "a.csv", mapping=mapping).segments["duration_s"].tolist() == [90.0]
 
 
 # --- bounded memory: hostile files are refused, naming the file, or read with the right counts --

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tomllib
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -314,6 +316,61 @@ def test_dates_without_a_time_units_offsets_constants_and_joined_columns(tmp_pat
     assert records(part.segments, ["start", "local_start", "duration_s"]) == {
         "start": ["2024-03-03 20:30", "2024-03-05 02:30"], "local_start": ["2024-03-03 21:30", "2024-03-04 21:30"],
         "duration_s": [90.0, 3600.0]}
+
+
+STRONG = Path(__file__).parent / "fixtures" / "strong-export-head.csv"
+
+
+def test_strongs_lettered_durations_read_with_the_h_m_s_unit(tmp_path):
+    # Strong writes one row per set, each with its workout's Date and Duration: the 80 sets are 6
+    # workouts, the other 74 rows exact duplicates of them.
+    #   2h 18m = 8280 s, 1h 51m = 6660, 1h 40m = 6000, 1h 30m = 5400, 1h 37m = 5820, 1h 46m = 6360
+    toml = tmp_path / "strong.toml"
+    toml.write_text('[columns]\nstart = "Date"\nduration_s = "Duration"\nnotes = "Workout Name"\n'
+                    '[constants]\nsubject_id = "lifter"\nactivity = "strengthening"\n'
+                    '[units]\nduration = "h m s"\n[time]\nzone = "Europe/Berlin"\n', encoding="utf-8")
+    # the card refuses a segment over an hour as implausible: every set row, read as its workout's seconds
+    segments, rejects, _ = rollstats.load(STRONG, mapping=toml)
+    assert len(segments) == 0 and len(rejects) == 80
+    assert rejects["value"].iloc[[0, 18, 79]].tolist() == ["8280.0", "6660.0", "6360.0"]
+    assert set(rejects["reason"]) == {"duration_s: longer than limits.max_segment_s = 3600 s: implausible"}
+    longer = rollstats.Program.default().replace(limits={"max_segment_s": 3 * 3600})
+    segments, rejects, report = rollstats.load(STRONG, mapping=toml, program=longer)
+    assert (report.rows_read, report.rows_accepted, report.duplicates_dropped, len(rejects)) == (80, 6, 74, 0)
+    assert records(segments, ["local_start", "duration_s", "notes"]) == {
+        "local_start": ["2021-02-10 16:46", "2021-02-12 16:31", "2021-02-14 17:41", "2021-02-15 19:15",
+                        "2021-02-17 18:18", "2021-02-19 16:42"],
+        "duration_s": [8280.0, 6660.0, 6000.0, 5400.0, 5820.0, 6360.0],
+        "notes": ["Mittwoch", "Freitag", "Sonntag", "Montag", "Mittwoch", "Montag/Freitag"]}
+    assert set(segments["activity"]) == {"strengthening"}
+    # the same cells in seconds, the unit of before: every row refused, naming the column
+    toml.write_text(toml.read_text(encoding="utf-8").replace('"h m s"', '"s"'), encoding="utf-8")
+    segments, rejects, _ = rollstats.load(STRONG, mapping=toml, program=longer)
+    assert len(segments) == 0 and set(rejects["column"]) == {"Duration"} and rejects["value"].iloc[0] == "2h 18m"
+
+
+@pytest.mark.parametrize("cells, seconds", [
+    (["45m", "1h", "30s", "1h 5m 30s", "2H18M", "1,5h", "10 min"], [2700, 3600, 30, 3930, 8280, 5400, 600]),
+    (["", "90", "2 hours", "m", "1h x"], [None] * 5),
+])
+def test_the_h_m_s_unit_reads_each_letter_and_nothing_else(tmp_path, cells, seconds):
+    m = Mapping.from_dict({"columns": {"start": "t", "duration_s": "d"}, "constants": {"subject_id": "me"},
+                           "units": {"duration": "h m s"}})
+    raw = m.apply(pd.DataFrame({"t": ["2024-03-03T21:00:00+01:00"] * len(cells), "d": cells}),
+                  np.arange(1, len(cells) + 1)).raw
+    # a cell read becomes its seconds; any other keeps its text (empty: missing) for the reader to refuse
+    assert [v if isinstance(v, float) else None for v in raw["duration_s"]] == [
+        float(s) if s is not None else None for s in seconds]
+
+
+def test_a_mapping_does_not_apply_to_apple_healths_export():
+    apple = Path(__file__).parent / "fixtures" / "apple-health-export-sample.xml"
+    m = Mapping.from_dict({"columns": {"start": "startDate", "duration_s": "duration"},
+                           "constants": {"subject_id": "me"}})
+    with pytest.raises(MappingError, match=r"apple-health-export-sample.xml: an XML file such as Apple Health's "
+                                           r"export.xml: a mapping file \(--mapping\) is for an app's CSV, XLSX or "
+                                           r"JSON export and does not apply to it"):
+        rollstats.load(apple, mapping=m)
 
 
 def test_xlsx_and_json_exports_read_through_a_mapping(tmp_path):

@@ -6,6 +6,10 @@ own stable sort.
 """
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -70,6 +74,29 @@ def test_an_unpacked_loop_export_is_one_source(tmp_path):
     assert segments["subject_id"].unique().tolist() == ["Loop Habits CSV 2026-03-07"]
     assert segments["duration_s"].tolist() == [90.0, 120.0]  # 3 Mar, then 4 Mar
     assert segments["night"].dt.strftime("%Y-%m-%d").tolist() == ["2026-03-03", "2026-03-04"]
+
+
+LOOP_FIXTURE = Path(__file__).parent / "fixtures" / "loop-habits-csv-before-2.3.1"
+
+
+def test_an_unpacked_loop_export_inside_a_larger_folder_is_read_as_a_loop_export(export, tmp_path, capsys):
+    from rollstats.cli import main
+
+    # exports/ holds export.csv (3 rows) and loop-P07/, Loop's own test export unpacked (Habits.csv,
+    # Checkmarks.csv, one folder per habit): read as that export, never file by file
+    nested = shutil.copytree(LOOP_FIXTURE, export.parent / "loop-P07")
+    found = find_sources(export.parent)
+    assert [(s.path, s.kind) for s in found] == [(export, "export"), (nested, "export")]
+    segments, rejects, report = rollstats.load(export.parent, habit="Wake up early")
+    # "Wake up early": 10 days, 6 done (check-ins of 60 s), 1 not done, 3 not due
+    loop_rows = segments.loc[segments["subject_id"] == "loop-P07"]
+    assert loop_rows["night"].dt.strftime("%d").tolist() == ["16", "17", "20", "21", "22", "25"]
+    assert loop_rows["duration_s"].tolist() == [60.0] * 6
+    assert (report.rows_read, report.rows_accepted, len(rejects)) == (3 + 6, 3 + 6, 0)
+    assert report.files["source"].tolist() == [str(export), str(nested)]
+    assert main(["ingest", str(export.parent), "--habit", "Wake up early", "--format", "json"]) == 0
+    said = json.loads(capsys.readouterr().out)
+    assert (said["rows_read"], said["rows_accepted"], said["passed_over"]["loop days not due"]) == (9, 9, 3)
 
 
 def test_a_dataset_is_read_as_it_is(export, tmp_path):

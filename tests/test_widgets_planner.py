@@ -50,6 +50,20 @@ def test_controls_show_the_plan_and_its_projection(planner, plan):
     assert "<td>120</td>" in planner.calendar_html.value  # the table of seconds per week and weekday
 
 
+def test_the_maintenance_table_aligns_its_headers_as_its_cells(planner):
+    from rollstats.widgets._common import TABLE_CSS
+
+    shown = planner.maintenance_html.value
+    # one left alignment for the header row and (through the sheet) every cell, never pandas' right
+    assert shown.startswith(TABLE_CSS) and "text-align:left" in TABLE_CSS
+    assert '<tr style="text-align: left;">' in shown and "text-align: right" not in shown
+    # windows from Sat 7 Mar (progression on Fri 6 Mar): the first is 7 to 13 Mar
+    head, first = shown.split("</tr>")[:2]
+    assert [c.split("</th>")[0] for c in head.split("<th>")[1:]] == ["window", "from", "to", "nights planned",
+                                                                     "status"]
+    assert [c.split("</td>")[0] for c in first.split("<td>")[1:]][:3] == ["1", "Sat 7 Mar 2026", "Fri 13 Mar 2026"]
+
+
 def test_unchecking_wednesday_moves_progression_to_the_next_monday(planner):
     planner.night_boxes[WED].value = False
     # Mon 2 (120), Fri 6 (240), Mon 9 (360): the 3rd planned night is Monday 9 March; after it the

@@ -160,6 +160,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     for warning in caught:
         print(f"rollstats: warning: {warning.message}", file=sys.stderr)
     _, result = load_paths(args)
+    refused_everything(result.report, result.rejects)  # no empty file to share
     keep = [*args.keep, *(["notes"] if args.keep_notes else [])]
     shared = write_export(result.segments, args.output, key, length=args.length, keep=keep)
     emptied = [c for c in FREE_TEXT_COLUMNS if c in shared and c not in keep]

@@ -12,6 +12,7 @@ from ..io.enrolment import read_enrolment
 from ..metrics import nights, observation_windows, summarize
 from ..output import plain, terminal_safe, terminal_text, terminal_width, text_table, to_csv, to_json, to_xlsx
 from ..program import load_program
+from .checks import refused_everything
 from .tables import summary_view
 
 
@@ -191,8 +192,10 @@ def enrolment_of(args: argparse.Namespace, segments: pd.DataFrame) -> pd.DataFra
 
 
 def research_inputs(args: argparse.Namespace):
-    """Program and nights table (enrolment applied, one subject if asked) for alerts and datadays."""
+    """Program and nights table (enrolment applied, one subject if asked) for alerts and datadays;
+    an error, as for ``summary``, when every row read was refused."""
     program, result = load_paths(args)
+    refused_everything(result.report, result.rejects)
     enrolment = enrolment_of(args, result.segments)
     segments, until = result.segments, args.until
     if args.subject is not None:

@@ -7,7 +7,7 @@ streamed from the archive through :mod:`rollstats.io.safezip`, never extracted.
 
 What becomes a segment
     ``Workout`` elements whose ``workoutActivityType`` is listed in ``apple_types.toml`` (next
-    to this module; override with ``workout_types=``): by default
+    to this module, read by :mod:`rollstats.io.apple_types`; override with ``workout_types=``): by default
     ``HKWorkoutActivityTypePreparationAndRecovery`` is ``rolling`` on region ``unspecified``,
     and the traditional and functional strength-training types are ``strengthening``.
 What is passed over, and counted in the ingest report
@@ -41,27 +41,23 @@ Safety
 from __future__ import annotations
 
 import os
-import tomllib
 from collections import Counter
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import pandas as pd
 
-from ..errors import IngestError, RollstatsError
+from ..errors import IngestError
 from . import safezip, xmlguard
+from .apple_types import ACTIVITIES, TYPES_FILE, AppleTypesError, workout_types
 from .base import RawTable
 
 #: Members of an ``export.zip`` that hold the export, in order of preference.
 ZIP_MEMBERS: tuple[str, ...] = ("apple_health_export/export.xml", "export.xml")
-#: The activities a workout type can be read as.
-ACTIVITIES: tuple[str, ...] = ("rolling", "strengthening", "other")
 #: ``durationUnit`` -> seconds per unit.
 DURATION_UNITS: dict[str, float] = {"s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0, "hr": 3600.0}
 #: Region given to every workout: Apple does not say which part of the body was rolled.
 REGION = "unspecified"
-TYPES_FILE = "apple_types.toml"
 
 _PASSED = {
     "Record": "apple records",
@@ -75,54 +71,6 @@ _PROGRESS_STEP = 1 << 20  # report progress every MiB read
 #: At most this many elements inside one entry (a child of ``<HealthData>``, such as a workout
 #: with its events and metadata; real ones hold tens to hundreds).
 MAX_ENTRY_ELEMENTS = 100_000
-
-
-class AppleTypesError(RollstatsError, ValueError):
-    """A workout-type setting names an unknown activity or puts a type under two activities."""
-
-
-def workout_types(override: Mapping[str, Any] | str | Path | None = None) -> dict[str, str]:
-    """Apple workout type -> activity (``rolling``, ``strengthening`` or ``other``).
-
-    The defaults come from ``apple_types.toml`` next to this module. ``override`` is a mapping
-    or the path of a TOML file of the same shape (``rolling = [...]`` ...); each list it gives
-    replaces the default list of that activity.
-
-    >>> kinds = workout_types()
-    >>> kinds["HKWorkoutActivityTypePreparationAndRecovery"]
-    'rolling'
-    >>> workout_types({"rolling": ["HKWorkoutActivityTypeFlexibility"]}).get(
-    ...     "HKWorkoutActivityTypePreparationAndRecovery") is None
-    True
-    """
-    text = resources.files("rollstats.io").joinpath(TYPES_FILE).read_text("utf-8")
-    settings: dict[str, Any] = tomllib.loads(text)
-    where = TYPES_FILE
-    if override is not None:
-        if isinstance(override, (str, Path)):
-            where = str(override)
-            try:
-                override = tomllib.loads(Path(override).read_text(encoding="utf-8"))
-            except OSError as exc:
-                raise AppleTypesError(f"workout types {where}: cannot be read ({exc.strerror})") from None
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise AppleTypesError(f"workout types {where}: not valid TOML ({exc})") from None
-        else:
-            where = "workout_types"
-        settings = {**settings, **dict(override)}
-    kinds: dict[str, str] = {}
-    for activity, names in settings.items():
-        if activity not in ACTIVITIES:
-            raise AppleTypesError(f"workout types {where}: unknown activity {activity!r} "
-                                  f"(known: {', '.join(ACTIVITIES)})")
-        if isinstance(names, str) or not all(isinstance(n, str) for n in names):
-            raise AppleTypesError(f"workout types {where}: {activity!r} must be a list of type names")
-        for name in names:
-            if kinds.get(name, activity) != activity:
-                raise AppleTypesError(f"workout types {where}: {name!r} is listed under both "
-                                      f"{kinds[name]!r} and {activity!r}")
-            kinds[name] = activity
-    return kinds
 
 
 def zip_member(names: list[str]) -> str | None:
@@ -308,4 +256,5 @@ def _note(attrib: dict[str, str]) -> str:
     return f"Apple Health {kind}" + (f" ({app})" if app else "")
 
 
-__all__ = ["read", "workout_types", "zip_member", "AppleTypesError", "ZIP_MEMBERS", "DURATION_UNITS"]
+__all__ = ["read", "workout_types", "zip_member", "AppleTypesError", "ZIP_MEMBERS", "DURATION_UNITS",
+           "ACTIVITIES", "TYPES_FILE"]

@@ -12,10 +12,13 @@ import pandas as pd
 
 from .text import to_point_decimal
 
-#: Seconds per duration unit a mapping may name; ``mm:ss`` (also ``h:mm:ss``) is read as a clock.
+#: Seconds per duration unit a mapping may name; ``mm:ss`` (also ``h:mm:ss``) is read as a clock,
+#: ``h m s`` as numbers each followed by its unit's letter (``2h 18m``, ``45m``, ``1h 5m 30s``).
 SECONDS_PER_UNIT: dict[str, float] = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0}
-DURATION_UNITS: tuple[str, ...] = (*SECONDS_PER_UNIT, "mm:ss")
+DURATION_UNITS: tuple[str, ...] = (*SECONDS_PER_UNIT, "mm:ss", "h m s")
 _CLOCK_DURATION = r"^(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>\d{1,2}(?:\.\d+)?)$"
+_LETTERED_DURATION = (r"(?i)^(?=\d)(?:(?P<h>\d+(?:[.,]\d+)?)\s*h\s*)?(?:(?P<m>\d+(?:[.,]\d+)?)\s*m(?:in)?\s*)?"
+                      r"(?:(?P<s>\d+(?:[.,]\d+)?)\s*s)?$")
 _ISO_TIME = (r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?))?"
              r"\s*(?P<offset>Z|z|[+-]\d{2}:?\d{2})?$")
 #: strftime directives that give a time of day; a format without them is a date only.
@@ -45,19 +48,21 @@ def to_number(values: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Seri
 
 
 def to_seconds(values: pd.Series, unit: str = "s", decimal: str = ".") -> tuple[pd.Series, pd.Series]:
-    """Durations in ``unit`` (``ms``, ``s``, ``min``, ``h`` or ``mm:ss``) as seconds, and the text.
+    """Durations in ``unit`` (``ms``, ``s``, ``min``, ``h``, ``mm:ss`` or ``h m s``) as seconds, and the text.
 
     >>> s, _ = to_seconds(pd.Series(["1,5", "2"]), "min", ","); s.tolist()
     [90.0, 120.0]
     >>> to_seconds(pd.Series(["05:30", "1:02:03"]), "mm:ss")[0].tolist()
     [330.0, 3723.0]
+    >>> to_seconds(pd.Series(["2h 18m", "45m", "1h 0m 30s", "90", "h"]), "h m s")[0].tolist()
+    [8280.0, 2700.0, 3630.0, nan, nan]
     """
-    if unit == "mm:ss":
+    if unit in ("mm:ss", "h m s"):
         text = cell_text(values)
-        parts = text.str.extract(_CLOCK_DURATION)
-        hms = parts.apply(lambda c: pd.to_numeric(c, errors="coerce")).astype("float64")
-        seconds = hms["h"].fillna(0) * 3600 + hms["m"] * 60 + hms["s"]
-        return seconds.where(parts["m"].notna()), text
+        parts = text.str.extract(_CLOCK_DURATION if unit == "mm:ss" else _LETTERED_DURATION)
+        hms = parts.apply(lambda c: pd.to_numeric(c.str.replace(",", "."), errors="coerce")).astype("float64")
+        seconds = hms["h"].fillna(0) * 3600 + hms["m"].fillna(0) * 60 + hms["s"].fillna(0)
+        return seconds.where(parts.notna().any(axis=1)), text
     number, text = to_number(values, decimal)
     return (number * SECONDS_PER_UNIT[unit]).round(6), text
 

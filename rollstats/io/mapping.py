@@ -28,9 +28,10 @@ from ..program import Program
 from ..regions import ALIASES, normalise_label
 from ..times import known_zone
 from . import cells, jsonfile, parquetfile, text, xlsxfile
-from .base import NATIVE_COLUMNS, Canonical, canonicalise
+from .base import NATIVE_COLUMNS, Canonical
 from .mapping_check import (MappingError, WideColumn, check_format, choice, column_names, constant,
-                            known_keys, region_value, wide_columns)
+                            known_keys, refuse_app_export, region_value, wide_columns)
+from .mapping_records import Mapped
 
 
 _SECTIONS: dict[str, tuple[str, ...] | None] = {
@@ -176,8 +177,9 @@ class Mapping:
     def read(self, path: str | Path) -> tuple[pd.DataFrame, np.ndarray, str]:
         """The export's own cells, each row's 1-based ``source_row``, and its decimal mark
         (``[file]`` settings first, else sniffed). CSV and other text by :mod:`.text`; XLSX,
-        JSON and Parquet by their native readers."""
+        JSON and Parquet by their native readers; a Loop or Apple Health export is refused."""
         path = Path(path)
+        refuse_app_export(path)
         suffix = path.suffix.lower()
         if suffix in (".xlsx", ".json", ".jsonl", ".ndjson", ".parquet", ".pq"):
             if suffix == ".xlsx":
@@ -288,44 +290,6 @@ class Mapping:
         mapped = self.apply(frame, rows, decimal, source=str(path))
         return mapped.canonical(str(path), program or Program.default(), tz or self.zone,
                                 self.time_format), mapped.passed_over
-
-
-@dataclass(frozen=True)
-class Mapped:
-    """Native columns, one row per record, and per record: its file row, region label as the
-    export wrote it, and (wide exports) the column its duration came from."""
-
-    raw: pd.DataFrame
-    rows: np.ndarray
-    labels: pd.Series
-    cell_header: pd.Series
-    headers: dict[str, str]
-    passed_over: dict[str, int] = field(default_factory=dict)
-
-    def canonical(self, source: str, program: Program, tz: str | None, time_format: str | None) -> Canonical:
-        """Canonicalise the records, then point rows, labels and refused columns at the file."""
-        part = canonicalise(self.raw, source, program, tz=tz, source_row=pd.RangeIndex(1, len(self.raw) + 1))
-        segments = part.segments.copy()
-        at = segments["source_row"].to_numpy() - 1
-        segments["source_row"] = self.rows[at]
-        segments["region_label"] = self.labels.to_numpy()[at]
-        rejects = part.rejects.copy()
-        at = rejects["source_row"].to_numpy() - 1
-        rejects["source_row"] = self.rows[at]
-        cell = self.cell_header.to_numpy()[at]
-        rejects["column"] = [", ".join(self._file_column(c, h) for c in str(col).split(", "))
-                             for col, h in zip(rejects["column"], cell)]
-        if time_format:
-            rejects["reason"] = rejects["reason"].str.replace(
-                r"expected ISO 8601 such as [^;]*", f"expected the mapping's format {time_format}", regex=True)
-        return Canonical(segments.astype({"region_label": "str"}), rejects.astype(part.rejects.dtypes.to_dict()),
-                         part.unknown_labels, part.rows_read)
-
-    def _file_column(self, native: str, cell_header) -> str:
-        """The export's name for a native column (a wide record's duration: its region column)."""
-        if native == "duration_s" and isinstance(cell_header, str):
-            return cell_header
-        return self.headers.get(native, native)
 
 
 def load_mapping(mapping: "str | Path | Mapping") -> Mapping:

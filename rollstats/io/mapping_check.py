@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from ..errors import RollstatsError
 from ..regions import ALIASES, canonical_side, normalise_label
+from . import apple, loop, safezip
 
 
 class MappingError(RollstatsError, ValueError):
@@ -106,3 +109,34 @@ def check_format(fmt, where: str) -> None:
     if not ok:
         raise MappingError(f"{where}: [time] format {fmt!r} is not a strftime pattern such as "
                            "\"%d.%m.%Y %H:%M\"")
+
+
+def refuse_app_export(path) -> None:
+    """A :class:`MappingError` when ``path`` is an export that rollstats reads with a reader of its
+    own, which no mapping file applies to: a Loop Habit Tracker export (its zip, or the folder it
+    unpacks to) or an Apple Health export (``export.xml``, or its zip). Other paths pass.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "Loop Habits CSV"
+    >>> folder.mkdir(); _ = (folder / "Habits.csv").write_text("Position,Name\\n001,Foam rolling\\n")
+    >>> refuse_app_export(folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    rollstats.io.mapping_check.MappingError: .../Loop Habits CSV: an unpacked Loop Habit Tracker export: ...
+    >>> refuse_app_export(folder / "Habits.csv")   # one CSV file of it: a mapping may read that
+    """
+    path = Path(path)
+    what, app = None, "Loop's"
+    if loop.is_export_folder(path):
+        what = "an unpacked Loop Habit Tracker export"
+    elif path.suffix.lower() == ".xml":
+        what, app = "an XML file such as Apple Health's export.xml", "Apple Health's"
+    elif path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
+        names = safezip.check(path)
+        if loop.habits_member(names) is not None:
+            what = "a Loop Habit Tracker export (Habits.csv inside)"
+        elif apple.zip_member(names) is not None:
+            what, app = "an Apple Health export (export.xml inside)", "Apple Health's"
+    if what is not None:
+        raise MappingError(f"{path}: {what}: a mapping file (--mapping) is for an app's CSV, XLSX or "
+                           f"JSON export and does not apply to it; read it without the mapping: rollstats "
+                           f"reads {app} exports itself")

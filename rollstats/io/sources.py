@@ -7,7 +7,7 @@ cohort store, the Dask engine) starts here. The door does three things, each in 
    a cohort store (a folder with ``_store.json``, :mod:`rollstats.store`), a Parquet file of
    the canonical table (a *dataset* file, :mod:`rollstats.io.canonicalfile`), or an export (any
    other file, an unpacked Loop export folder read whole; a folder is searched for files,
-   in name order).
+   in name order, a Loop export folder found inside it read whole as well).
 2. **One table.** :func:`load` reads each source into a *part*, in the order given, and
    :func:`rollstats.io.combine.combine` applies the one rule to the parts: a later part's
    version of a segment supersedes an earlier one, exact duplicates keep the first copy,
@@ -34,6 +34,7 @@ from ..store_files import bucket_of_part, committed_parts, is_store
 from . import canonicalfile, loop
 from .combine import combine
 from .loader import READERS, check_options, read_exports
+from .mapping_check import refuse_app_export
 from .results import LoadResult
 
 #: What a source can be.
@@ -110,10 +111,15 @@ def _file(path: Path) -> Source:
 
 
 def _folder(folder: Path) -> list[Source]:
-    """The sources inside a folder, by path: readable files, and stores read whole."""
+    """The sources inside a folder, by path: readable files, and stores and unpacked Loop
+    exports read whole."""
     found: list[Source] = []
     for top, dirs, files in os.walk(folder):
         here = Path(top)
+        if loop.HABITS_FILE in files and here != folder:  # an unpacked Loop export: read as its zip is
+            dirs.clear()
+            found.append(Source(here, "export"))
+            continue
         for name in list(dirs):
             if is_store(here / name):
                 dirs.remove(name)  # its files are read through its commit records, not one by one
@@ -149,6 +155,9 @@ def load(paths, tz: str | None = None, program: Program | None = None,
     program = program or Program.default()
     found = find_sources(paths)
     if found[0].kind == "export":
+        if mapping is not None:  # before any file is read
+            for source in found:
+                refuse_app_export(source.path)
         return read_exports([s.path for s in found], tz, program, progress, mapping, **options)
     from ..store import read_store  # the store's own reader (the store module builds on this package)
 

@@ -6,7 +6,7 @@ that judge a real log, and shows the projected calendar (nights that break the c
 progression night, maintenance schedule, warnings and the plan in words, beside the controls.
 Everything shown is kept in attributes (``progression_label.value``, ``warnings_html.value``,
 ``calendar.value`` ...), so it works and tests without a browser. The export buttons and
-Compare live in :mod:`.planner_files`.
+Compare live in :mod:`.planner_files`, the arrangement of the controls in :mod:`.planner_layout`.
 
 >>> planner = Planner(default_plan("2026-03-02"), figure=False)
 >>> planner.progression_label.value
@@ -43,15 +43,11 @@ from ..plots.calendar import calendar_grid
 from ..plots.plan import plan_calendar_drawing, repaint_plan_calendar
 from ..program import Program
 from ..render import Pictures
-from ._common import Pause, error_html, table_html
+from ._common import LOG_TYPES, Pause, error_html, table_html
 from .planner_files import PlannerFiles
+from .planner_layout import APPLIES, planner_layout
 
-_SIDE_TITLES = {"left": "left leg", "right": "right leg", "both": "both legs at once"}
-_LOG_TYPES = ".csv,.json,.jsonl,.ndjson,.parquet,.pq,.xlsx,.xml,.zip"
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-#: When each group of controls applies, as the Planner labels them.
-APPLIES = {"nights": "Roll on (until progression)", "maintenance": "Roll on (after progression)",
-           "strengthening": "Strengthening on (every week)"}
 
 
 def _weekday_boxes(chosen) -> list[W.Checkbox]:
@@ -116,7 +112,7 @@ class Planner(PlannerFiles):
         self.plan_path = W.Text(description="Saved plan", placeholder="folder/rolling-plan.json", style=wide)
         self.load_button = W.Button(description="Load plan", icon="folder-open")
         self.log_path = W.Text(description="Log file", placeholder="path to your export", style=wide)
-        self.log_upload = W.FileUpload(accept=_LOG_TYPES, multiple=False, description="or upload")
+        self.log_upload = W.FileUpload(accept=LOG_TYPES, multiple=False, description="or upload")
         self.tz = W.Text(description="Time zone", placeholder="e.g. Europe/Berlin", style=wide)
         self.subject = W.Dropdown(description="Subject", options=[], style=wide)
         self.compare_button = W.Button(description="Compare", icon="check", button_style="primary")
@@ -137,7 +133,7 @@ class Planner(PlannerFiles):
         self.save_button.on_click(self.save)
         self.load_button.on_click(self.load_saved)
         self.compare_button.on_click(self.compare)
-        self.widget = self._layout()
+        self.widget = planner_layout(self)
 
     # ----- the plan the controls say
     @property
@@ -268,37 +264,7 @@ class Planner(PlannerFiles):
         """The current plan in four lines (:func:`rollstats.plan.plan_summary`)."""
         return plan_summary(self.plan, self.program, self.projection)
 
-    # ----- layout and display
-    def _layout(self) -> W.Widget:
-        def row(label, boxes):
-            return W.HBox([W.Label(label, layout=W.Layout(width="215px")), *boxes])
-        header = [W.HTML("<b>seconds a night</b><br><small>on every planned night</small>",
-                         layout=W.Layout(width="190px"))] + [
-            W.HTML(f"<b>{_SIDE_TITLES[s]}</b>", layout=W.Layout(width="150px")) for s in PLAN_SIDES]
-        grid = [W.HBox(header)] + [
-            W.HBox([W.Label(words, layout=W.Layout(width="190px"))] + [self.sliders[(region, side)]
-                                                                       for side in PLAN_SIDES])
-            for region, words in REGION_WORDS.items()]
-        hold_note = W.HTML("<small>every tender spot, every planned night; 0: no holds planned</small>")
-        plan_tab = W.VBox([W.HBox([self.start, self.time, self.weeks]), row(APPLIES["nights"], self.night_boxes),
-                           row(APPLIES["maintenance"], self.maintenance_boxes),
-                           row(APPLIES["strengthening"], self.strengthening_boxes), W.HBox([self.hold, hold_note]),
-                           *grid])
-        files_tab = W.VBox([self.folder, self.file_name, W.HBox([self.ics_button, self.csv_button, self.save_button]),
-                            self.export_status])
-        compare_tab = W.VBox([W.HBox([self.plan_path, self.load_button]), W.HBox([self.log_path, self.log_upload]),
-                              self.tz, W.HBox([self.subject, self.compare_button]), self.comparison_html])
-        tabs = W.Tab(children=[plan_tab, files_tab, compare_tab], titles=("Plan", "Export", "Compare"),
-                     layout=W.Layout(width="700px", flex="0 0 auto"))
-        tabs.add_class("rs-planner-tabs")
-        shown = self.calendar if self.figure else self.calendar_html
-        results = W.VBox([self.words, self.note, self.progression_label, self.warnings_html, shown,
-                          self.maintenance_label, self.maintenance_html],
-                         layout=W.Layout(flex="1 1 0", min_width="0", padding="0 0 0 12px"))
-        results.add_class("rs-plan-results")
-        # no heading of its own: the notebook's (and the page's title) name it, and every line counts at 900 px
-        return W.VBox([W.HBox([tabs, results], layout=W.Layout(width="100%", align_items="flex-start"))])
-
+    # ----- display
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
