@@ -220,6 +220,7 @@ def summarize_duckdb(segments: pd.DataFrame, program: Program | None = None,
     ``segments`` is a canonical segment table (pandas); DuckDB scans it in place.
     """
     con = connection or duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # no bar on stderr in the benchmark's output
     seg = columns_of(segments)  # noqa: F841 (scanned by name below)
     con.register("seg", seg)
     try:

@@ -3,21 +3,25 @@
     python benchmarks/run.py                      # 1 M and 10 M segments, 3 repetitions
     python benchmarks/run.py --sizes 1e6 --repeat 5
     python benchmarks/run.py --quick              # 100,000 segments: a smoke run of everything
-    python benchmarks/run.py --dask               # also: a dataset bigger than the Dask workers' memory
+    python benchmarks/run.py --dask-segments 1e8  # also: 100 M segments on two Dask workers of 1 GB
 
 For each size, in one run on one machine:
 
 1. the generator writes the cohort as a Parquet dataset (timed) and as one CSV export;
 2. the summaries are computed and **compared first** (the run stops on any difference):
-   ``rollstats.summarize`` and the same figures in SQL by DuckDB (``duckdb_summary.py``);
-   ``rollstats.load`` of the CSV must give the dataset's table;
+   ``rollstats.summarize``, the same figures in SQL by DuckDB (``duckdb_summary.py``) and as a
+   lazy Polars query (``polars_summary.py``); ``rollstats.load`` of the CSV must give the
+   dataset's table, and the three CSV readers must each give all its rows;
 3. timings, interleaved (a, b, c, a, b, c ...) so that a busy machine slows all alike; medians
-   and ratios: summary vs DuckDB, ``rollstats.load`` of the CSV (reading and checking every
-   cell) vs the CSV readers of pyarrow, DuckDB and Polars on the same file (parse only);
+   and ratios: summary vs the faster of DuckDB and Polars (target <= 1.0), ``rollstats.load``
+   of the CSV (reading and checking every cell) vs pyarrow's CSV reader (target <= 2.0), with
+   the readers of DuckDB and Polars on the same file beside it (parse only);
 4. peak memory of each step, each in a fresh process: the peak resident set size during the
    step (Linux ``VmHWM``, reset just before the step), against the Arrow size of the step's
    input (``Table.nbytes``: the canonical table for the summaries, the table pyarrow reads
-   from the CSV for the ingest).
+   from the CSV for the ingest; target for the ingest <= 2.5).
+5. with ``--dask-segments N``: ``dask_scale.py`` (N segments on two Dask workers whose memory
+   limit is below the data's size; their peak memory; a sample of subjects against pandas).
 
 The results are printed and written as JSON to ``benchmarks/results/`` (not committed).
 """
@@ -71,7 +75,7 @@ def measure(step: str, dataset: str, csv: str, seed: int) -> dict:
     from rollstats.io import load as read_dataset  # the door reads a dataset as it is
 
     inputs = None
-    if step in ("summarize", "duckdb", "summarize_in_parts"):
+    if step in ("summarize", "duckdb", "polars", "summarize_in_parts"):
         inputs = read_dataset(dataset).segments
     gc.collect()
     before = _status()["VmRSS"]
@@ -85,6 +89,9 @@ def measure(step: str, dataset: str, csv: str, seed: int) -> dict:
     elif step == "duckdb":
         from duckdb_summary import summarize_duckdb
         out = summarize_duckdb(inputs)
+    elif step == "polars":
+        from polars_summary import summarize_polars
+        out = summarize_polars(inputs)
     elif step == "ingest":
         out = rollstats.load(csv).segments
     elif step == "pyarrow_read":
@@ -94,6 +101,7 @@ def measure(step: str, dataset: str, csv: str, seed: int) -> dict:
         out = pl.read_csv(csv)
     elif step == "duckdb_read":
         import duckdb
+        duckdb.execute("SET enable_progress_bar = false")
         out = duckdb.read_csv(str(csv)).to_arrow_table()
     else:
         raise SystemExit(f"unknown step {step}")
@@ -160,6 +168,7 @@ def run_size(size: int, args, log) -> dict:
     import polars as pl
 
     from duckdb_summary import COLUMNS, differences, summarize_duckdb
+    from polars_summary import summarize_polars
     from rollstats.datasets.scale import write_cohort_csv, write_cohort_parquet
     from rollstats.io import load as read_dataset  # the door reads a dataset as it is
 
@@ -186,13 +195,20 @@ def run_size(size: int, args, log) -> dict:
     result["arrow_bytes"] = {"segments": arrow_segments, "csv": arrow_csv}
 
     # 1. the same figures, three ways: checked before anything is timed
+    duckdb.execute("SET enable_progress_bar = false")  # the default connection, for read_csv
     ours = rollstats.summarize(segments)
     duck = summarize_duckdb(segments)
+    polar = summarize_polars(segments)
     check = {
         "columns": list(COLUMNS),
         "duckdb_vs_rollstats": differences(ours, duck),
+        "polars_vs_rollstats": differences(ours, polar),
         "subjects": len(ours),
     }
+    # every reader parses the whole file (a lazy reader would be timed doing nothing)
+    rows = {"pyarrow": pacsv.read_csv(csv).num_rows, "duckdb": duckdb.read_csv(str(csv)).to_arrow_table().num_rows,
+            "polars": pl.read_csv(csv).height}
+    check["csv_readers_rows"] = {} if len(set(rows.values())) == 1 else rows
     loaded = rollstats.load(csv).segments
     same_cols = [c for c in segments.columns if c not in ("source", "source_row")]
     if len(loaded) == len(segments) and loaded[same_cols].equals(segments[same_cols]):
@@ -202,17 +218,21 @@ def run_size(size: int, args, log) -> dict:
         check["ingest_vs_dataset"] = {"columns": differ, "rows": [len(loaded), len(segments)]}
     del loaded
     result["check"] = check
-    ok = not (check["duckdb_vs_rollstats"] or check["ingest_vs_dataset"])
+    ok = not (check["duckdb_vs_rollstats"] or check["polars_vs_rollstats"] or check["ingest_vs_dataset"]
+              or check["csv_readers_rows"])
     log(f"check: {len(ours):,} subjects, {len(COLUMNS) - 1} figures each: "
         f"DuckDB {'identical' if not check['duckdb_vs_rollstats'] else check['duckdb_vs_rollstats']}, "
-        f"ingested CSV = dataset: {'yes' if not check['ingest_vs_dataset'] else check['ingest_vs_dataset']}")
+        f"Polars {'identical' if not check['polars_vs_rollstats'] else check['polars_vs_rollstats']}; "
+        f"ingested CSV = dataset: {'yes' if not check['ingest_vs_dataset'] else check['ingest_vs_dataset']}; "
+        f"CSV readers: {'all ' + format(rows['pyarrow'], ',') + ' rows' if not check['csv_readers_rows'] else rows}")
     if not ok and not args.keep_going:
         raise SystemExit("the engines disagree: fix that before timing anything")
-    del ours, duck
+    del ours, duck, polar
 
     # 2. timings, interleaved
     steps = (("summarize", lambda: rollstats.summarize(segments)),
              ("duckdb", lambda: summarize_duckdb(segments)),
+             ("polars", lambda: summarize_polars(segments)),
              ("ingest", lambda: rollstats.load(csv)),
              ("pyarrow_read", lambda: pacsv.read_csv(csv)),
              ("duckdb_read", lambda: duckdb.read_csv(str(csv)).to_arrow_table()),
@@ -231,6 +251,8 @@ def run_size(size: int, args, log) -> dict:
     result["seconds"] = {"runs": times, "median": med}
     result["ratios"] = {
         "summary_vs_duckdb": med["summarize"] / med["duckdb"],
+        "summary_vs_polars": med["summarize"] / med["polars"],
+        "summary_vs_fastest_reference": med["summarize"] / min(med["duckdb"], med["polars"]),
         "ingest_vs_pyarrow": med["ingest"] / med["pyarrow_read"],
         "ingest_vs_fastest_read": med["ingest"] / fastest_read,
     }
@@ -239,10 +261,10 @@ def run_size(size: int, args, log) -> dict:
 
     # 3. memory, one step per fresh process
     memory = {}
-    for step in ("summarize", "duckdb", "ingest", "pyarrow_read"):
+    for step in ("summarize", "duckdb", "polars", "ingest", "pyarrow_read"):
         got = measured(step, dataset, csv, args.seed)
         if "error" not in got:
-            arrow = arrow_segments if step in ("summarize", "duckdb", "summarize_in_parts") else arrow_csv
+            arrow = arrow_segments if step in ("summarize", "duckdb", "polars", "summarize_in_parts") else arrow_csv
             got["arrow"] = arrow
             got["peak_vs_arrow"] = got["peak"] / arrow
             got["step_vs_arrow"] = (got["peak"] - got["rss_before"]) / arrow
@@ -254,60 +276,37 @@ def run_size(size: int, args, log) -> dict:
     return result
 
 
-def dask_demo(size: int, args, log) -> dict:
-    """A dataset bigger than the workers' memory, summarised on two workers with a memory limit."""
-    import pyarrow.parquet as pq
-    from distributed import Client, LocalCluster
+#: The issue's targets: (ratio in the results, most allowed)
+TARGETS = {"summary": ("summary_vs_fastest_reference", 1.0), "ingest": ("ingest_vs_pyarrow", 2.0),
+           "ingest_memory": ("step_vs_arrow", 2.5)}
 
-    import rollstats
-    from rollstats.engines import summarize_dask
-    from rollstats.io import load as read_dataset  # the door reads a dataset as it is
 
-    subjects = max(2, round(size / (SEGMENTS_PER_NIGHT * NIGHTS)))
-    dataset = Path(args.workdir) / f"n{size}" / "dataset"
-    if not dataset.exists():
-        from rollstats.datasets.scale import write_cohort_parquet
-        write_cohort_parquet(dataset, subjects, NIGHTS, seed=args.seed)
-    arrow = pq.read_table(dataset).nbytes
-    limit = args.dask_memory
-    log(f"== Dask: {arrow / 2**20:,.0f} MiB of canonical segments (Arrow) on 2 workers "
-        f"with memory_limit={limit} each")
-    began = time.perf_counter()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit=limit,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
-        got = summarize_dask(dataset, client=client)
-        seconds = time.perf_counter() - began
-    expected = rollstats.summarize(read_dataset(dataset).segments)
-    import pandas as pd
-    try:
-        pd.testing.assert_frame_equal(got, expected)
-        same = True
-    except AssertionError:
-        same = False
-    log(f"Dask: {len(got):,} subjects in {seconds:.1f} s, identical to pandas: {same}")
-    return {"size": size, "arrow_bytes": arrow, "memory_limit_per_worker": limit, "workers": 2,
-            "seconds": seconds, "subjects": len(got), "identical_to_pandas": same}
+def _judged(value: float, target: float) -> str:
+    return f"{value:.2f}x, {'met' if value <= target else 'missed'}"
 
 
 def table(results: list[dict]) -> str:
-    """The results as a Markdown table (medians of the repetitions)."""
-    lines = ["| segments | summarize | DuckDB SQL | summarize / DuckDB (target <= 1.0) | load CSV with checks "
+    """The results as a Markdown table (medians of the repetitions), each target and whether met."""
+    lines = ["| segments (subjects) | summarize | DuckDB SQL | Polars query "
+             "| summarize / faster of DuckDB and Polars (target <= 1.0) | load CSV with checks "
              "| pyarrow read | DuckDB read | Polars read | load / pyarrow read (target <= 2.0) "
              "| memory: summarize / Arrow | memory: load / Arrow (target <= 2.5) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         m, q, mem = r["seconds"]["median"], r["ratios"], r["memory"]
 
-        def peak(step: str) -> str:
+        def peak(step: str, target: float | None = None) -> str:
             got = mem.get(step, {})
             if "peak_vs_arrow" not in got:
                 return "n/a"
-            return f"{got['step_vs_arrow']:.2f}x ({got['peak_vs_arrow']:.2f}x)"
+            step_ratio = _judged(got["step_vs_arrow"], target) if target else f"{got['step_vs_arrow']:.2f}x"
+            return f"{step_ratio} ({got['peak_vs_arrow']:.2f}x)"
 
         lines.append(f"| {r['segments']:,} ({r['subjects']:,}) | {m['summarize']:.2f} s | {m['duckdb']:.2f} s | "
-                     f"{q['summary_vs_duckdb']:.2f}x | {m['ingest']:.2f} s | {m['pyarrow_read']:.2f} s | "
-                     f"{m['duckdb_read']:.2f} s | {m['polars_read']:.2f} s | {q['ingest_vs_pyarrow']:.2f}x | "
-                     f"{peak('summarize')} | {peak('ingest')} |")
+                     f"{m['polars']:.2f} s | {_judged(q['summary_vs_fastest_reference'], TARGETS['summary'][1])} | "
+                     f"{m['ingest']:.2f} s | {m['pyarrow_read']:.2f} s | {m['duckdb_read']:.2f} s | "
+                     f"{m['polars_read']:.2f} s | {_judged(q['ingest_vs_pyarrow'], TARGETS['ingest'][1])} | "
+                     f"{peak('summarize')} | {peak('ingest', TARGETS['ingest_memory'][1])} |")
     return "\n".join(lines)
 
 
@@ -319,9 +318,10 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", default=os.environ.get("ROLLSTATS_BENCH_DIR", "/tmp/rollstats-bench"),
                         help="where the generated data goes (several GB at 10 M)")
-    parser.add_argument("--dask", action="store_true", help="also summarise the largest size on Dask workers "
-                        "with a memory limit smaller than the data")
-    parser.add_argument("--dask-memory", default="600MB", help="memory limit of each of the 2 Dask workers")
+    parser.add_argument("--dask-segments", help="also N segments (e.g. 1e8, generated once in --workdir) on two "
+                        "Dask workers with a memory limit smaller than the data (benchmarks/dask_scale.py)")
+    parser.add_argument("--dask-memory", default="1GB", help="memory limit of each of the 2 Dask workers (1GB)")
+    parser.add_argument("--dask-sample", type=int, default=200, help="subjects of the Dask run checked against pandas")
     parser.add_argument("--keep-going", action="store_true", help="time even when the engines disagree")
     parser.add_argument("--out", help="JSON file (default: benchmarks/results/results-DATE.json)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
@@ -346,14 +346,22 @@ def main(argv=None) -> int:
     results = [run_size(size, args, log) for size in sizes]
     report = {"machine": info, "arguments": {k: v for k, v in vars(args).items() if k not in ("measure",)},
               "results": results}
-    if args.dask:
-        report["dask"] = dask_demo(max(sizes), args, log)
+    if args.dask_segments:
+        from dask_scale import run as dask_run
+        report["dask"] = dask_run(int(float(args.dask_segments)), args.dask_memory, args.workdir, args.seed,
+                                  args.dask_sample, log)
     report["machine"]["load_average_end"] = os.getloadavg()
     report["seconds"] = time.perf_counter() - began
     log("")
     log(table(results))
     log("memory: the step's peak above what the process held before it (the input, the libraries), "
         "over the input's Arrow size; in brackets the whole process's peak over the same")
+    if "dask" in report:
+        d = report["dask"]
+        log(f"Dask: {d['segments']:,} segments ({d['arrow_bytes'] / 2**30:.1f} GiB as Arrow) in {d['seconds']:.0f} s "
+            f"on 2 workers limited to {d['memory_limit_per_worker'] / 2**30:.2f} GiB each; their peaks "
+            f"{', '.join(f'{p / 2**20:,.0f} MiB' for p in d['worker_peak_rss'])}; sample of "
+            f"{d['sample']['subjects']} subjects {'identical to' if d['sample']['identical'] else 'DIFFERS from'} pandas")
     out = Path(args.out) if args.out else HERE / "results" / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1, default=str))

@@ -156,3 +156,23 @@ def test_dask_refuses_exports_with_the_door_s_reason(client, tmp_path, write_tex
 
     with pytest.raises(IngestError, match="an export.*ingest the exports first"):
         summarize_dask(write_text("march.csv", MARCH), client=client)
+
+
+def test_a_sample_of_subjects_alone_gives_their_dask_rows_with_the_whole_table_s_end(client, dataset):
+    """How benchmarks/dask_scale.py checks 100 M segments: some subjects' rows, summarised in
+    pandas with the whole table's last night as ``until`` and its ``exercises_logged``, are
+    their rows of the Dask summary; without ``until`` a subject who stopped early differs."""
+    segments = rollstats.load(dataset).segments
+    end = segments["night"].max()
+    own_last = segments.groupby("subject_id")["night"].max()
+    rolled = set(segments.loc[segments["activity"] == "rolling", "subject_id"])
+    chosen = [s for s in own_last[own_last < end].index if s in rolled][:6]  # who stopped early
+    assert len(chosen) == 6
+    rows = segments[segments["subject_id"].isin(chosen)].reset_index(drop=True)
+    on_dask = summarize_dask(dataset, client=client)
+    got = on_dask[on_dask["subject_id"].isin(chosen)].reset_index(drop=True)
+    expected = rollstats.summarize(rows, until=end, exercises_logged=True)
+    assert len(got) == len(chosen)
+    pd.testing.assert_frame_equal(got, expected)
+    alone = rollstats.summarize(rows).set_index("subject_id")
+    assert (alone["last_night"] < end).all()  # the sample's own end: not the table's
