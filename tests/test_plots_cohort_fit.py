@@ -43,3 +43,28 @@ def test_the_kaplan_meier_axis_ends_near_the_last_progression():
     short = times.assign(nights=[3, 5, 5, 7] + [8] * 6)
     ax = plot_time_to_progression(kaplan_meier(short), progressed=True).axes[0]
     assert ax.get_xlim() == (0.0, 8.0) and ax.get_xlabel() == "nights since the subject's first night"
+
+
+def test_the_at_risk_row_sits_right_under_the_tick_labels_and_over_the_axis_label():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    times = pd.DataFrame({"subject_id": [f"s{i}" for i in range(10)],
+                          "nights": [3, 5, 5, 7] + [110] * 6, "progressed": [True] * 4 + [False] * 6})
+    for size in ((7.5, 4.0), (7.5, 9.0)):   # the row keeps its place however tall the figure
+        fig = plot_time_to_progression(kaplan_meier(times), progressed=True)
+        fig.set_size_inches(*size)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        ax = fig.axes[0]
+        row = [t for t in ax.texts if t.get_gid() == "at_risk"]
+        # ticks 0, 2, ..., 10: all 10 subjects at risk up to night 3, 9 up to 5, 7 up to 7, then 6
+        assert [t.get_text() for t in row] == ["10", "10", "9", "7", "6", "6", "at risk"]
+        boxes = [t.get_window_extent(renderer) for t in row]
+        ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        label = ax.xaxis.label.get_window_extent(renderer)
+        top, bottom = max(b.y1 for b in boxes), min(b.y0 for b in boxes)
+        under_ticks = min(b.y0 for b in ticks) - top          # pixels between tick labels and the row
+        over_label = bottom - label.y1                        # pixels between the row and the axis label
+        assert 0 < under_ticks < 6 and 0 < over_label < 10, (size, under_ticks, over_label)
+        assert max(b.y1 for b in boxes) - min(b.y1 for b in boxes) < 1   # one row, "at risk" with it

@@ -58,7 +58,7 @@ def explorer(files, tmp_path):
 def table(explorer) -> dict[str, tuple]:
     """subject -> (nights, compliant nights) of the per-subject table as shown."""
     t = explorer.subjects
-    return {s: (n, c) for s, n, c in zip(t["subject_id"], t["nights"], t["compliant_nights"])}
+    return {s: (n, c) for s, n, c in zip(t["subject_id"], t["nights_observed"], t["compliant_nights"])}
 
 
 def order(explorer) -> list[str]:
@@ -107,12 +107,12 @@ def test_time_to_progression_is_censored_at_the_end_of_the_range(files):
     from rollstats import load, read_enrolment
 
     tables = cohort_tables(load(export).segments, enrolment=read_enrolment(enrolment))
-    times = progression_times(tables, filter_nights(tables, "2026-03-02", "2026-03-05"))
+    times = progression_times(tables, "2026-03-02", "2026-03-05")
     # a progresses on its 5th night (6 Mar), after the range: censored at 4 nights; =1+1 on its 3rd
     assert times.set_index("subject_id").loc[["a", "=1+1", "b", "c"]].values.tolist() == [
         [4, False], [3, True], [4, False], [2, False]]
-    rows = filter_nights(tables, groups={"arm": "B"})
-    assert sorted(subject_table(tables, rows)["subject_id"]) == ["=1+1", "b"]
+    assert sorted(filter_nights(tables, groups={"arm": "B"})["subject_id"].unique()) == ["=1+1", "b"]
+    assert sorted(subject_table(tables, groups={"arm": "B"})["subject_id"]) == ["=1+1", "b"]
 
 
 def test_csv_files_hold_the_filtered_tidy_tables(explorer, tmp_path):
@@ -173,11 +173,11 @@ def test_figures_follow_the_filters(files, tmp_path):
 def test_the_shipped_cohort_has_no_group_filter_and_errors_are_shown(tmp_path):
     explorer = CohortExplorer(sample_path("cohort"), figures=False)
     try:
-        assert explorer.groups == {} and len(explorer.subjects) == 30
+        assert explorer.groups == {} and len(explorer.subjects) == 29   # 30 in the file, S05 left out
         explorer.enrolment.value = str(tmp_path / "missing.csv")
         explorer.load_button.click()
         assert "Not read" in explorer.status.value
-        assert len(explorer.subjects) == 30  # what was shown stays
+        assert len(explorer.subjects) == 29  # what was shown stays
     finally:
         W.Widget.close_all()
 
@@ -223,9 +223,11 @@ def test_subjects_left_out_are_named_with_the_reason(files, tmp_path):
     try:
         # z is enrolled without a row: observed, 14 nights without rolling; c and =1+1 are not enrolled
         assert sorted(explorer.subjects["subject_id"]) == ["a", "b", "z"]
-        assert explorer.excluded.values.tolist() == [["=1+1", "in the export, not in the enrolment file"],
-                                                     ["c", "in the export, not in the enrolment file"]]
-        assert "Left out: <b>c</b> (in the export, not in the enrolment file)" in explorer.excluded_view.value
+        assert explorer.excluded[["subject_id", "reason"]].values.tolist() == [["=1+1", "not_enrolled"],
+                                                                               ["c", "not_enrolled"]]
+        # in the cohort report's words: c has three segments, on 4, 5 and 9 Mar
+        assert ("Left out: <b>c</b>: not in the enrolment file (3 segments, 4 Mar 2026 to 9 Mar 2026)"
+                in explorer.excluded_view.value)
     finally:
         W.Widget.close_all()
 
@@ -251,3 +253,93 @@ def test_the_dates_chosen_are_written_in_full(explorer):
     assert explorer.dates_label.value == "2 Mar 2026 to 15 Mar 2026"
     explorer.dates.value = (D(2026, 3, 3), D(2026, 3, 12))
     assert explorer.dates_label.value == "3 Mar 2026 to 12 Mar 2026"
+
+
+def _shared(explorer_table: pd.DataFrame, summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    shared = [c for c in explorer_table.columns if c in summary.columns]
+    mine = explorer_table[shared].sort_values("subject_id").reset_index(drop=True)
+    return mine, summary[shared].sort_values("subject_id").reset_index(drop=True)
+
+
+def test_the_whole_range_and_all_phases_is_the_summary_on_the_shared_columns(files):
+    from rollstats import load, read_enrolment, summarize
+
+    segments = load(sample_path("cohort")).segments
+    explorer = CohortExplorer(segments=segments, figures=False)
+    try:
+        assert explorer.dates.value == (D(2026, 1, 5), D(2026, 5, 4)) and explorer.phase.value == "all"
+        mine, summary = _shared(explorer.subjects, summarize(segments))
+        assert mine.columns.tolist() == [
+            "subject_id", "first_night", "last_night", "nights_observed", "compliant_nights", "rolled_s",
+            "lateral_thigh_s", "progression_night", "nights_to_progression", "maintenance_windows_complete",
+            "maintenance_windows_met", "maintenance_adherence"]
+        pd.testing.assert_frame_equal(mine, summary)
+    finally:
+        W.Widget.close_all()
+    # with an enrolment: each subject observed over its window, and the group column shared too
+    export, enrolment = files
+    segments = load(export).segments
+    explorer = CohortExplorer(segments=segments, enrolment=enrolment, figures=False)
+    try:
+        mine, summary = _shared(explorer.subjects, summarize(segments, enrolment=read_enrolment(enrolment)))
+        assert "arm" in mine.columns and len(mine) == 4
+        pd.testing.assert_frame_equal(mine, summary, check_dtype=False)
+    finally:
+        W.Widget.close_all()
+
+
+def test_a_subject_who_only_strengthened_is_left_out_as_in_the_summary_and_report(tmp_path):
+    from rollstats import load, summarize
+    from rollstats.metrics.left_out import left_out
+    from rollstats.report import cohort_report
+
+    result = load(sample_path("cohort"))
+    summary = summarize(result.segments)
+    explorer = CohortExplorer(sample_path("cohort"), figures=False)
+    try:
+        # S05 logged strengthening only: one answer, the summary's and the report's
+        assert "S05" not in set(summary["subject_id"])
+        pd.testing.assert_frame_equal(explorer.excluded, left_out(result.segments, summary))
+        line = "<b>S05</b>: only strengthening logged, no rolling (79 segments, 23 Jan 2026 to 30 Apr 2026)"
+        assert line in explorer.excluded_view.value
+        report = cohort_report(summary, result.segments, result.report, result.rejects, explorer.program, images={})
+        assert line in report
+        # and nowhere else on the page: not a row, not "dropped out" in the attention list, not a review
+        assert "S05" not in set(explorer.subjects["subject_id"]) and "S05" not in set(explorer.rows["subject_id"])
+        assert "S05" not in set(explorer.attention["subject_id"]) and "S05" not in explorer.attention_view.value
+        assert "S05" not in [v for _, v in explorer.review_pick.options]
+        assert explorer.summary.splitlines()[0].startswith("29 of 29 subjects;")
+        assert "29 subjects, 1 left out (named below)." in explorer.status.value
+    finally:
+        W.Widget.close_all()
+
+
+def test_a_file_where_everyone_is_left_out_is_refused_with_the_reason(files, tmp_path):
+    export, _ = files
+    explorer = CohortExplorer(export, figures=False)
+    try:
+        only = tmp_path / "strength.csv"
+        only.write_text("subject_id,start,duration_s,region,activity\n"
+                        "s1,2026-03-02T21:00:00+01:00,300,,strengthening\n", encoding="utf-8")
+        assert explorer.load(str(only)) is False
+        assert ("Not read: strength.csv: no subject to show, all are left out (s1: only strengthening logged, "
+                "no rolling (1 segment, 2 Mar 2026 to 2 Mar 2026))") in explorer.status.value
+        assert sorted(explorer.subjects["subject_id"]) == ["=1+1", "a", "b", "c"]   # what was shown stays
+    finally:
+        W.Widget.close_all()
+
+
+def test_the_file_box_shows_the_name_given(files, tmp_path, monkeypatch):
+    export, _ = files
+    explorer = CohortExplorer(sample_path("cohort"), figures=False)
+    try:
+        assert explorer.path.value == "cohort.csv"   # not the package's folder on this machine
+        explorer.load(str(export))                   # a name typed (here: in code) stays as given
+        assert explorer.path.value == str(export) and len(explorer.subjects) == 4
+        explorer.load(sample_path("cohort"))
+        monkeypatch.chdir(tmp_path)   # another cohort.csv here (4 subjects): Load reads the file behind the name
+        explorer.load_button.click()
+        assert "Not read" not in explorer.status.value and len(explorer.subjects) == 29
+        assert explorer.status.value.startswith("<b>cohort.csv</b>: rows read 8285")
+    finally:
+        W.Widget.close_all()

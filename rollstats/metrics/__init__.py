@@ -9,6 +9,7 @@ from .maintenance import maintenance_adherence, maintenance_windows, streaks
 from .nights import REGION_COLUMNS, nights, progression_nights
 from .observation import exercises_logged, observed
 from .summary import FLAG_COLUMNS, summarize
+from .cohort_table import cohort_table, counted_subjects
 # research measures (docs/definitions.md, "Research measures")
 from .engagement import (ALERT_LEVELS, alerts, alerts_summary, cohort_adherence, data_days,
                          data_days_summary, no_rolling_runs, rolling_adherence)
@@ -26,4 +27,4 @@ __all__ = ["nights", "progression_nights", "maintenance_windows", "maintenance_a
            "alerts_summary", "no_rolling_runs", "ALERT_LEVELS", "strength_score", "strength",
            "strength_summary", "session_pain", "pain_by_week", "night_pain", "resolution",
            "symptom_summary", "research_summary", "RESEARCH_COLUMNS", "pain_weeks", "recent",
-           "mistake_nights", "mistake_costs", "MISTAKE_KINDS"]
+           "mistake_nights", "mistake_costs", "MISTAKE_KINDS", "cohort_table", "counted_subjects"]

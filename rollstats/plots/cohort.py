@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib import rcParams
 from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
@@ -12,6 +14,12 @@ from ..program import Program
 from ._common import COLOURS, figure_and_axes
 
 _PERCENT = ([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
+_AT_RISK_PT = 7.5   # font size of the Kaplan-Meier figure's at-risk row
+
+
+def _points(size) -> float:
+    """A font size as matplotlib takes it (points or a word such as ``"medium"``), in points."""
+    return FontProperties(size=size).get_size_in_points()
 
 
 def plot_adherence_distribution(summary: pd.DataFrame, column: str = "daily_adherence", bins: int = 10,
@@ -118,7 +126,8 @@ def plot_time_to_progression(km: pd.DataFrame, ax: Axes | None = None, progresse
     A step curve of the share of subjects not yet progressed by night since start (or, with
     ``progressed=True``, its complement: the share progressed), the ``level`` interval as a
     band, a ``+`` where subjects were censored (observation ended before they progressed), and
-    the number still at risk under the axis.
+    the number still at risk at each tick, in a row right under the tick labels (the axis label
+    below it).
 
     >>> km = pd.DataFrame({"nights": [0.0, 3, 5], "at_risk": [2, 2, 1], "progressed": [0, 1, 0],
     ...     "censored": [0, 0, 1], "survival": [1.0, 0.5, 0.5], "low": [1.0, 0.2, 0.2], "high": [1.0, 0.9, 0.9]})
@@ -153,10 +162,16 @@ def plot_time_to_progression(km: pd.DataFrame, ax: Axes | None = None, progresse
     ticks = [t for t in ax.get_xticks() if 0 <= t <= min(end, x.max(initial=0))]
     at_risk = [int((km.loc[km["nights"] >= t, "at_risk"].iloc[0]) if (km["nights"] >= t).any() else 0)
                for t in ticks]
+    # the at-risk row right under the tick labels, the axis label under it: offsets in points, so the
+    # row keeps its place whatever the figure's height
+    below = rcParams["xtick.major.size"] + rcParams["xtick.major.pad"] + 1.25 * _points(rcParams["xtick.labelsize"])
     transform = blended_transform_factory(ax.transData, ax.transAxes)
+    row = {"textcoords": "offset points", "va": "top", "fontsize": _AT_RISK_PT, "color": "#525252",
+           "annotation_clip": False, "gid": "at_risk"}
     for t, n in zip(ticks, at_risk):
-        ax.text(t, -0.25, str(n), transform=transform, ha="center", va="top", fontsize=7.5, color="#525252")
-    ax.text(-0.04, -0.25, "at risk", transform=ax.transAxes, ha="right", va="top", fontsize=7.5, color="#525252")
+        ax.annotate(str(n), (t, 0), xycoords=transform, xytext=(0, -below), ha="center", **row)
+    ax.annotate("at risk", (0, 0), xycoords="axes fraction", xytext=(-12, -below), ha="right", **row)
+    ax.xaxis.labelpad = 1.25 * _AT_RISK_PT + 6
     n = int(km["at_risk"].iloc[0]) if len(km) else 0
     ax.set_title(f"time to progression (Kaplan-Meier), {n} subjects, {int(km['progressed'].sum())} progressed",
                  fontsize=10, loc="left")

@@ -1,8 +1,11 @@
 """The cohort view: filter a cohort's nights by dates, subgroup and phase; per-subject tables.
 
 Pure functions (tables in, tables out, no widgets, no files): the nights table of the whole
-cohort is computed once (:func:`cohort_tables`) and every filter slices it. The Cohort explorer
-widget (:class:`rollstats.widgets.CohortExplorer`) wires its controls to these.
+cohort is computed once (:func:`cohort_tables`) and every filter slices it; the figures of a
+selection are computed in :mod:`rollstats.metrics.cohort_table`, this module only filters and
+arranges. Subjects the summary leaves out (no rolling logged, not enrolled...) are left out here
+too, with the same reason. The Cohort explorer widget (:class:`rollstats.widgets.CohortExplorer`)
+wires its controls to these.
 
 - **date range**: only nights in the range count (a subject's weeks and nights to progression
   are still counted from its own first night);
@@ -18,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import maintenance_windows, nights
-from ..metrics.cohort import time_to_progression
+from ..metrics.cohort_table import COHORT_COLUMNS, cohort_table, counted_subjects, progression_in_range, select_nights
 from ..metrics.enrolment import group_columns, observation_windows
+from ..metrics.left_out import left_out
 from ..output import plain
 from ..program import Program
 
@@ -32,11 +36,8 @@ SORTS: dict[str, tuple[str, list[str], list[bool]]] = {
     "subject": ("subject", ["subject_id"], [True]),
     "progression": ("nights to progression", ["nights_to_progression", "subject_id"], [True, True]),
 }
-#: Columns of :func:`subject_table` after the group columns.
-SUBJECT_COLUMNS: tuple[str, ...] = (
-    "first_night", "last_night", "nights", "compliant_nights", "adherence", "rolled_s", "lateral_thigh_s",
-    "progression_night", "nights_to_progression", "maintenance_windows_complete", "maintenance_windows_met",
-    "maintenance_adherence")
+#: Columns of :func:`subject_table` after the group columns (computed in metrics).
+SUBJECT_COLUMNS: tuple[str, ...] = COHORT_COLUMNS
 FIGURES: tuple[str, ...] = ("distribution", "by_week", "progression")
 FIGURE_TITLES: dict[str, str] = {"distribution": "Adherence across subjects",
                                  "by_week": "Adherence by week since start",
@@ -46,14 +47,17 @@ FIGURE_TITLES: dict[str, str] = {"distribution": "Adherence across subjects",
 # ----------------------------------------------------------------- pure functions
 @dataclass(frozen=True)
 class CohortTables:
-    """What every filter slices, computed once per file: the nights table of the cohort, its
-    maintenance windows, and the subjects' group columns (``subject_id`` plus one column per
-    group, text; no group column without an enrolment)."""
+    """What every filter slices, computed once per file: the nights table of the subjects the
+    summary counts, their maintenance windows, their group columns (``subject_id`` plus one
+    column per group, text; no group column without an enrolment) and the subjects of the export
+    left out (:func:`rollstats.metrics.left_out.left_out`: ``subject_id``, ``reason``,
+    ``activities``, ``segments``, ``first_night``, ``last_night``)."""
 
     program: Program
     nights: pd.DataFrame
     windows: pd.DataFrame
     groups: pd.DataFrame
+    left_out: pd.DataFrame
 
     @property
     def group_columns(self) -> list[str]:
@@ -62,103 +66,84 @@ class CohortTables:
 
 def cohort_tables(segments: pd.DataFrame, program: Program | None = None,
                   enrolment: pd.DataFrame | None = None) -> CohortTables:
-    """The nights table of every subject (observed as the enrolment says, when given), its
-    maintenance windows and the group columns."""
+    """The nights table of every subject the summary counts (observed as the enrolment says,
+    when given), its maintenance windows, the group columns and who is left out, and why (the
+    rule of :func:`rollstats.summarize` and the cohort report: without an enrolment, a subject
+    who logged no rolling on a region is left out).
+
+    >>> from rollstats import load
+    >>> from rollstats.datasets import sample_path
+    >>> tables = cohort_tables(load(sample_path("cohort")).segments)
+    >>> tables.left_out[["subject_id", "reason"]].values.tolist(), tables.nights["subject_id"].nunique()
+    ([['S05', 'no_rolling']], 29)
+    >>> week = subject_table(tables, "2026-02-02", "2026-02-08")   # one week, 7 nights each
+    >>> len(week), int(week["nights_observed"].sum()), int(week["compliant_nights"].sum())
+    (29, 203, 115)
+    >>> int(progression_times(tables, last="2026-01-10")["progressed"].sum())   # by 10 Jan
+    10
+    """
     program = program or Program.default()
     table = nights(segments, program, enrolment=enrolment)
+    kept = counted_subjects(table, enrolled=enrolment is not None)
+    inside = table["subject_id"].astype("str").isin(set(kept)).to_numpy(dtype=bool)
+    if not inside.all():
+        table = table.loc[inside].reset_index(drop=True)
+    gone = left_out(segments, pd.DataFrame({"subject_id": kept}), enrolment=enrolment)
     if enrolment is not None:
         windows = observation_windows(segments, enrolment)
         groups = windows[group_columns(windows)].astype("string").reset_index()
         groups = groups.rename(columns={groups.columns[0]: "subject_id"})
     else:
-        groups = pd.DataFrame({"subject_id": pd.unique(table["subject_id"])})
+        groups = pd.DataFrame({"subject_id": kept})
     groups["subject_id"] = groups["subject_id"].astype("str")
-    return CohortTables(program=program, nights=table, windows=maintenance_windows(table, program), groups=groups)
+    groups = groups.loc[groups["subject_id"].isin(set(kept))].reset_index(drop=True)
+    return CohortTables(program=program, nights=table, windows=maintenance_windows(table, program), groups=groups,
+                        left_out=gone)
+
+
+def chosen_subjects(tables: CohortTables, groups: dict[str, str] | None = None) -> list[str] | None:
+    """The subjects whose group columns have the values in ``groups`` (``{"arm": "A"}``; a value
+    of None or ``"all"`` keeps every subject); None when no group is chosen.
+
+    >>> g = pd.DataFrame({"subject_id": ["a", "b", "c"], "arm": ["A", "B", "B"]})
+    >>> t = CohortTables(Program.default(), pd.DataFrame(), pd.DataFrame(), g, pd.DataFrame())
+    >>> chosen_subjects(t, {"arm": "B"}), chosen_subjects(t, {"arm": "all"})
+    (['b', 'c'], None)
+    """
+    chosen = {c: v for c, v in (groups or {}).items() if v not in (None, "all")}
+    if not chosen:
+        return None
+    g = tables.groups
+    mask = np.ones(len(g), dtype=bool)
+    for column, value in chosen.items():
+        mask &= (g[column].astype("string") == value).fillna(False).to_numpy(dtype=bool)
+    return g.loc[mask, "subject_id"].tolist()
 
 
 def filter_nights(tables: CohortTables, first=None, last=None, groups: dict[str, str] | None = None) -> pd.DataFrame:
     """The cohort's nights from ``first`` to ``last`` (both included; None: no limit) of the
-    subjects whose group columns have the values in ``groups`` (``{"arm": "A"}``; a value of
-    None or ``"all"`` keeps every subject)."""
-    table = tables.nights
-    keep = pd.Series(True, index=table.index)
-    if first is not None:
-        keep &= table["night"] >= pd.Timestamp(first)
-    if last is not None:
-        keep &= table["night"] <= pd.Timestamp(last)
-    chosen = {c: v for c, v in (groups or {}).items() if v not in (None, "all")}
-    if chosen:
-        g = tables.groups
-        mask = np.ones(len(g), dtype=bool)
-        for column, value in chosen.items():
-            mask &= (g[column].astype("string") == value).fillna(False).to_numpy(dtype=bool)
-        keep &= table["subject_id"].isin(set(g.loc[mask, "subject_id"]))
-    return table.loc[keep]
+    subjects whose group columns have the values in ``groups`` (:func:`chosen_subjects`)."""
+    return select_nights(tables.nights, first, last, chosen_subjects(tables, groups))
 
 
-def subject_table(tables: CohortTables, rows: pd.DataFrame, phase: str = "all", first=None,
-                  last=None) -> pd.DataFrame:
-    """One row per subject with nights in ``rows`` (of :func:`filter_nights`) and ``phase``.
-
-    Columns: ``subject_id``, the group columns, then ``first_night`` and ``last_night`` (of
-    the nights counted), ``nights``, ``compliant_nights``, ``adherence`` (= compliant / nights),
-    ``rolled_s`` (hips-and-legs seconds), ``lateral_thigh_s``, ``progression_night`` and
-    ``nights_to_progression`` (of the whole observation, NaT/NA when none), and the maintenance
-    windows lying wholly in ``first``..``last`` (complete ones only): ``..._complete``,
-    ``..._met`` and ``maintenance_adherence`` (met / complete; NaN with none, and none in the
-    daily phase).
-    """
+def subject_table(tables: CohortTables, first=None, last=None, groups: dict[str, str] | None = None,
+                  phase: str = "all") -> pd.DataFrame:
+    """One row per subject with nights in the filters: ``subject_id``, the group columns, then the
+    columns of :func:`rollstats.metrics.cohort_table.cohort_table`, which computes them."""
     if phase not in PHASES:
         raise ValueError(f"phase must be one of {', '.join(PHASES)}, got {phase!r}")
-    if phase != "all":
-        rows = rows.loc[rows["phase"] == phase]
-    per = rows.groupby("subject_id", sort=True)
-    out = pd.DataFrame({
-        "first_night": per["night"].min(), "last_night": per["night"].max(),
-        "nights": per.size().astype("int64"), "compliant_nights": per["compliant"].sum().astype("int64"),
-    })
-    out["adherence"] = out["compliant_nights"] / out["nights"]
-    out["rolled_s"] = per["rolled_s"].sum()
-    out["lateral_thigh_s"] = per["lateral_s"].sum()
-    whole = tables.nights.loc[tables.nights["progression"]].set_index("subject_id")
-    out["progression_night"] = whole["night"].reindex(out.index)
-    out["nights_to_progression"] = (whole["night_index"] + 1).reindex(out.index).astype("Int64")
-    w = tables.windows
-    inside = w.loc[w["complete"] & w["subject_id"].isin(out.index)]
-    if first is not None:
-        inside = inside.loc[inside["first_night"] >= pd.Timestamp(first)]
-    if last is not None:
-        inside = inside.loc[inside["last_night"] <= pd.Timestamp(last)]
-    if phase == "daily":
-        inside = inside.iloc[:0]
-    by = inside.groupby("subject_id")
-    out["maintenance_windows_complete"] = by.size().reindex(out.index, fill_value=0).astype("int64")
-    out["maintenance_windows_met"] = (by["met"].sum().reindex(out.index, fill_value=0).astype("int64"))
-    complete = out["maintenance_windows_complete"]
-    out["maintenance_adherence"] = (out["maintenance_windows_met"] / complete.where(complete > 0)).astype("float64")
-    out = out.rename_axis("subject_id").reset_index()
-    out["subject_id"] = out["subject_id"].astype("str")
-    groups = tables.groups
+    out = cohort_table(tables.nights, first, last, phase, chosen_subjects(tables, groups), tables.program,
+                       tables.windows)
     if tables.group_columns:
-        out = out.merge(groups, on="subject_id", how="left")
+        out = out.merge(tables.groups, on="subject_id", how="left")
     return out[["subject_id", *tables.group_columns, *SUBJECT_COLUMNS]]
 
 
-def progression_times(tables: CohortTables, rows: pd.DataFrame) -> pd.DataFrame:
-    """Nights to progression per subject of ``rows`` (any phase), censored at the last night in ``rows``.
-
-    Columns as :func:`rollstats.metrics.cohort.time_to_progression`: ``subject_id``,
-    ``nights`` (from the subject's first night: to the progression night when it is in or
-    before the range's last night, else to that last night) and ``progressed``.
-    """
-    last_index = rows.groupby("subject_id", sort=True)["night_index"].max()
-    hit = tables.nights.loc[tables.nights["progression"]].set_index("subject_id")["night_index"]
-    p = hit.reindex(last_index.index)
-    progressed = (p <= last_index).fillna(False).astype(bool)
-    summary = pd.DataFrame({"subject_id": last_index.index.astype("str"),
-                            "nights_observed": (last_index + 1).to_numpy(dtype="int64"),
-                            "nights_to_progression": pd.array((p + 1).where(progressed), dtype="Int64")})
-    return time_to_progression(summary)
+def progression_times(tables: CohortTables, first=None, last=None,
+                      groups: dict[str, str] | None = None) -> pd.DataFrame:
+    """Nights to progression per subject in the filters (any phase), censored at the end of the
+    range (:func:`rollstats.metrics.cohort_table.progression_in_range`)."""
+    return progression_in_range(tables.nights, first, last, chosen_subjects(tables, groups))
 
 
 def sort_subjects(table: pd.DataFrame, by: str = "adherence_asc") -> pd.DataFrame:
@@ -202,7 +187,8 @@ def cohort_summary(table: pd.DataFrame, times: pd.DataFrame, total: int, first, 
     lines = [head + (f"; {chosen}" if chosen else "")]
     if len(table):
         adherence = table["adherence"].dropna()
-        lines.append(f"compliant nights: {int(table['compliant_nights'].sum())} of {int(table['nights'].sum())}; "
+        nights_ = int(table["nights_observed"].sum())
+        lines.append(f"compliant nights: {int(table['compliant_nights'].sum())} of {nights_}; "
                      f"adherence per subject: median {adherence.median():.0%}, "
                      f"from {adherence.min():.0%} to {adherence.max():.0%}")
         lines.append(f"progressed by the end of the range: {int(times['progressed'].sum())} of {len(times)}")

@@ -1,5 +1,6 @@
-"""What the Cohort explorer says beside its figures: who needs attention, who was left out, plain
-column names for the per-subject table, its sort keys, and file names that carry the filters.
+"""What the Cohort explorer says beside its figures: who needs attention, who was left out (in the
+cohort report's words), plain column names for the per-subject table, its sort keys, and file
+names that carry the filters.
 
 Pure functions, like :mod:`rollstats.views.cohort` (tables in, tables or text out).
 """
@@ -10,12 +11,15 @@ import re
 import pandas as pd
 
 from ..metrics.engagement import alerts_summary
+from ..output import plural
 from ..program import Program
+from ..report.words import day
+from ..report.words import left_out_words as reason_words
 from ..words import seconds_text
 
 #: Plain headers of the per-subject table as shown (the columns of :func:`shown_table`).
 COLUMN_WORDS: dict[str, str] = {
-    "subject_id": "subject", "first_night": "first night", "last_night": "last night", "nights": "nights",
+    "subject_id": "subject", "first_night": "first night", "last_night": "last night", "nights_observed": "nights",
     "compliant_nights": "compliant nights", "adherence_%": "adherence %", "rolled_s": "seconds rolled",
     "lateral_thigh_s": "seconds on the side of the thigh", "progression_night": "progression night",
     "nights_to_progression": "nights to progression",
@@ -47,23 +51,19 @@ def sort_by(table: pd.DataFrame, column: str, ascending: bool = True) -> pd.Data
                              kind="stable").reset_index(drop=True)
 
 
-def left_out(segments: pd.DataFrame, enrolment: pd.DataFrame | None) -> pd.DataFrame:
-    """Subjects the cohort's tables leave out, each with the reason (``subject_id``, ``reason``).
+def left_out_words(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """Each subject left out (a table of :func:`rollstats.metrics.left_out.left_out`) and why, in
+    the cohort report's words: (subject, reason with its segments and nights).
 
-    With an enrolment, a subject of the export that the enrolment does not list is left out
-    (its nights are not observed). An enrolled subject without a row in the export is not left
-    out: it is observed, every night without rolling.
-
-    >>> seg = pd.DataFrame({"subject_id": ["a", "x"]})
-    >>> left_out(seg, pd.DataFrame({"subject_id": ["a", "b"]})).values.tolist()
-    [['x', 'in the export, not in the enrolment file']]
+    >>> t = pd.DataFrame({"subject_id": ["S05"], "reason": ["no_rolling"], "activities": ["strengthening"],
+    ...     "segments": [79], "first_night": pd.to_datetime(["2026-01-23"]),
+    ...     "last_night": pd.to_datetime(["2026-04-30"])})
+    >>> left_out_words(t)
+    [('S05', 'only strengthening logged, no rolling (79 segments, 23 Jan 2026 to 30 Apr 2026)')]
     """
-    if enrolment is None:
-        return pd.DataFrame({"subject_id": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")})
-    exported = set(segments["subject_id"].astype("str"))
-    enrolled = set(enrolment["subject_id"].astype("str"))
-    rows = [(s, "in the export, not in the enrolment file") for s in sorted(exported - enrolled)]
-    return pd.DataFrame(rows, columns=["subject_id", "reason"]).astype("str")
+    return [(str(r["subject_id"]), f"{reason_words(r)} ({plural(int(r['segments']), 'segment')}, "
+                                   f"{day(r['first_night'])} to {day(r['last_night'])})")
+            for r in table.to_dict("records")]
 
 
 def needs_attention(rows: pd.DataFrame, subjects: pd.DataFrame, program: Program | None = None) -> pd.DataFrame:

@@ -6,6 +6,8 @@ of the cohort figures, the attention list) live in :mod:`rollstats.views.cohort`
 :mod:`rollstats.views.cohort_notes`; :class:`CohortExplorer` only wires controls to them. A
 file is read once (with a progress bar) and its nights table computed once; every filter
 slices that table. Every text that depends on the filters is inside the widget and follows them.
+Subjects that :func:`rollstats.summarize` and the cohort report leave out are left out here too,
+named with the same reason.
 
 Filters, and what they change:
 
@@ -21,7 +23,9 @@ Filters, and what they change:
 >>> explorer = CohortExplorer(sample_path("cohort"), figures=False)
 >>> explorer.phase.value = "daily"
 >>> print(explorer.summary.splitlines()[0])
-30 of 30 subjects; nights 5 Jan 2026 to 4 May 2026; daily phase
+29 of 29 subjects; nights 5 Jan 2026 to 4 May 2026; daily phase
+>>> explorer.excluded["subject_id"].tolist()   # as in the summary and the report: no rolling logged
+['S05']
 >>> explorer.close()
 """
 from __future__ import annotations
@@ -38,7 +42,6 @@ from ..metrics.cohort import adherence_by_week_since_start, kaplan_meier
 from ..program import Program
 from ..render import Pictures
 from ..views.cohort import (
-    FIGURE_TITLES,
     FIGURES,
     PHASES,
     CohortTables,
@@ -48,12 +51,11 @@ from ..views.cohort import (
     progression_times,
     subject_table,
 )
-from ..views.cohort_notes import left_out
+from ..views.cohort_notes import left_out_words
 from ..words import date_text as _date_label
 from ._common import Pause, chosen_range, figure_image, set_range_options
-from .cohort_parts import FIRST_SORT, CohortPanels
+from .cohort_parts import FIRST_SORT, CohortPanels, NamedFileLoader
 from .loader import WIDE as _WIDE
-from .loader import FileLoader
 
 
 class CohortExplorer(CohortPanels):
@@ -88,8 +90,8 @@ class CohortExplorer(CohortPanels):
         self.pictures = Pictures(dpi, keep=24)   #: the pictures of recent filters (layouts reused)
         self._pause = Pause()
 
-        self.files = FileLoader(self.program, self._loaded, tz=tz, placeholder="path to a cohort export or folder",
-                                progress_at=80)
+        self.files = NamedFileLoader(self.program, self._loaded, tz=tz,
+                                     placeholder="path to a cohort export or folder", progress_at=80)
         self.path, self.load_button, self.upload = self.files.path, self.files.load_button, self.files.upload
         self.tz, self.progress, self.status = self.files.tz, self.files.progress, self.files.status
         self.enrolment = W.Text(description="Enrolment", placeholder="optional: subject_id,start,end,group...",
@@ -165,18 +167,21 @@ class CohortExplorer(CohortPanels):
             self.enrolment_table = read_enrolment(Path(self.enrolment.value.strip()).expanduser())
         if not len(segments):
             raise ValueError(f"{source or 'the table'}: no accepted rows")
-        self.segments, self.ingest = segments, report
-        self.tables = cohort_tables(segments, self.program, self.enrolment_table)
-        self.excluded = left_out(segments, self.enrolment_table)
+        tables = cohort_tables(segments, self.program, self.enrolment_table)
+        if not len(tables.nights):   # everyone left out: say why, and keep what was shown
+            why = "; ".join(f"{s}: {r}" for s, r in left_out_words(tables.left_out.head(5)))
+            raise ValueError(f"{source or 'the table'}: no subject to show, all are left out ({why})")
+        self.segments, self.ingest, self.tables = segments, report, tables
+        self.excluded = tables.left_out
         self.pictures.clear()
         self.review_subject(None)
-        n = self.tables.nights["subject_id"].nunique()
+        n, gone = tables.nights["subject_id"].nunique(), len(self.excluded)
         what = f"<b>{html.escape(source)}</b>: " if source else ""
         read = f"{html.escape(str(report))}. " if report is not None else ""
-        self.status.value = f"{what}{read}{n} subjects."
+        self.status.value = f"{what}{read}{n} subjects" + (f", {gone} left out (named below)." if gone else ".")
         self.excluded_view.value = "".join(
-            f"<div class='rs-left-out'>Left out: <b>{html.escape(s)}</b> ({html.escape(r)})</div>"
-            for s, r in zip(self.excluded["subject_id"], self.excluded["reason"]))
+            f"<div class='rs-left-out'>Left out: <b>{html.escape(s)}</b>: {html.escape(r)}</div>"
+            for s, r in left_out_words(self.excluded))
         first, last = self.tables.nights["night"].min(), self.tables.nights["night"].max()
         days = [d.date() for d in pd.date_range(first, last, freq="D")]
         with self._pause.hold():
@@ -221,16 +226,17 @@ class CohortExplorer(CohortPanels):
         phase, chosen = self.phase.value, self.chosen_groups
         self.dates_label.value = f"{html.escape(_date_label(first))} to {html.escape(_date_label(last))}"
         self.rows = rows = filter_nights(self.tables, first, last, chosen)
-        self.subjects = subject_table(self.tables, rows, phase, first, last)
-        self.times = progression_times(self.tables, rows)
+        self.subjects = subject_table(self.tables, first, last, chosen, phase)
+        self.times = progression_times(self.tables, first, last, chosen)
         self.by_week = adherence_by_week_since_start(rows, phase=None if phase == "all" else phase)
-        self.summary_view.value = "<br>".join(html.escape(line) for line in self.summary.splitlines())
         with self._pause.hold():
             kept, options = self.sort.value, self.sort_options()
             self.sort.options = options
             self.sort.value = kept if kept in [v for _, v in options] else FIRST_SORT[0]
         self._show_table()
         self._show_attention()
+        # the words last: once they name the new filters, the table and the review's choices follow them
+        self.summary_view.value = "<br>".join(html.escape(line) for line in self.summary.splitlines())
         self.downloads.value = ""
         self.csv_status.value = ""
         self._draw(first, last, phase, chosen)
@@ -264,27 +270,7 @@ class CohortExplorer(CohortPanels):
             # nothing to draw: no image rather than an empty axes
             images[name].value = b"" if empty else self.pictures.png(key, builders[name])
 
-    # ----- layout and display
-    def _layout(self) -> W.Widget:
-        def titled(name: str, image: W.Image) -> W.Widget:
-            return W.VBox([W.HTML(f"<b>{html.escape(FIGURE_TITLES[name])}</b>"), image])
-
-        return W.VBox([
-            W.HTML("<h3>Cohort explorer</h3>"),
-            W.HBox([self.path, self.load_button, self.upload]), W.HBox([self.enrolment, self.tz]),
-            self.progress, self.status, self.excluded_view,
-            W.HBox([self.dates, self.dates_label, self.phase]), self.groups_box,
-            W.HTML("<b>The cohort in words</b>"), self.summary_view,
-            W.HTML("<b>Needs attention</b> (worst first: disengagement alerts in force on each subject's last "
-                   "night in the range, then flags)"), self.attention_view,
-            titled("distribution", self.distribution), titled("by_week", self.by_week_image),
-            titled("progression", self.progression),
-            W.HTML("<b>Subjects</b>"), W.HBox([self.sort, self.sort_order]), self.table_view,
-            W.HTML("<b>One subject</b>: its patient review opens below"), self.review_pick, self.review_box,
-            W.HTML("<b>Tables as CSV</b>"), W.HBox([self.csv_folder, self.csv_button]), self.csv_status,
-            self.downloads,
-        ])
-
+    # ----- display
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 

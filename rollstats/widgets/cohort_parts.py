@@ -1,5 +1,6 @@
-"""The Cohort explorer's panels below its figures: needs attention, the subject table (sortable by any
-column), a subject's review in the page, and the CSV files named after the filters.
+"""The Cohort explorer's parts: its file box, its layout, and the panels below its figures: needs
+attention, the subject table (sortable by any column), a subject's review in the page, and the CSV
+files named after the filters.
 
 A part of :class:`rollstats.widgets.CohortExplorer` (a base class it inherits from): the methods
 here use the controls the explorer makes and the pure functions of :mod:`rollstats.views`.
@@ -13,9 +14,10 @@ import ipywidgets as W
 import pandas as pd
 
 from ..output import to_csv
-from ..views.cohort import shown_table
+from ..views.cohort import FIGURE_TITLES, shown_table
 from ..views.cohort_notes import ALERT_WORDS, COLUMN_WORDS, export_name, needs_attention, plain_headers, sort_by
 from ._common import data_link, error_html, table_html
+from .loader import FileLoader
 
 #: the table's first sort: adherence, lowest first
 FIRST_SORT = ("adherence_%", True)
@@ -50,9 +52,63 @@ def attention_html(table: pd.DataFrame, limit: int = 12) -> str:
     return f"<ul class='rs-attention-list'>{''.join(items)}{more}</ul>"
 
 
-class CohortPanels:
-    """Attention, table, review and CSV panels of the Cohort explorer."""
+class NamedFileLoader(FileLoader):
+    """A :class:`FileLoader` whose File box shows the name it was given: a path given as text (as
+    typed) stays as it is; a ``Path`` object, which nobody typed (e.g. a shipped sample's place in
+    the installed package), shows as its file name only. Load with that name in the box reads the
+    same file again.
 
+    >>> from rollstats.datasets import sample_path
+    >>> from rollstats.program import Program
+    >>> loader = NamedFileLoader(Program.default(), lambda result, names: None)
+    >>> loader.load(sample_path("patient")), loader.path.value
+    (True, 'patient.csv')
+    >>> loader.load("patient.csv"), loader.path.value   # the name shown: the same file
+    (True, 'patient.csv')
+    >>> loader.close()
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.named: dict[str, Path] = {}   #: the file behind each name shown
+
+    def load(self, path) -> bool:
+        """Read ``path`` as :meth:`FileLoader.load` does (a name shown in the box reads the file
+        behind it); True when read."""
+        if isinstance(path, str) and path.strip() in self.named:
+            path = self.named[path.strip()]
+        read = super().load(path)
+        if isinstance(path, Path):
+            self.named[path.name] = path
+            self.path.value = path.name
+        return read
+
+
+class CohortPanels:
+    """Attention, table, review and CSV panels of the Cohort explorer, and the page's layout."""
+
+    # ----- layout
+    def _layout(self) -> W.Widget:
+        def titled(name: str, image: W.Image) -> W.Widget:
+            return W.VBox([W.HTML(f"<b>{html.escape(FIGURE_TITLES[name])}</b>"), image])
+
+        return W.VBox([
+            W.HTML("<h3>Cohort explorer</h3>"),
+            W.HBox([self.path, self.load_button, self.upload]), W.HBox([self.enrolment, self.tz]),
+            self.progress, self.status, self.excluded_view,
+            W.HBox([self.dates, self.dates_label, self.phase]), self.groups_box,
+            W.HTML("<b>The cohort in words</b>"), self.summary_view,
+            W.HTML("<b>Needs attention</b> (worst first: disengagement alerts in force on each subject's last "
+                   "night in the range, then flags)"), self.attention_view,
+            titled("distribution", self.distribution), titled("by_week", self.by_week_image),
+            titled("progression", self.progression),
+            W.HTML("<b>Subjects</b>"), W.HBox([self.sort, self.sort_order]), self.table_view,
+            W.HTML("<b>One subject</b>: its patient review opens below"), self.review_pick, self.review_box,
+            W.HTML("<b>Tables as CSV</b>"), W.HBox([self.csv_folder, self.csv_button]), self.csv_status,
+            self.downloads,
+        ])
+
+    # ----- the subject table
     def _show_table(self) -> None:
         column, ascending = self.sort.value, self.sort_order.value == "lowest first"
         shown = shown_table(self.subjects)
