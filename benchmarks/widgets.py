@@ -8,10 +8,10 @@ setting the control's value to the moment every view and image shows the new sta
 observers run synchronously, so the setter returns when they are done):
 
 - ``dates``: a new date range (random, 4 weeks to a year, never seen before): slice the
-  subject's tables, key figures, mistakes, night list and audit, and the three figures (kept
+  subject's tables, key figures, mistakes, night list and audit, and the four figures (kept
   drawn by :class:`rollstats.render.Pictures`: only what changes is drawn again, by
   :class:`rollstats.render.LiveFigure`: the veils over the other nights of the calendar and the
-  timeline, the body map's shading);
+  timeline, over the other weeks of the pain figure, the body map's shading);
 - ``dates, text only``: the same changes on a review without figures (``figures=False``);
 - ``dates, zlib deflate``: the same changes on a review whose pictures are deflated by zlib
   instead of ISA-L: what ISA-L saves;
@@ -20,9 +20,9 @@ observers run synchronously, so the setter returns when they are done):
 - ``subject, first visit`` / ``subject, again``: switching subject (tables computed and figures
   drawn in full once);
 - ``naive redraw``: what a widget without caching would do for a date change: recompute the
-  nights table from the segments, build the three figures anew with the plotting functions,
-  render each with its own constrained layout at the default PNG compression (the reference
-  for the ratios).
+  nights table and the sessions' pain from the segments, build the four figures anew with the
+  plotting functions (the pain by week of the range's nights), render each with its own
+  constrained layout at the default PNG compression (the reference for the ratios).
 
 The Planner is timed on a plan of a year (52 weeks, the default plan otherwise):
 
@@ -62,8 +62,9 @@ import matplotlib
 import rollstats.render.png as render_png
 from rollstats.datasets import generate_cohort
 from rollstats.metrics import nights as nights_table
+from rollstats.metrics import pain_weeks, session_pain
 from rollstats.metrics.cohort import region_side_seconds
-from rollstats.plots import plot_body_map, plot_calendar, plot_timeline
+from rollstats.plots import plot_body_map, plot_calendar, plot_pain, plot_timeline
 from rollstats.plan import default_plan, project
 from rollstats.widgets import PatientReview, Planner
 
@@ -113,9 +114,12 @@ def naive_redraw(review: PatientReview, first, last, dpi: float) -> None:
     segments = review.segments.loc[review.segments["subject_id"] == review.subject.value]
     table = nights_table(segments, review.program, until=review.segments["night"].max())
     inside = segments.loc[(segments["night"].dt.date >= first) & (segments["night"].dt.date <= last)]
+    in_range = table.loc[(table["night"].dt.date >= first) & (table["night"].dt.date <= last)]
+    pain = session_pain(segments, review.program)
     for fig in (plot_calendar(table, program=review.program, shown=(first, last)),
                 plot_timeline(table, program=review.program, shown=(first, last)),
-                plot_body_map(region_side_seconds(inside))):
+                plot_body_map(region_side_seconds(inside)),
+                plot_pain(pain_weeks(pain, in_range), review.subject.value, (first, last))):
         fig.savefig(io.BytesIO(), format="png", dpi=dpi)
         fig.clear()
 
@@ -143,8 +147,10 @@ def main(argv: list[str] | None = None) -> int:
             review.dates.value = (first, last)
 
         chosen = ranges(options, args.repeat, rng)
+        with_pain = 0
         for first, last in chosen:
             results.setdefault("dates", []).append(timed(lambda: setattr(review.dates, "value", (first, last))))
+            with_pain += "pain" in review.redrawn
             results.setdefault("dates, text only", []).append(
                 timed(lambda: setattr(text_only.dates, "value", (first, last))))
         with zlib_deflate():
@@ -176,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
 
     naive = {"review": statistics.median(c for _, c in results["naive redraw"]),
              "planner": statistics.median(c for _, c in results["planner, naive"])}
+    print(f"the pain figure was shown and drawn in {with_pain} of the {len(chosen)} new date ranges")
     print(f"\nmedians over {args.repeat} changes (subject-year, {args.dpi:g} dpi); target {TARGET_S * 1000:.0f} ms;"
           " ratios: wall / target, cpu / cpu of the naive redraw")
     print(f"{'change':28} {'wall ms':>8} {'cpu ms':>8} {'/ target':>9} {'/ naive':>8}")

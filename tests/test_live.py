@@ -20,6 +20,7 @@ from PIL import Image
 
 from rollstats.plots import calendar_drawing
 from rollstats.plots.calendar import cells_before, show_nights
+from rollstats.plots.pain import pain_drawing, show_pain_weeks
 from rollstats.program import Program
 from rollstats.render import LiveFigure, Pictures, draw_order, figure_png, figure_rgba, png_bytes
 
@@ -177,6 +178,68 @@ def test_moving_artists_follow_new_limits(as_moving):
         ax.set_xlim(*xlim)
         same.append(np.array_equal(live.rgba(), full_draw(bars_figure(xlim)[0], dpi=90)))
     assert same == ([True] * 4 if as_moving else [False, False, False, True])
+
+
+def veiled_figure(x0=None):
+    """A text under a legend in the upper right and, when ``x0`` is given, a white veil from ``x0`` to the
+    right end, above the text and under the legend (the veils of the timeline and the pain figure)."""
+    fig = Figure(figsize=(4, 2))
+    ax = fig.add_axes((0.1, 0.15, 0.85, 0.75))
+    ax.plot(X, np.sin(X), label="rolled")
+    ax.text(8, 0.5, "LATE", fontsize=14, ha="center")
+    ax.legend(loc="upper right")
+    ax.set_xlim(0, 10)
+    veil = ax.add_patch(Rectangle((0 if x0 is None else x0, 0), 10 - (x0 or 0), 1, transform=ax.get_xaxis_transform(),
+                                  facecolor=(1, 1, 1, 0.72), edgecolor="none", zorder=4.5, visible=x0 is not None))
+    return fig, veil
+
+
+def test_a_moving_artist_hidden_at_first_keeps_what_lies_above_it_on_top():
+    """A veil hidden when the background is kept may later cover any part of its axes: the legend
+    above it must be drawn again over it (the review's figures start with no veil)."""
+    fig, veil = veiled_figure()
+    live = LiveFigure(fig, [], moving=[veil], dpi=80)
+    live.rgba()
+    live.prepare()   # the background is kept while the veil is hidden
+    assert fig.axes[0].get_legend() in live.redrawn
+    for x0 in (6.0, 2.5, 9.0):   # over the text, then over the legend too
+        veil.set_x(x0)
+        veil.set_width(10 - x0)
+        veil.set_visible(True)
+        np.testing.assert_array_equal(live.rgba(), full_draw(veiled_figure(x0)[0], dpi=80), err_msg=str(x0))
+
+
+def pain_weeks_table(n_weeks: int = 8, start: str = "2026-03-04") -> pd.DataFrame:
+    """Weekly pain of a subject observed from a Wednesday: weeks of 7 nights from it, scores by hand
+    (week 2 has no score after rolling, week 5 no score at all)."""
+    first = pd.date_range(start, periods=n_weeks, freq="7D")
+    before = [6.0, 7.5, 5.0, 4.0, 4.5, np.nan, 2.0, 1.0][:n_weeks]
+    after = [3.0, 4.0, np.nan, 2.0, 1.5, np.nan, 1.0, 0.5][:n_weeks]
+    keep = ~(np.isnan(before) & np.isnan(after))
+    return pd.DataFrame({"week": np.arange(n_weeks), "week_first": first, "week_last": first + pd.Timedelta(days=6),
+                         "sessions": 3, "mean_pain_before": before, "mean_pain_after": after}).loc[keep]
+
+
+def test_the_pain_figure_kept_drawn_gives_the_picture_of_a_full_draw():
+    """A new range moves the pain figure's two veils and rewrites its title over the kept pixels: the
+    picture is, pixel for pixel, the one the same figure built afresh for that range (its own
+    constrained layout included) gives; the legend above the veils stays on top."""
+    weeks = pain_weeks_table()
+    span = ("2026-03-04", "2026-04-26")   # 54 nights: the last week holds 5 of them
+    chart = pain_drawing(weeks, "a", span)
+    live = LiveFigure(chart.figure, [chart.title], dpi=60, moving=chart.moving)
+    whole = live.rgba().copy()
+    np.testing.assert_array_equal(whole, full_draw(pain_drawing(weeks, "a", span).figure, dpi=60))
+    seen = []
+    for shown in [("2026-03-10", "2026-03-24"), ("2026-04-20", "2026-04-26"), ("2026-03-04", "2026-03-04"),
+                  ("2026-03-18", "2026-04-10"), ("2026-03-04", "2026-04-26")]:
+        show_pain_weeks(chart, *shown)
+        picture = live.rgba().copy()
+        fresh = pain_drawing(weeks, "a", span, shown=shown)
+        assert fresh.title.get_text() == chart.title.get_text(), shown
+        np.testing.assert_array_equal(picture, full_draw(fresh.figure, dpi=60), err_msg=str(shown))
+        seen.append(picture)
+    assert not np.array_equal(seen[0], whole) and np.array_equal(seen[-1], whole)   # the whole range: no veil
 
 
 # --- draw_order -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 import matplotlib
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,6 +22,7 @@ from rollstats.plots import (COLOURS, leg_seconds, plot_adherence_by_week, plot_
                              plot_body_map, plot_calendar, plot_region_seconds, plot_time_to_progression,
                              plot_timeline, plot_weekly_adherence, show_timeline_nights, timeline_drawing)
 from rollstats.plots.calendar import compliant_levels
+from rollstats.plots.pain import pain_drawing, show_pain_weeks
 from rollstats.program import Program
 
 from metrics_helpers import row, segments
@@ -150,10 +152,17 @@ def test_timeline_shows_nights_total_phase_and_windows(figures):
     np.testing.assert_allclose(colours[15], to_rgba(COLOURS["short"]))       # 30 s
     line = next(ln for ln in middle.get_lines() if ln.get_gid() == "cumulative")
     assert list(line.get_ydata()) == [100, 220, 310]                          # daily phase only
-    windows = sorted(p.get_gid() for p in bottom.patches if p.get_gid() and p.get_gid().startswith("window"))
-    assert windows == ["window:0:met", "window:1:not_met", "window:2:partial"]
-    met = next(p for p in bottom.patches if p.get_gid() == "window:0:met")
-    np.testing.assert_allclose(met.get_facecolor(), to_rgba(COLOURS["met"]))
+    # windows 0 and 1 (not hatched) are one collection, in their order; the partial window 2 a hatched box
+    complete = next(c for c in bottom.collections if c.get_gid() == "windows:0-1")
+    np.testing.assert_allclose(complete.get_facecolors(), [to_rgba(COLOURS["met"]), to_rgba(COLOURS["not_met"])])
+    day = matplotlib.dates.date2num
+    spans = [(p.vertices[:, 0].min(), p.vertices[:, 0].max()) for p in complete.get_paths()]
+    assert spans == pytest.approx([(day(pd.Timestamp(d0)) - 0.5, day(pd.Timestamp(d1)) + 0.5)
+                                   for d0, d1 in (("2026-03-07", "2026-03-13"), ("2026-03-14", "2026-03-20"))])
+    partial = next(p for p in bottom.patches if p.get_gid() == "window:2:partial")
+    assert partial.get_hatch() == "//" and complete.get_hatch() is None
+    assert (partial.get_x(), partial.get_x() + partial.get_width()) == pytest.approx(   # its 7 nights, cut by the end
+        (day(pd.Timestamp("2026-03-21")) - 0.5, day(pd.Timestamp("2026-03-27")) + 0.5))
     progression = [ln for ln in bottom.get_lines() if ln.get_gid() == "progression"]
     assert len(progression) == 1
     assert progression[0].get_xdata()[0] == pytest.approx(matplotlib.dates.date2num(pd.Timestamp("2026-03-06")))
@@ -466,3 +475,75 @@ def test_gallery_renders_the_sample_patient(tmp_path):
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
     with pytest.raises(ValueError, match="unknown figure"):
         gallery.render(tmp_path, names=("nope",))
+
+
+# --- pain before and after rolling, by week -------------------------------------------------------
+
+def pain_weeks_frame() -> pd.DataFrame:
+    """Weeks of 7 nights from Wed 4 Mar 2026 (the first night of observation): week 0 with both scores,
+    week 1 with a score after rolling only, week 2 without any score (no row), week 3 before only."""
+    first = pd.to_datetime(["2026-03-04", "2026-03-11", "2026-03-25"])
+    return pd.DataFrame({"week": [0, 1, 3], "week_first": first, "week_last": first + pd.Timedelta(days=6),
+                         "sessions": [3, 1, 2], "mean_pain_before": [6.0, np.nan, 2.0],
+                         "mean_pain_after": [3.0, 2.0, np.nan]})
+
+
+def num(date: str) -> float:
+    return float(mdates.date2num(pd.Timestamp(date)))
+
+
+def test_pain_weeks_at_their_middles_within_whole_weeks(figures):
+    chart = pain_drawing(pain_weeks_frame(), "a", ("2026-03-04", "2026-03-26"))
+    figures(chart.figure)
+    ax = chart.figure.axes[0]
+    # each week at its middle night (Saturday): 7, 14 and 28 Mar
+    assert list(chart.before.get_xdata()) == [num("2026-03-07"), num("2026-03-28")]
+    assert list(chart.before.get_ydata()) == [6.0, 2.0]
+    assert list(chart.after.get_xdata()) == [num("2026-03-07"), num("2026-03-14")]
+    assert list(chart.after.get_ydata()) == [3.0, 2.0]
+    stems = [c for c in ax.collections if c.get_segments()]
+    assert len(stems) == 1 and [s.tolist() for s in stems[0].get_segments()] == [[[num("2026-03-07"), 3.0],
+                                                                                  [num("2026-03-07"), 6.0]]]
+    # the span ends on 26 Mar, inside the last week: the axes reach that week's end (31 Mar)
+    assert ax.get_xlim() == (num("2026-03-04") - 0.5, num("2026-03-31") + 0.5)
+    assert chart.title.get_text() == "a: pain before and after rolling, by week (from 4 Mar 2026 to 26 Mar 2026)"
+    assert [v.get_visible() for v in chart.veils] == [False, False]
+
+
+def covered_nights(chart) -> set[pd.Timestamp]:
+    """The nights of the axes whose middle lies under a visible veil."""
+    lo, hi = chart.figure.axes[0].get_xlim()
+    nights = [n for n in pd.date_range("2026-03-01", "2026-04-05") if lo < num(n) < hi]
+    return {n for n in nights for v in chart.veils
+            if v.get_visible() and v.get_x() < num(n) < v.get_x() + v.get_width()}
+
+
+def test_pain_veils_fade_the_weeks_holding_no_night_of_the_range(figures):
+    chart = pain_drawing(pain_weeks_frame(), "a", ("2026-03-04", "2026-03-31"), shown=("2026-03-12", "2026-03-20"))
+    figures(chart.figure)
+    # 12 and 20 Mar lie in the weeks of 11 and 18 Mar: those stay clear, 4-10 and 25-31 Mar are faded
+    assert chart.title.get_text() == "a: the weeks of 11 Mar 2026 to 24 Mar 2026 (this range); the other weeks faded"
+    before, after = chart.veils
+    assert (before.get_x(), before.get_width()) == (num("2026-03-04") - 0.5, 7.0)
+    assert (after.get_x(), after.get_width()) == (num("2026-03-25") - 0.5, 7.0)
+    nights = pd.date_range("2026-03-04", "2026-03-31")
+    week = {n: (n - nights[0]).days // 7 for n in nights}
+    for i, first in enumerate(nights):
+        for last in nights[i::3]:
+            changed = show_pain_weeks(chart, first, last)
+            assert changed == [*chart.veils, chart.title]
+            expect = {n for n in nights if week[n] < week[first] or week[n] > week[last]}
+            assert covered_nights(chart) == expect, (first, last)
+            assert ("faded" in chart.title.get_text()) == bool(expect), (first, last)
+    show_pain_weeks(chart)   # no range: nothing faded, the title of the whole span
+    assert covered_nights(chart) == set()
+    assert chart.title.get_text() == "a: pain before and after rolling, by week (from 4 Mar 2026 to 31 Mar 2026)"
+
+
+def test_pain_without_any_score_says_so_and_fades_by_night(figures):
+    empty = pain_weeks_frame().iloc[:0]
+    chart = pain_drawing(empty, "a", ("2026-03-04", "2026-03-12"), shown=("2026-03-06", "2026-03-07"))
+    figures(chart.figure)
+    assert chart.title.get_text() == "a: no pain score logged from 4 Mar 2026 to 12 Mar 2026"
+    assert chart.figure.axes[0].get_legend() is None and len(chart.before.get_xdata()) == 0
+    assert covered_nights(chart) == {pd.Timestamp(f"2026-03-{d:02d}") for d in (4, 5, 8, 9, 10, 11, 12)}

@@ -227,7 +227,8 @@ def test_drawing_ahead_runs_on_the_event_loop_one_figure_at_a_time(tmp_path):
             await asyncio.sleep(0.02)
 
     asyncio.run(idle_kernel())
-    assert review_.pictures.built == before + 2   # the next subject's calendar and timeline (one body map)
+    # the next subject's calendar, timeline and pain by week (it logs pain; one body map for all)
+    assert review_.pictures.built == before + 3
     view = review(review_.subject_tables(options[1]))
-    assert all((name, figure_key(view, name)) in review_.pictures for name in FIGURES)
+    assert all((name, figure_key(view, name)) in review_.pictures for name in (*FIGURES, "pain"))
     W.Widget.close_all()

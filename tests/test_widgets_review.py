@@ -6,6 +6,7 @@ script tag). The shipped sample patient P1 is used where a longer log matters.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 
@@ -18,6 +19,7 @@ from matplotlib.text import Text
 from PIL import Image
 
 from rollstats.datasets import sample_path
+from rollstats.render import figure_png
 from rollstats.views import FIGURES, drawing_key, review_figure
 from rollstats.widgets import PatientReview
 
@@ -243,8 +245,6 @@ def drawing(fig) -> list:
 
 
 def test_the_report_embeds_the_figures_on_screen(drawn, tmp_path):
-    import base64
-
     drawn.subject.value = "s1"
     drawn.dates.value = (D(2026, 3, 4), D(2026, 3, 9))
     drawn.report_button.click()
@@ -253,20 +253,40 @@ def test_the_report_embeds_the_figures_on_screen(drawn, tmp_path):
         assert base64.b64encode(image.value).decode("ascii") in text
 
 
-def test_the_pain_figure_follows_the_range(tmp_path):
-    """The shipped patient logs pain: the figure shows its weeks and goes to the report; a range without
-    a score says so in words instead."""
+def test_the_pain_figure_is_kept_drawn_and_follows_the_range(tmp_path):
+    """The shipped patient logs pain: the figure shows the weekly means of the whole observation and fades
+    the weeks holding no night of the range. A new range redraws the veils and the title over the kept
+    figure; the picture is a full draw's and the one a figure built from scratch for the report gives.
+    A range without a score says so in words instead."""
     review_ = PatientReview(sample_path("patient"), folder=tmp_path, dpi=30, report_dpi=30)
     try:
         assert review_.pain.value[:4] == b"\x89PNG" and review_.pain_note.value == ""
         assert "rs-figure-pain" in review_.pain._dom_classes
-        review_.dates.value = (D(2026, 1, 12), D(2026, 1, 25))   # weeks 0 and 1: a new picture
-        assert "pain" in review_.redrawn and review_.pain.layout.display is None
-        path = review_.write_report()
-        assert path.read_text(encoding="utf-8").count("data:image/png;base64,iVBORw0KGgo") == 4
+        built = review_.pictures.built
+        # weeks run Monday to Sunday from Mon 12 Jan 2026; Wed 14 Jan and Fri 20 Feb: the weeks of 12 Jan to 22 Feb
+        for (m0, d0), (m1, d1), weeks in (((1, 12), (1, 25), "12 Jan 2026 to 25 Jan 2026"),
+                                          ((1, 14), (2, 20), "12 Jan 2026 to 22 Feb 2026"),
+                                          ((3, 1), (4, 11), "23 Feb 2026 to 12 Apr 2026")):
+            review_.dates.value = (D(2026, m0, d0), D(2026, m1, d1))
+            assert "pain" in review_.redrawn and review_.pain.layout.display is None, weeks
+            live = review_.pictures.live(drawing_key(review_.view, "pain"))
+            assert live.figure.axes[0].get_title(loc="left") == (
+                f"P1: the weeks of {weeks} (this range); the other weeks faded")
+            shown = pixels(review_.pain.value)
+            assert (shown != live.full_rgba()).any(axis=-1).sum() == 0, weeks
+            np.testing.assert_array_equal(shown, pixels(figure_png(review_figure(review_.view, "pain"), 30)))
+        assert review_.pictures.built == built   # changed in place: no figure built
+        text = review_.write_report().read_text(encoding="utf-8")
+        assert text.count("data:image/png;base64,iVBORw0KGgo") == 4
+        assert base64.b64encode(review_.pain.value).decode("ascii") in text   # the picture on screen
         review_.dates.value = (D(2026, 3, 25), D(2026, 3, 31))   # no session with a score these nights
-        assert review_.pain.value == b"" and review_.pain.layout.display == "none"
+        assert review_.pain.value == b"" and review_.pain.layout.display == "none" and "pain" not in review_.redrawn
         assert review_.pain_note.value == "<i>No pain score logged in this range.</i>"
+        review_.dates.value = (D(2026, 3, 16), D(2026, 3, 31))   # 16 Mar has a score: shown, on the kept figure
+        assert review_.pain_note.value == "" and review_.pain.layout.display is None
+        live = review_.pictures.live(drawing_key(review_.view, "pain"))
+        assert (pixels(review_.pain.value) != live.full_rgba()).any(axis=-1).sum() == 0
+        assert review_.pictures.built == built
     finally:
         W.Widget.close_all()
 

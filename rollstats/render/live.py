@@ -54,12 +54,13 @@ def draw_order(fig: Figure) -> list[Artist]:
 
 def _extent(artist: Artist, renderer, margin: float, moving: bool) -> Bbox | None:
     """Where ``artist`` paints now, grown by ``margin`` pixels and cut to its clip box; where it may
-    paint when ``moving`` (its clip box: the axes it lives in). None when hidden or not measurable."""
-    if not artist.get_visible():
-        return None
+    paint when ``moving`` (its clip box: the axes it lives in, hidden now or not, since a change may
+    show it). None when hidden or not measurable."""
     clip = artist.get_clip_box() if artist.get_clip_on() and not isinstance(artist, Axis) else None
     if moving and clip is not None:   # (an axis is clipped in name only: its ticks lie outside the axes)
         return clip
+    if not artist.get_visible():
+        return None
     try:
         box = artist.get_tightbbox(renderer) if hasattr(artist, "get_tightbbox") else None
         box = box if box is not None else artist.get_window_extent(renderer)

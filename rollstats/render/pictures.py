@@ -8,8 +8,8 @@ PNG bytes, either kept from before or drawn now:
   constrained layout is computed once per shape of figure and reused for the next figure of
   that shape;
 - :meth:`Pictures.live_png` for a figure kept drawn and changed in place (the review's
-  calendar, timeline and body map, the Planner's calendar): a :class:`LiveFigure` redraws only
-  what the change touches.
+  calendar, timeline, body map and pain by week, the Planner's calendar): a :class:`LiveFigure`
+  redraws only what the change touches.
 """
 from __future__ import annotations
 

@@ -1,30 +1,35 @@
 """The figures of a review: which drawing shows a range, what changes on it, what a picture depends on.
 
-Each figure of :data:`FIGURES` is a drawing of :mod:`rollstats.plots` built once
-(:func:`review_drawing`) and set to a range in place (:func:`show_review`): the calendar and the
-timeline of the subject's whole observation get a white veil over the nights outside the range
-and a title naming it; the body map is shaded anew by the seconds of the range. Drawing them as
-pictures, and keeping those, is :mod:`rollstats.render`'s work; :func:`figure_key` and
-:func:`drawing_key` tell it when a picture or a drawing can be used again.
+Each figure of :data:`LIVE` is a drawing of :mod:`rollstats.plots` built once
+(:func:`review_drawing`) and set to a range in place (:func:`show_review`): the calendar, the
+timeline and the pain by week show the subject's whole observation and get a white veil over
+the nights (for the pain, the weeks) outside the range and a title naming it; the body map is
+shaded anew by the seconds of the range. Drawing them as pictures, and keeping those, is
+:mod:`rollstats.render`'s work; :func:`figure_key` and :func:`drawing_key` tell it when a
+picture or a drawing can be used again.
 """
 from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from ..metrics import pain_weeks
 from ..plots import Timeline, calendar_drawing, draw_body_map, paint_body_map, show_nights, show_timeline_nights
 from ..plots import pain_drawing, timeline_drawing
+from ..plots.pain import show_pain_weeks
 from ..render import figure_png
 from .patient import FIGURES, Review
-from .patient_words import day, pain_table
+from .patient_words import day
 
-#: The small figure of pain before and after rolling by week: drawn anew when its weeks change
-#: (it is not kept drawn), and shown only for a range with a pain score.
+#: The small figure of pain before and after rolling by week, over the whole observation with the
+#: weeks outside the range faded; shown only for a range with a pain score.
 PAIN = "pain"
+#: Every figure a review keeps drawn and changes in place: those of :data:`FIGURES`, then the pain.
+LIVE: tuple[str, ...] = (*FIGURES, PAIN)
 
 
 def _check(name: str) -> None:
-    if name not in FIGURES:
-        raise ValueError(f"no figure named {name!r}; the figures are: {', '.join(FIGURES)}")
+    if name not in LIVE:
+        raise ValueError(f"no figure named {name!r}; the figures are: {', '.join(LIVE)}")
 
 
 def show_range(timeline: Timeline, view: Review) -> list:
@@ -41,12 +46,14 @@ def show_range(timeline: Timeline, view: Review) -> list:
 
 
 def review_drawing(view: Review, name: str) -> tuple:
-    """The drawing of the figure ``name`` (one of :data:`FIGURES`) set to ``view``, with the artists
+    """The drawing of the figure ``name`` (one of :data:`LIVE`) set to ``view``, with the artists
     :func:`show_review` changes in place and those it moves: ``(drawing, changing, moving)``.
 
     The calendar and the timeline show the subject's whole observation, the nights outside the
-    range faded (a new range moves the veils and retitles); the body map the seconds rolled in
-    the range (a new range shades its regions and rewrites their numbers and notes).
+    range faded (a new range moves the veils and retitles); the pain figure the weekly means of
+    the whole observation, the weeks without a night of the range faded (the same); the body map
+    the seconds rolled in the range (a new range shades its regions and rewrites their numbers
+    and notes).
 
     >>> from rollstats.datasets import load_sample
     >>> from rollstats.views import review, subject_tables
@@ -65,6 +72,10 @@ def review_drawing(view: Review, name: str) -> tuple:
         timeline = timeline_drawing(t.nights, t.windows, subject=t.subject, program=t.program)
         show_range(timeline, view)
         return timeline, [timeline.title], timeline.moving
+    if name == PAIN:
+        chart = pain_drawing(pain_weeks(t.pain, t.nights), view.subject, (t.first_night, t.last_night),
+                             shown=(view.first, view.last))
+        return chart, [chart.title], chart.moving
     body_map = draw_body_map()
     show_review(body_map, view, name)
     return body_map, body_map.changing, []
@@ -88,15 +99,15 @@ def show_review(drawing, view: Review, name: str) -> None:
         show_nights(drawing, t.nights, t.subject, t.program, view.first, view.last)
     elif name == "timeline":
         show_range(drawing, view)
+    elif name == PAIN:
+        show_pain_weeks(drawing, view.first, view.last)
     else:
         paint_body_map(drawing, view.region_seconds, subject=view.subject, title=_body_map_title(view))
 
 
 def review_figure(view: Review, name: str) -> Figure:
-    """The figure ``name`` (one of :data:`FIGURES`, or :data:`PAIN`) of the range, drawn from scratch
-    (object API, no pyplot state): the figure of :func:`review_drawing`, or :func:`pain_figure`."""
-    if name == PAIN:
-        return pain_figure(view)
+    """The figure ``name`` (one of :data:`LIVE`) of the range, drawn from scratch (object API, no
+    pyplot state): the figure of :func:`review_drawing`, the same drawing a widget keeps."""
     return review_drawing(view, name)[0].figure
 
 
@@ -106,21 +117,18 @@ def has_pain(view: Review) -> bool:
 
 
 def pain_figure(view: Review) -> Figure:
-    """Pain before and after rolling, by week, over the range (:func:`rollstats.plots.plot_pain`).
+    """Pain before and after rolling by week (:func:`rollstats.plots.plot_pain`) over the subject's
+    whole observation, the weeks holding no night of the range faded.
 
     >>> from rollstats.datasets import load_sample
     >>> from rollstats.views import review, subject_tables
     >>> view = review(subject_tables(load_sample("patient").segments, "P1"), "2026-01-12", "2026-01-25")
-    >>> [float(v) for v in pain_figure(view).axes[0].get_lines()[0].get_ydata()]   # weekly mean before rolling
+    >>> [float(v) for v in pain_figure(view).axes[0].get_lines()[0].get_ydata()[:2]]   # weekly mean before rolling
     [1.2, 5.0]
+    >>> pain_figure(view).axes[0].get_title(loc="left")
+    'P1: the weeks of 12 Jan 2026 to 25 Jan 2026 (this range); the other weeks faded'
     """
-    return pain_drawing(pain_table(view), view.subject, (view.first, view.last)).figure
-
-
-def pain_key(view: Review) -> tuple:
-    """What the pain figure of ``view`` depends on: equal keys, equal pictures (the weekly table is
-    a function of the subject's tables and the range, and is not computed to make the key)."""
-    return (PAIN, view.subject, view.first, view.last)
+    return review_figure(view, PAIN)
 
 
 def _body_map_title(view: Review) -> str:
@@ -144,8 +152,8 @@ def figure_key(view: Review, name: str) -> tuple:
 
 
 def drawing_key(view: Review, name: str) -> tuple:
-    """Which drawing can show the figure ``name`` of ``view``: one calendar and one timeline per
-    subject, one body map for all (shaded anew for each).
+    """Which drawing can show the figure ``name`` of ``view``: one calendar, one timeline and one pain
+    figure per subject, one body map for all (shaded anew for each).
 
     >>> from rollstats.datasets import load_sample
     >>> from rollstats.views import review, subject_tables
@@ -157,7 +165,7 @@ def drawing_key(view: Review, name: str) -> tuple:
     return (name,) if name == "bodymap" else (name, view.subject)
 
 
-def review_images(view: Review, dpi: float = 100, names=(*FIGURES, PAIN)) -> dict[str, bytes]:
+def review_images(view: Review, dpi: float = 100, names=LIVE) -> dict[str, bytes]:
     """PNG bytes of each figure of the range, drawn from scratch at ``dpi`` dots per inch (for a report);
     the pain figure only when the range has a pain score.
 

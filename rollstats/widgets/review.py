@@ -31,40 +31,18 @@ import pandas as pd
 from ..io import IngestReport
 from ..program import Program
 from ..render import Pictures
-from ..views import (
-    FIGURE_TITLES,
-    FIGURES,
-    Review,
-    SubjectTables,
-    day,
-    drawing_key,
-    figure_key,
-    key_figures_html,
-    mistakes,
-    mistakes_html,
-    night_audit_html,
-    review,
-    review_drawing,
-    show_review,
-    subjects,
-    summary_text,
-)
-from ..views.patient_figures import PAIN, has_pain, pain_figure, pain_key
-from ._common import (
-    Pause,
-    chosen_range,
-    error_html,
-    figure_image,
-    set_range_options,
-)
+from ..views import (FIGURE_TITLES, Review, SubjectTables, day, drawing_key, figure_key, key_figures_html, mistakes,
+                     mistakes_html, night_audit_html, review, review_drawing, show_review, subjects, summary_text)
+from ..views.patient_cohort import CohortTables
+from ..views.patient_figures import LIVE, PAIN, has_pain
 from ..words import date_text as _date_label
+from . import review_nights as nights
+from ._common import Pause, chosen_range, error_html, figure_image, set_range_options
 from .loader import WIDE as _WIDE
 from .loader import FileLoader
-from . import review_nights as nights
 from .review_ahead import DrawAhead
 from .review_nights import Busy, NightPanel
 from .review_report import ReportWriting
-from ..views.patient_cohort import CohortTables
 
 
 class PatientReview(ReportWriting):
@@ -93,8 +71,8 @@ class PatientReview(ReportWriting):
         self.redrawn: list[str] = []               #: figures redrawn by the last change (for benchmarks)
         self._tables: dict[str, SubjectTables] = {}
         #: the pictures of the last 48 ranges (four a range; PNG bytes, about 20 MB at most) and the
-        #: figures of the last four subjects, kept drawn
-        self.pictures = Pictures(dpi, keep=4 * 48, figures=2 * 4 + 1)
+        #: figures of the last four subjects (calendar, timeline, pain; one body map for all), kept drawn
+        self.pictures = Pictures(dpi, keep=4 * 48, figures=3 * 4 + 1)
         self._pause = Pause()
 
         # what to read
@@ -187,7 +165,7 @@ class PatientReview(ReportWriting):
             self._clear()
             return
         # the old subject's pictures are hidden until the new ones are set, never under the new numbers
-        hidden = [getattr(self, name) for name in (*FIGURES, "pain") if self.figures and hasattr(self, name)]
+        hidden = [getattr(self, name) for name in LIVE if self.figures]
         self.ahead.cancel()
         with self.busy(f"Drawing {self.subject.value}…", hide=hidden):
             self.tables = self.subject_tables(self.subject.value)
@@ -195,7 +173,7 @@ class PatientReview(ReportWriting):
                 set_range_options(self.dates, [n.date() for n in self.tables.nights["night"]], _date_label)
                 self.dates.disabled = False
             self.refresh()
-        for name in nights.CLICKABLE if self.figures else ():   # on screen now: ready the next change
+        for name in (*nights.CLICKABLE, PAIN) if self.figures else ():   # on screen: ready the next change
             self.pictures.prepare(drawing_key(self.view, name))
         self.ahead.schedule()
 
@@ -239,30 +217,23 @@ class PatientReview(ReportWriting):
         self._draw(view)
 
     def _draw(self, view: Review) -> None:
-        """Show the figures of ``view``, drawing only those whose pictures are not kept from before."""
+        """Show the figures of ``view``, drawing only those whose pictures are not kept from before; the
+        pain figure only for a range with a pain score (else a note says there is none)."""
         self.redrawn = []
-        if not self.figures:
-            return
-        for name in FIGURES:
+        pain = self.figures and has_pain(view)
+        for name in LIVE if self.figures else ():
+            if name == PAIN and not pain:
+                continue
             if (name, figure_key(view, name)) not in self.pictures:
                 self.redrawn.append(name)
             getattr(self, name).value = self.png(name, view)
-        self._draw_pain(view)
-
-    def _draw_pain(self, view: Review) -> None:
-        """Show the pain figure of ``view`` (drawn anew only when its weeks change), or say there is none."""
-        if has_pain(view):
-            key = pain_key(view)
-            if key not in self.pictures:
-                self.redrawn.append(PAIN)
-            self.pain.value = self.pictures.png(key, lambda: pain_figure(view))
-            self.pain.layout.display, self.pain_note.value = None, ""
-        else:
-            self.pain.value, self.pain.layout.display = b"", "none"
-            self.pain_note.value = "<i>No pain score logged in this range.</i>"
+        if self.figures:   # without a score in the range: words instead of the picture
+            self.pain.value = self.pain.value if pain else b""
+            self.pain.layout.display = None if pain else "none"
+            self.pain_note.value = "" if pain else "<i>No pain score logged in this range.</i>"
 
     def png(self, name: str, view: Review | None = None) -> bytes:
-        """PNG bytes of the figure ``name`` (one of :data:`~rollstats.views.FIGURES`) of ``view``
+        """PNG bytes of the figure ``name`` (one of ``LIVE``: the calendar, timeline, body map, pain) of ``view``
         (default: the one shown), at ``dpi`` dots per inch: kept from before, or drawn now on the
         figures kept drawn.
 

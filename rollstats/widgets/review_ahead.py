@@ -2,8 +2,9 @@
 
 A clinician often goes through the subjects in the list's order. Once a subject is on screen,
 :class:`DrawAhead` draws, one figure at a time and only while the kernel has nothing else to
-do, the calendar, timeline and body map of the subjects just before and after it in the list, as
-they show when chosen (their whole observation); choosing one of them then shows kept pictures.
+do, the calendar, timeline, body map and pain figure of the subjects just before and after it in the
+list, as they show when chosen (their whole observation); choosing one of them then shows kept
+pictures.
 A subject picked elsewhere in the list is drawn when chosen. The last step collects Python's
 garbage (the figures dropped from the caches hold reference cycles): a full collection over the
 kept figures takes 100 to 200 ms and would otherwise fall, every few subjects, in the middle of
@@ -16,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import gc
 
-from ..views import FIGURES, figure_key, review
+from ..views import figure_key, review
+from ..views.patient_figures import LIVE, PAIN, has_pain
 
 
 class DrawAhead:
@@ -38,13 +40,14 @@ class DrawAhead:
 
     def draw(self, subject: str, name: str) -> bool:
         """Draw the picture of figure ``name`` that ``subject`` shows when chosen (kept by the widget's
-        pictures); False when it was kept already or cannot be drawn."""
+        pictures); False when it was kept already, cannot be drawn or is not shown (a pain figure
+        without a pain score)."""
         w = self.widget
         try:
             view = review(w.subject_tables(subject))
         except ValueError:
             return False
-        if (name, figure_key(view, name)) in w.pictures:
+        if (name, figure_key(view, name)) in w.pictures or (name == PAIN and not has_pain(view)):
             return False
         w.png(name, view)
         return True
@@ -54,7 +57,7 @@ class DrawAhead:
         self.cancel()
         if not self.widget.figures:
             return
-        self._pending = [(s, name) for s in self.neighbours() for name in FIGURES] + [(None, "garbage")]
+        self._pending = [(s, name) for s in self.neighbours() for name in LIVE] + [(None, "garbage")]
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:   # no event loop (plain Python): nothing is drawn ahead
