@@ -52,20 +52,107 @@ def test_garmin_activities_length_is_the_time_column_never_a_temperature_or_hear
     assert segments.set_index("source_row").loc[20, "duration_s"] == 1106.0     # 00:18:26
 
 
-def test_strong_workout_and_exercise_names_are_not_subjects(tmp_path):
+def test_strong_duration_is_the_workouts_length_and_seconds_each_sets_mostly_zero(tmp_path):
     data, text, mapping = suggested(STRONG, tmp_path, "Europe/Berlin")
-    # Duration ("2h 18m") is no number nor h:mm:ss; Seconds is each set's length
-    assert data["columns"] == {"start": "Date", "duration_s": "Seconds"}
-    assert data["units"] == {"duration": "s"}
+    # Duration ("2h 18m") is the whole workout's length, repeated on each of its sets; Seconds is
+    # a set's own timed seconds: 0 on 78 of the 80 sets (only the two Plank sets, rows 73-74,
+    # hold 90), and it differs between the sets of the workout of 17 Feb
+    assert data["columns"] == {"start": "Date", "duration_s": "Duration"}
+    assert data["units"] == {"duration": "h m s"}
     assert data["constants"] == {"subject_id": "strong-export-head"}
-    assert "# columns not read: Workout Name, Duration, Exercise Name, Set Order, Weight, Reps" in text
+    assert ("# also a length, not taken: Seconds (0 or empty on 78 of 80 rows; differs between rows "
+            "that share a start") in text
+    assert "the same on every row of a start (80 rows, 6 starts)" in text
+    assert "# 80 of the 80 rows last longer than 3600 s" in text
+    assert "# columns not read: Workout Name, Exercise Name, Set Order, Weight, Reps, Distance, Seconds" in text
     segments, rejects, report = rollstats.load(STRONG, mapping=mapping)
-    # 80 sets: 78 weight sets of 0 s are refused; the two Plank sets of 90 s (rows 73, 74) share
-    # their workout's start (Strong dates each set with its workout), so the second is a duplicate
-    assert counts(report) == (80, 1, 1, 78)
-    assert set(rejects["reason"]) == {"duration_s: duration of zero or less"}
-    assert segments[["source_row", "duration_s"]].values.tolist() == [[73, 90.0]]
-    assert segments["start"].iloc[0] == pd.Timestamp("2021-02-17 17:18:29", tz="UTC")   # 18:18:29 CET
+    # the six workouts by hand (rows: length): 1-18 2h 18m = 8280 s, 19-31 1h 51m = 6660 s,
+    # 32-49 1h 40m = 6000 s, 50-57 1h 30m = 5400 s, 58-74 1h 37m = 5820 s, 75-80 1h 46m = 6360 s:
+    # every one is longer than the card's 3600 s for one segment, so every set is refused
+    by_hand = [8280] * 18 + [6660] * 13 + [6000] * 18 + [5400] * 8 + [5820] * 17 + [6360] * 6
+    assert counts(report) == (80, 0, 0, 80) and segments.empty
+    assert rejects["source_row"].tolist() == list(range(1, 81)) and set(rejects["column"]) == {"Duration"}
+    assert rejects["value"].astype(float).tolist() == by_hand
+    assert set(rejects["reason"]) == {"duration_s: longer than limits.max_segment_s = 3600 s: implausible"}
+
+
+def test_strong_like_rolling_log_reads_one_segment_per_workout(tmp_path):
+    # made by hand in Strong's columns: three foam-rolling workouts within the card's hour and one
+    # over it; Seconds is timed on the first set only (60 s), 0 on the 6 others
+    path = tmp_path / "strong.csv"
+    path.write_text(
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE\n"
+        '2024-03-03 21:30:00,"Abend",12m,"Foam Roll Quads",1,0,0,0,60,,,\n'
+        '2024-03-03 21:30:00,"Abend",12m,"Foam Roll Calves",1,0,0,0,0,,,\n'
+        '2024-03-03 21:30:00,"Abend",12m,"Foam Roll Glutes",1,0,0,0,0,,,\n'
+        '2024-03-04 21:45:10,"Abend",8m 30s,"Foam Roll Quads",1,0,0,0,0,,,\n'
+        '2024-03-04 21:45:10,"Abend",8m 30s,"Foam Roll Quads",2,0,0,0,0,,,\n'
+        '2024-03-05 22:00:00,"Abend",45m,"Foam Roll Calves",1,0,0,0,0,,,\n'
+        '2024-03-06 21:00:00,"Abend",1h 5m 30s,"Foam Roll Calves",1,0,0,0,0,,,\n', encoding="utf-8")
+    data, text, mapping = suggested(path, tmp_path, "Europe/Berlin")
+    assert data["columns"] == {"start": "Date", "duration_s": "Duration"}
+    assert data["units"] == {"duration": "h m s"}
+    assert "Seconds (0 or empty on 6 of 7 rows; differs between rows that share a start" in text
+    assert "(7 rows, 4 starts)" in text
+    assert "# 1 of the 7 rows last longer than 3600 s" in text    # 1h 5m 30s = 3930 s
+    segments, rejects, report = rollstats.load(path, mapping=mapping)
+    # the sets of a workout are the same segment read again: 2 + 1 duplicates; row 7 refused
+    assert counts(report) == (7, 3, 3, 1)
+    assert rejects["source_row"].tolist() == [7] and rejects["value"].tolist() == ["3930.0"]
+    rows = segments.set_index("source_row").sort_index()
+    assert rows.index.tolist() == [1, 4, 6]
+    assert rows["duration_s"].tolist() == [720.0, 510.0, 2700.0]        # 12m, 8m 30s, 45m
+    assert rows["start"].tolist() == [pd.Timestamp("2024-03-03 20:30:00", tz="UTC"),   # CET = UTC+1
+                                      pd.Timestamp("2024-03-04 20:45:10", tz="UTC"),
+                                      pd.Timestamp("2024-03-05 21:00:00", tz="UTC")]
+
+
+def test_a_length_that_differs_within_a_start_gives_way_to_one_that_repeats(tmp_path):
+    # Seconds comes first in the file and is never 0, but it differs between the two rows of the
+    # first start: it times each row, Duration the session
+    path = tmp_path / "sets.csv"
+    path.write_text("Start,Seconds,Exercise,Duration\n2024-03-03 21:30:00,240,Quads,10m\n"
+                    "2024-03-03 21:30:00,360,Calves,10m\n2024-03-04 21:30:00,300,Quads,5m\n", encoding="utf-8")
+    data, text, _ = suggested(path, tmp_path, "UTC")
+    assert data["columns"] == {"start": "Start", "duration_s": "Duration"}
+    assert "# also a length, not taken: Seconds (differs between rows that share a start" in text
+    # each start once: nothing to weigh but the headers, and Seconds comes first in the file
+    path.write_text("Start,Seconds,Exercise,Duration\n2024-03-03 21:30:00,240,Quads,10m\n"
+                    "2024-03-04 21:30:00,300,Quads,5m\n", encoding="utf-8")
+    data, text, _ = suggested(path, tmp_path, "UTC")
+    assert data["columns"] == {"start": "Start", "duration_s": "Seconds"}
+    assert "# also a length, not taken: Duration (after Seconds in the file)" in text
+
+
+def test_rows_of_one_start_on_different_regions_are_segments_of_their_own(tmp_path):
+    # two regions rolled from the same start: each row is a segment, timed by Seconds; the
+    # session's total repeated on both rows would count it twice, so the values do not prefer it
+    path = tmp_path / "regions.csv"
+    path.write_text("Start,Area,Seconds,Session Duration\n2024-03-03T21:30:00+01:00,quads,60,2m\n"
+                    "2024-03-03T21:30:00+01:00,calves,45,2m\n2024-03-04T21:30:00+01:00,quads,90,90s\n",
+                    encoding="utf-8")
+    data, text, mapping = suggested(path, tmp_path, "UTC")
+    assert data["columns"] == {"start": "Start", "region": "Area", "duration_s": "Seconds"}
+    assert "# also a length, not taken: Session Duration (after Seconds in the file)" in text
+    segments = rollstats.load(path, mapping=mapping).segments.sort_values("source_row")
+    assert segments["duration_s"].tolist() == [60.0, 45.0, 90.0]
+    assert segments["region"].tolist() == ["thigh_front", "calf", "thigh_front"]
+
+
+@pytest.mark.parametrize("cells, kind", [
+    (["2h 18m", "45m", "1h 5m 30s", "90s", "12 min"], "lettered"),
+    (["2h 18m", "Plank"], "text"),     # one cell that is no length: not a column of lengths
+    (["90", "0"], "number"),
+    (["00:17:01", "1:02"], "clock"),
+])
+def test_a_column_of_lettered_durations_is_told_from_numbers_clocks_and_text(cells, kind):
+    from rollstats.io.inspect_columns import column_kind
+    from rollstats.io.inspect_length import length_unit
+    assert column_kind(pd.Series(cells)) == kind
+    if kind == "lettered":   # by hand: 8280, 2700, 3930, 90, 720 s
+        from rollstats.io.cells import to_seconds
+        assert length_unit("Duration", pd.Series(cells), kind)[0] == "h m s"
+        assert to_seconds(pd.Series(cells), "h m s")[0].tolist() == [8280.0, 2700.0, 3930.0, 90.0, 720.0]
 
 
 def test_strava_activity_name_and_id_are_not_subjects_and_empty_columns_take_no_role(tmp_path):

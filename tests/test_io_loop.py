@@ -425,3 +425,14 @@ def test_a_line_too_long_or_a_file_too_big_or_not_utf8_is_refused_naming_the_fil
     (folder / "002 Foam rolling" / "Checkmarks.csv").write_bytes(b"2024-03-01,2\n2024-03-02,2,caf\xe9\n")
     with pytest.raises(IngestError, match=r"export: 002 Foam rolling/Checkmarks\.csv: line 2 is not UTF-8 text"):
         load(folder)
+
+
+def test_names_other_modules_read_from_loop_stay_there_after_the_habit_choice_moved_out():
+    # rollstats.io.sources reads loop.HABITS_FILE, mapping_check loop.habits_member and
+    # loop.is_export_folder; the habit choice itself now lives in loop_habits
+    from rollstats.io import loop_habits
+    assert loop.HABITS_FILE == "Habits.csv" and loop.habits_member is loop_habits.habits_member
+    assert loop.habits_member(["x/Habits.csv", "Habits.csv"]) == "Habits.csv"   # the top level first
+    assert loop.TIME_UNITS["minutes"] == 60.0 and loop.TIME_UNITS["hrs"] == 3600.0
+    assert loop.DEFAULT_HABIT_PATTERN.search("Foam rolling") and not loop.DEFAULT_HABIT_PATTERN.search("Stretch")
+    assert loop.DEFAULT_AT == "21:00" and callable(loop.is_export_folder) and callable(loop.read)

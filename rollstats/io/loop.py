@@ -22,7 +22,8 @@ error that asks for it, before any day is read.
 
 Which habit: ``habit`` (a name, compared without case), else the first habit whose name
 mentions *roll* or *foam*. None found: an :class:`~rollstats.errors.IngestError` that lists
-the habit names.
+the habit names. ``Habits.csv`` is read, and the habit and its unit chosen, in
+:mod:`rollstats.io.loop_habits`; this module reads the chosen habit's days.
 
 What a day becomes
     ``YES_MANUAL`` (done), or a numerical amount above 0, becomes one rolling segment on
@@ -56,18 +57,12 @@ import pandas as pd
 
 from ..errors import IngestError
 from .base import RawTable
+from .loop_habits import (DEFAULT_HABIT_PATTERN, TIME_UNITS, choose_habit, habit_folders, habits_member,
+                          habits_table, unit_factor)
 from .loopfiles import CHECKMARKS_FILE, HABITS_FILE, is_export_folder, open_export, records
 
-#: Habit names that the default choice picks (first match, case-insensitive).
-DEFAULT_HABIT_PATTERN = re.compile(r"roll|foam", re.IGNORECASE)
 #: Wall-clock time given to a Loop day (Loop has dates only); after the night's 04:00 start.
 DEFAULT_AT = "21:00"
-#: Habit unit (lower case) -> seconds per unit.
-TIME_UNITS: dict[str, float] = {
-    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1.0),
-    **dict.fromkeys(("min", "mins", "minute", "minutes"), 60.0),
-    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600.0),
-}
 #: Loop stores a numerical habit's amounts as thousandths.
 NUMERICAL_SCALE = 1000.0
 REGION = "unspecified"
@@ -79,19 +74,6 @@ _CODES = {2: _DONE, 1: _NOT_DUE, 0: _NOT_DONE, 3: _SKIPPED, -1: _UNKNOWN}
 _WORD_AMOUNTS = {"YES_MANUAL": 2, "YES_AUTO": 1, "NO": 0}
 _PASSED_KEYS = {_NOT_DONE: "loop days not done", _SKIPPED: "loop days skipped",
                 _NOT_DUE: "loop days not due", _UNKNOWN: "loop days unknown"}
-
-
-def habits_member(names: list[str]) -> str | None:
-    """The ``Habits.csv`` of a Loop export among an archive's members (top level or one
-    folder down), or None.
-
-    >>> habits_member(["Habits.csv", "001 Foam rolling/Checkmarks.csv"])
-    'Habits.csv'
-    >>> habits_member(["apple_health_export/export.xml"]) is None
-    True
-    """
-    found = [n for n in names if n.rsplit("/", 1)[-1] == HABITS_FILE and n.count("/") <= 1]
-    return min(found, key=lambda n: (n.count("/"), n)) if found else None
 
 
 def read(path: str | Path, subject: str | None = None, habit: str | None = None,
@@ -127,9 +109,9 @@ def read(path: str | Path, subject: str | None = None, habit: str | None = None,
         habits_name = habits_member(names)
         if habits_name is None:
             raise IngestError(f"{path}: not a Loop Habit Tracker export (no {HABITS_FILE})")
-        habits = _habits_table(open_member(habits_name), f"{path}: {habits_name}")
-        folders = _habit_folders(names, habits_name[: -len(HABITS_FILE)])
-        chosen = _choose(habits, habit, folders, path)
+        habits = habits_table(open_member(habits_name), f"{path}: {habits_name}")
+        folders = habit_folders(names, habits_name[: -len(HABITS_FILE)])
+        chosen = choose_habit(habits, habit, folders, path)
         member = folders.get(chosen["position"])
         if member is None:
             raise IngestError(f"{path}: habit {chosen['name']!r} is listed in {HABITS_FILE} but "
@@ -139,7 +121,7 @@ def read(path: str | Path, subject: str | None = None, habit: str | None = None,
         if numerical is None:  # before Loop 2.3.1: the values tell
             example = _first_amount(_checkmarks(open_member(member), where))
             numerical = example is not None
-        factor = _unit_factor(chosen, unit, example, path) if numerical else None
+        factor = unit_factor(chosen, unit, example, path) if numerical else None
         columns, positions, passed = _days(_checkmarks(open_member(member), where), numerical, factor,
                                            f"T{clock}" + ("" if tz else "+00:00"), f"Loop: {chosen['name']}")
     if len(habits) > 1:
@@ -161,65 +143,6 @@ def _clock(at: str, path: Path) -> str:
     if not re.fullmatch(r"\d{2}:\d{2}", str(at)) or int(at[:2]) > 23 or int(at[3:]) > 59:
         raise IngestError(f"{path}: time of day {at!r} for Loop days must be HH:MM")
     return f"{at}:00"
-
-
-def _habits_table(stream, where: str) -> list[dict]:
-    """Habits.csv as dicts: position (``001``), name, numerical (True, False, or None when the
-    export does not say), unit (text)."""
-    rows = records(stream, where)
-    first = next(rows, None)
-    if first is None:
-        raise IngestError(f"{where} is empty")
-    header = [h.strip().lower() for h in first[1]]
-    if "name" not in header:
-        raise IngestError(f"{where} has no Name column (columns: {', '.join(first[1])})")
-    col = {h: i for i, h in enumerate(header)}
-
-    def cell(row: list[str], key: str) -> str:
-        i = col.get(key)
-        return row[i].strip() if i is not None and i < len(row) else ""
-
-    habits = []
-    for number, row in rows:
-        kind = cell(row, "type").upper()
-        if kind not in ("", "YES_NO", "NUMERICAL"):
-            raise IngestError(f"{where}: habit {cell(row, 'name')!r} has type {kind!r}; rollstats "
-                              "reads YES_NO and NUMERICAL habits")
-        habits.append({"position": cell(row, "position") or f"{number - 1:03d}", "name": cell(row, "name"),
-                       "numerical": kind == "NUMERICAL" if "type" in col else None,
-                       "unit": cell(row, "unit")})
-    if not habits:
-        raise IngestError(f"{where} lists no habit")
-    return habits
-
-
-def _habit_folders(names: list[str], root: str) -> dict[str, str]:
-    """Position (``001``) -> the member path of that habit's Checkmarks.csv."""
-    folders = {}
-    for name in names:
-        if not name.startswith(root):
-            continue
-        parts = name[len(root):].split("/")
-        if len(parts) == 2 and parts[1] == CHECKMARKS_FILE:
-            match = re.match(r"(\d+)(\s|$)", parts[0])
-            if match:
-                folders.setdefault(match.group(1), name)
-    return folders
-
-
-def _choose(habits: list[dict], wanted: str | None, folders: dict[str, str], path: Path) -> dict:
-    names = ", ".join(repr(h["name"]) for h in habits)
-    if wanted is not None:
-        for h in habits:
-            if h["name"].casefold() == wanted.strip().casefold():
-                return h
-        raise IngestError(f"{path}: no habit named {wanted!r} (habits: {names})")
-    matches = [h for h in habits if DEFAULT_HABIT_PATTERN.search(h["name"])]
-    if not matches:
-        raise IngestError(f"{path}: no habit mentions roll or foam; choose one with --habit NAME "
-                          f"(habits: {names})")
-    exported = [h for h in matches if h["position"] in folders]
-    return (exported or matches)[0]
 
 
 def _checkmarks(stream, where: str) -> Iterator[tuple[int, str, str, str]]:
@@ -292,20 +215,6 @@ def _outcome(value: str, numerical: bool) -> tuple[str, float | None]:
         return _CODES.get(int(value), _UNREADABLE), None
     except ValueError:
         return _UNREADABLE, None
-
-
-def _unit_factor(habit: dict, unit: str | None, example: str | None, path: Path) -> float:
-    given = (unit if unit is not None else habit["unit"]).strip().lower()
-    factor = TIME_UNITS.get(given)
-    if factor is not None:
-        return factor
-    ask = "give the time unit of its numbers with --habit-unit s|min|h (Python: unit='min')"
-    if unit is None and example is not None:
-        raise IngestError(f"{path}: habit {habit['name']!r} is numerical (amounts such as {example}, "
-                          f"thousandths of its unit), and this export, from Loop before 2.3.1, does "
-                          f"not say its unit: {ask}")
-    raise IngestError(f"{path}: habit {habit['name']!r} counts in {given or 'no unit'!r}, not in a "
-                      f"time unit (s, min, h): {ask}")
 
 
 __all__ = ["read", "habits_member", "is_export_folder", "TIME_UNITS", "DEFAULT_AT",
