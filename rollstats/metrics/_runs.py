@@ -75,3 +75,21 @@ def runs(table: pd.DataFrame, key: str) -> Runs:
     starts = np.flatnonzero(new)
     subjects = pd.Series(ids.take(codes[starts]), dtype=table["subject_id"].dtype)
     return Runs(order, starts, subjects, key_values[starts], len(codes))
+
+
+def in_night_order(table: pd.DataFrame) -> bool:
+    """Whether ``table`` is known to be sorted by integer ``subject_id`` codes, then ``night``
+    (as :func:`rollstats.summarize` hands its nights table on): a stable sort by those keys
+    would then leave it as it is. False for text ids (not checked: the caller sorts).
+
+    >>> t = pd.DataFrame({"subject_id": [0, 0, 1], "night": pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-01"])})
+    >>> in_night_order(t), in_night_order(t.iloc[::-1]), in_night_order(t.astype({"subject_id": "str"}))
+    (True, False, False)
+    """
+    subject = table["subject_id"]
+    if not pd.api.types.is_integer_dtype(subject) or table["night"].isna().any():
+        return False
+    codes = subject.to_numpy()
+    night = table["night"].to_numpy(dtype="datetime64[us]").view("int64")
+    dc, dn = np.diff(codes), np.diff(night)
+    return bool(((dc > 0) | ((dc == 0) & (dn >= 0))).all())

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..program import Program
+from ._runs import in_night_order, runs
 
 #: Alert levels, mildest first, and the program field holding each one's threshold (nights).
 ALERT_LEVELS: tuple[tuple[str, str], ...] = (
@@ -20,8 +21,11 @@ ALERT_LEVELS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _ordered(nights_table: pd.DataFrame) -> pd.DataFrame:
-    return nights_table.sort_values(["subject_id", "night"], kind="stable").reset_index(drop=True)
+def _ordered(nights_table: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    t = nights_table if columns is None else nights_table[columns]   # copy only what is read
+    if not in_night_order(t):
+        t = t.sort_values(["subject_id", "night"], kind="stable")
+    return t.reset_index(drop=True)
 
 
 def rolling_adherence(nights_table: pd.DataFrame, window: int = 7, step: int = 1,
@@ -103,12 +107,18 @@ def data_days(nights_table: pd.DataFrame, program: Program | None = None) -> pd.
     """
     program = program or Program.default()
     rules = program.monitoring
-    t = nights_table.assign(period=nights_table["night_index"] // rules.data_days_period_nights,
-                            logged=nights_table["segments"] > 0)
-    out = (t.groupby(["subject_id", "period"], sort=True)
-           .agg(first_night=("night", "min"), last_night=("night", "max"), nights=("night", "size"),
-                data_days=("logged", "sum"))
-           .reset_index())
+    t = nights_table[["subject_id", "night", "night_index", "segments"]]
+    t = t.assign(period=t["night_index"] // rules.data_days_period_nights, logged=t["segments"] > 0)
+    if len(t) and in_night_order(t):   # periods are runs of rows: no group-by on two keys
+        run = runs(t, "period")
+        out = pd.DataFrame({"subject_id": run.subjects, "period": run.keys,
+                            "first_night": run.first(t["night"]), "last_night": run.last(t["night"]),
+                            "nights": run.size(), "data_days": run.sum(t["logged"]).astype("int64")})
+    else:
+        out = (t.groupby(["subject_id", "period"], sort=True)
+               .agg(first_night=("night", "min"), last_night=("night", "max"), nights=("night", "size"),
+                    data_days=("logged", "sum"))
+               .reset_index())
     out["period"] = out["period"].astype("int64")
     out["data_days"] = out["data_days"].astype("int64")
     out["required"] = rules.data_days_required
@@ -150,11 +160,27 @@ def no_rolling_runs(nights_table: pd.DataFrame) -> pd.DataFrame:
     >>> no_rolling_runs(t)[["run_nights", "ongoing"]].values.tolist()
     [[2, False], [1, True]]
     """
-    t = _ordered(nights_table)
+    t = _ordered(nights_table, ["subject_id", "night", "segments"])
     subject = t["subject_id"]
     rolled = t["segments"].to_numpy() > 0
     new_subject = (subject != subject.shift()).to_numpy()
     run = np.cumsum(rolled | new_subject)
+    idle_rows = np.flatnonzero(~rolled)
+    if len(idle_rows) and in_night_order(t):
+        # rows in (subject, night) order: each run is a stretch of consecutive idle rows
+        idle_run = run[idle_rows]
+        starts = np.flatnonzero(np.r_[True, idle_run[1:] != idle_run[:-1]])
+        ends = np.r_[starts[1:], len(idle_rows)] - 1
+        night = t["night"].to_numpy()
+        subject_starts = np.flatnonzero(new_subject)
+        sizes = np.diff(np.r_[subject_starts, len(t)])
+        is_last = night == np.repeat(night[np.r_[subject_starts[1:], len(t)] - 1], sizes)
+        return pd.DataFrame({
+            "subject_id": subject.array.take(idle_rows[starts]),
+            "run_start": night[idle_rows[starts]], "run_end": night[idle_rows[ends]],
+            "run_nights": (ends - starts + 1).astype("int64"),
+            "ongoing": np.logical_or.reduceat(is_last[idle_rows], starts),
+        })
     last = t.groupby("subject_id", sort=False)["night"].transform("max")
     idle = t.loc[~rolled].assign(run=run[~rolled], is_last=(t["night"] == last)[~rolled])
     out = (idle.groupby(["subject_id", "run"], sort=True)

@@ -12,6 +12,12 @@ from ..regions import REGIONS
 from ._runs import runs
 
 
+def _label_dtype(subject: pd.Series):
+    """Text ids stay text (``str``); integer codes (:func:`rollstats.summarize` works on them)
+    keep their own dtype."""
+    return "str" if pd.api.types.is_string_dtype(subject) or subject.dtype == object else subject.dtype
+
+
 def sessions(segments: pd.DataFrame, program: Program | None = None, pain: bool = False) -> pd.DataFrame:
     """One row per session: segments of one subject with gaps of at most ``night.session_gap_s``.
 
@@ -64,7 +70,7 @@ def sessions(segments: pd.DataFrame, program: Program | None = None, pain: bool 
     hold_count = per_session(np.where(holds, seg["hold_count"].to_numpy(dtype="float64", na_value=0), 0.0))
     hold_s = per_session(np.where(holds, seg["hold_s"].to_numpy(dtype="float64", na_value=0), 0.0))
     out = pd.DataFrame({
-        "subject_id": pd.Series(ids.take(subject_of), dtype="str").array,
+        "subject_id": pd.Series(ids.take(subject_of), dtype=_label_dtype(segments["subject_id"])).array,
         "session": number.astype("int64"),
         "first_start": seg["start"].array.take(starts),
         "night": seg["night"].array.take(starts),

@@ -23,7 +23,8 @@ def maintenance_windows(nights_table: pd.DataFrame, program: Program | None = No
     """
     program = program or Program.default()
     rules = program.maintenance
-    rows = nights_table.loc[nights_table["maintenance_window"].notna()]
+    rows = nights_table.loc[nights_table["maintenance_window"].notna(),
+                            ["subject_id", "maintenance_window", "night", "compliant"]]
     run = runs(rows, "maintenance_window")
     first = run.first(rows["night"])
     windows = pd.DataFrame({
@@ -70,11 +71,24 @@ def streaks(nights_table: pd.DataFrame, program: Program | None = None) -> pd.Da
     [3, 2]
     """
     program = program or Program.default()
-    table = nights_table
+    table = nights_table[["subject_id", "compliant"]]
     if program.daily.streak_scope == "daily_phase":
-        table = table.loc[table["phase"] == "daily"]
+        table = table.loc[(nights_table["phase"] == "daily").to_numpy()]
     compliant = table["compliant"].astype("int64")
     subject = table["subject_id"]
+    codes = subject.to_numpy()
+    if len(codes) and pd.api.types.is_integer_dtype(subject) and (np.diff(codes) >= 0).all():
+        # integer codes in runs (rollstats.summarize): each row's streak in numpy, from the
+        # latest row before it that breaks the streak (a miss, or the subject's first row - 1)
+        pos = np.arange(len(codes))
+        new = np.r_[True, codes[1:] != codes[:-1]]
+        miss = compliant.to_numpy() == 0
+        length = pos - np.maximum.accumulate(np.where(miss, pos, np.where(new, pos - 1, -1)))
+        starts = np.flatnonzero(new)
+        ends = np.r_[starts[1:], len(codes)] - 1
+        return pd.DataFrame({"longest_streak": np.maximum.reduceat(length, starts).astype("int64"),
+                             "current_streak": length[ends].astype("int64")},
+                            index=pd.Index(codes[starts], name=subject.name))
     run = (1 - compliant).groupby(subject).cumsum()
     length = compliant.groupby([subject, run]).cumsum()
     per_subject = length.groupby(subject)

@@ -27,6 +27,18 @@ def _lengths(first: pd.Series, end: pd.Timestamp | pd.Series) -> np.ndarray:
     return np.maximum(days(end) - days(first) + 1, 0)
 
 
+def _exact_sums(seconds: np.ndarray) -> bool:
+    """Whether any sums of ``seconds`` are exact in float64: finite multiples of 1/1024 s whose
+    absolute values add up to less than 2**42 s (each partial sum then needs at most 52 bits).
+
+    >>> _exact_sums(np.array([60.0, 0.5, 3600.0])), _exact_sums(np.array([0.1])), _exact_sums(np.array([np.nan]))
+    (True, False, False)
+    """
+    scaled = seconds * 1024.0
+    return bool(np.isfinite(scaled).all() and (scaled == np.round(scaled)).all()
+                and np.abs(seconds).sum() < 2.0 ** 42)
+
+
 def _grid(first: pd.Series, end: pd.Timestamp) -> pd.DataFrame:
     """Every (subject, night) from each subject's first night to ``end``."""
     lengths = _lengths(first, end)
@@ -34,7 +46,9 @@ def _grid(first: pd.Series, end: pd.Timestamp) -> pd.DataFrame:
     starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     night_index = np.arange(total) - starts
     first_nights = np.repeat(first.to_numpy(dtype="datetime64[us]"), lengths)
-    subjects = pd.Series(first.index, dtype="str").array
+    # text ids as text; the integer codes summarize works on stay integers (no text per row)
+    coded = len(first) > 0 and pd.api.types.is_integer_dtype(first.index)
+    subjects = pd.Series(first.index, dtype=first.index.dtype if coded else "str").array
     return pd.DataFrame({
         "subject_id": subjects.take(np.repeat(np.arange(len(lengths)), lengths)),
         "night": first_nights + night_index.astype("timedelta64[D]").astype("timedelta64[us]"),
@@ -99,7 +113,13 @@ def nights(segments: pd.DataFrame, program: Program | None = None,
     region = pd.Categorical(segments["region"], categories=list(REGIONS)).codes.astype("int64")
     duration = segments["duration_s"].to_numpy(dtype="float64")
 
+    # whole 1/1024 s adding up to less than 2**42 s: every partial sum is exact, whatever the
+    # order, so plain sums equal pandas' compensated ones to the last bit (no keys to hash)
+    exact = _exact_sums(duration)
+
     def total(mask: np.ndarray, key: np.ndarray, length: int) -> np.ndarray:
+        if exact:
+            return np.bincount(key[mask], weights=duration[mask], minlength=length).astype("float64", copy=False)
         out = np.zeros(length)
         sums = pd.Series(duration[mask]).groupby(key[mask], sort=False).sum()
         out[sums.index.to_numpy()] = sums.to_numpy()
@@ -123,7 +143,12 @@ def nights(segments: pd.DataFrame, program: Program | None = None,
     columns["strengthening_s"] = total((activity == "strengthening").to_numpy(dtype=bool) & inside, row, size)
     columns["segments"] = np.bincount(row[rolling], minlength=size).astype("int64")
     columns["compliant"] = rolled >= program.daily.minimum_s
-    cumulative = pd.Series(rolled).groupby(grid_subject, sort=False).cumsum().to_numpy()
+    if exact:   # running totals restarting with each subject, exact as above
+        running = np.cumsum(rolled)
+        before = np.r_[0.0, running][subject_row]
+        cumulative = running - np.repeat(before, lengths)
+    else:
+        cumulative = pd.Series(rolled).groupby(grid_subject, sort=False).cumsum().to_numpy()
     columns["cumulative_s"] = cumulative
 
     reached_on = (cumulative if program.progression.mode == "cumulative" else rolled) >= program.progression.total_s
@@ -135,7 +160,8 @@ def nights(segments: pd.DataFrame, program: Program | None = None,
     index = grid["night_index"].to_numpy()
     columns["progression"] = index == p_index
     maintenance = index > p_index
-    columns["phase"] = np.where(maintenance, "maintenance", "daily")
+    # two labels taken by position: far cheaper than converting a numpy array of text to str
+    columns["phase"] = pd.Index(["daily", "maintenance"], dtype="str").take(maintenance.astype("int8")).array
     window = pd.Series((index - p_index - 1) // program.maintenance.window_nights)
     columns["maintenance_window"] = window.where(maintenance).astype("Int64").array
     columns["check_window"] = index // program.mistakes.window_nights

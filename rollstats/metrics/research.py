@@ -40,7 +40,9 @@ def research_summary(nights_table: pd.DataFrame, segments: pd.DataFrame,
         alerts_summary(nights_table, program),
         symptom_summary(segments, nights_table, program, sessions_table=sessions_table),
     ]
-    subjects = pd.Index(sorted(nights_table["subject_id"].unique()), name="subject_id", dtype="str")
+    ids = nights_table["subject_id"]
+    subjects = pd.Index(sorted(ids.unique()), name="subject_id",
+                        dtype=ids.dtype if pd.api.types.is_integer_dtype(ids) else "str")
     out = pd.DataFrame(index=subjects)
     for part in parts:
         out = out.join(part)

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..program import Program
+from ._runs import in_night_order
 
 _BLOCK = 4096  # most nights in one run of the closed form
 _MAX_LOG2 = 400.0  # and m ** -k stays under 2 ** 400
@@ -154,7 +155,9 @@ def strength(nights_table: pd.DataFrame, program: Program | None = None) -> pd.D
     0.6557476
     """
     program = program or Program.default()
-    t = nights_table.sort_values(["subject_id", "night"], kind="stable")
+    t = nights_table[["subject_id", "night", "phase", "rolled_s"]]
+    if not in_night_order(t):
+        t = t.sort_values(["subject_id", "night"], kind="stable")
     subject = pd.factorize(t["subject_id"])[0]  # integer codes: no Python string per row
     n = len(t)
     new = np.r_[True, subject[1:] != subject[:-1]] if n else np.zeros(0, dtype=bool)
@@ -186,5 +189,8 @@ def strength_summary(strength_table: pd.DataFrame) -> pd.DataFrame:
     >>> strength_summary(s)["strength"].tolist()
     [0.1]
     """
-    last = strength_table.sort_values("night", kind="stable").groupby("subject_id", sort=True).last()
+    table = strength_table[["subject_id", "night", "strength"]]
+    if not in_night_order(table):   # each subject's nights in order: its last row is its last night
+        table = table.sort_values("night", kind="stable")
+    last = table[["subject_id", "strength"]].groupby("subject_id", sort=True).last()
     return last[["strength"]].astype("float64")

@@ -46,6 +46,13 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
     """
     program = program or Program.default()
     inside, _ = observed(segments, until)
+    ids = None
+    if enrolment is None and len(inside):  # every figure on integer codes of the sorted ids: text hashed once
+        codes, ids = pd.factorize(inside["subject_id"], sort=True)
+        if (codes >= 0).all():   # (a missing id keeps the text path, which leaves its rows out)
+            inside = inside.assign(subject_id=codes)
+        else:
+            ids = None
     table = nights(inside, program, until, enrolment=enrolment)
     if enrolment is not None:
         observation = observation_windows(inside, enrolment, until)
@@ -57,7 +64,7 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
         "nights_observed": per.size().astype("int64"),
         "compliant_nights": per["compliant"].sum().astype("int64"),
     })
-    daily = table.loc[table["phase"] == "daily"].groupby("subject_id")
+    daily = table.loc[table["phase"] == "daily", ["subject_id", "compliant"]].groupby("subject_id")
     out["daily_phase_nights"] = daily.size().reindex(out.index, fill_value=0).astype("int64")
     out["daily_phase_compliant_nights"] = (daily["compliant"].sum().reindex(out.index, fill_value=0)
                                            .astype("int64"))
@@ -80,7 +87,7 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
     out["strengthening_s"] = per["strengthening_s"].sum()
 
     with_pain = sessions(inside, program, pain=True)   # once: the symptom measures use it too
-    sess = with_pain.loc[with_pain["segments"] > 0]
+    sess = with_pain.loc[with_pain["segments"] > 0, ["subject_id", "symptom", "too_fast"]]
     by_subject = sess.groupby("subject_id")
     out["sessions"] = by_subject.size().reindex(out.index, fill_value=0).astype("int64")
     out["symptom_sessions"] = by_subject["symptom"].sum().reindex(out.index, fill_value=0).astype("int64")
@@ -112,6 +119,8 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
         out = out.loc[any_rolling > 0]
     else:
         out = out.join(observation[group_columns(observation)])
+    if ids is not None:
+        out.index = pd.Index(ids.take(out.index.to_numpy()), name=out.index.name)
     return out.reset_index().rename(columns={"index": "subject_id"}).astype({"subject_id": "str"})
 
 

@@ -68,7 +68,8 @@ def pain_by_week(pain: pd.DataFrame, nights_table: pd.DataFrame, week_nights: in
     p = p.loc[p["pain_before"].notna() | p["pain_after"].notna()]
     # sums over (subject, week) in numpy: a review asks for this at every change of its range
     week = (p["night_index"].to_numpy(dtype="int64") // week_nights)
-    subject, subjects = pd.factorize(p["subject_id"].astype("str"), sort=True)
+    coded = pd.api.types.is_integer_dtype(p["subject_id"])   # codes of summarize: no text
+    subject, subjects = pd.factorize(p["subject_id"] if coded else p["subject_id"].astype("str"), sort=True)
     width = int(week.max()) + 1 if len(week) else 1
     pair, inverse = np.unique(subject * width + week, return_inverse=True)
 
@@ -85,7 +86,8 @@ def pain_by_week(pain: pd.DataFrame, nights_table: pd.DataFrame, week_nights: in
     first = np.full(len(pair), np.iinfo(np.int64).max, dtype="int64")
     np.minimum.at(first, inverse, nights)
     return pd.DataFrame({
-        "subject_id": pd.array(np.asarray(subjects, dtype=object)[pair // width], dtype="str"),
+        "subject_id": (np.asarray(subjects)[pair // width] if coded else
+                       pd.array(np.asarray(subjects, dtype=object)[pair // width], dtype="str")),
         "week": (pair % width).astype("int64"),
         "first_night": first.astype("datetime64[us]"),
         "sessions": total(np.ones(len(p))).astype("int64"),
@@ -174,7 +176,7 @@ def resolution(segments: pd.DataFrame, nights_table: pd.DataFrame,
     resolved = resolved.astype("datetime64[us]")
     where = resolved.index.get_indexer(nights_table["subject_id"])  # -1: not resolved -> NaT
     cut = np.append(resolved.to_numpy(dtype="datetime64[us]"), np.datetime64("NaT", "us"))[where]
-    after = nights_table.loc[(nights_table["night"].to_numpy() > cut)]
+    after = nights_table.loc[(nights_table["night"].to_numpy() > cut), ["subject_id", "compliant"]]
     per = after.groupby("subject_id")
     out = pd.DataFrame({"resolved_night": resolved.reindex(subjects).astype("datetime64[us]")})
     out["nights_after_resolved"] = per.size().reindex(subjects, fill_value=0).astype("int64")
