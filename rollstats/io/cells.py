@@ -16,11 +16,13 @@ from .text import to_point_decimal
 #: ``h m s`` as numbers each followed by its unit's letter (``2h 18m``, ``45m``, ``1h 5m 30s``).
 SECONDS_PER_UNIT: dict[str, float] = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0}
 DURATION_UNITS: tuple[str, ...] = (*SECONDS_PER_UNIT, "mm:ss", "h m s")
-_CLOCK_DURATION = r"^(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>\d{1,2}(?:\.\d+)?)$"
-_LETTERED_DURATION = (r"(?i)^(?=\d)(?:(?P<h>\d+(?:[.,]\d+)?)\s*h\s*)?(?:(?P<m>\d+(?:[.,]\d+)?)\s*m(?:in)?\s*)?"
-                      r"(?:(?P<s>\d+(?:[.,]\d+)?)\s*s)?$")
-_ISO_TIME = (r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?))?"
-             r"\s*(?P<offset>Z|z|[+-]\d{2}:?\d{2})?$")
+#: Patterns of a duration cell: a clock (``mm:ss``, ``h:mm:ss``), lettered (``2h 18m``), and of an
+#: ISO 8601 date or time with an optional offset (named groups ``date``, ``time``, ``offset``).
+CLOCK_DURATION = r"^(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>\d{1,2}(?:\.\d+)?)$"
+LETTERED_DURATION = (r"(?i)^(?=\d)(?:(?P<h>\d+(?:[.,]\d+)?)\s*h\s*)?(?:(?P<m>\d+(?:[.,]\d+)?)\s*m(?:in)?\s*)?"
+                     r"(?:(?P<s>\d+(?:[.,]\d+)?)\s*s)?$")
+ISO_TIME = (r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?))?"
+            r"\s*(?P<offset>Z|z|[+-]\d{2}:?\d{2})?$")
 #: strftime directives that give a time of day; a format without them is a date only.
 _TIME_OF_DAY = ("%H", "%I", "%M", "%S", "%X", "%T", "%R", "%c")
 
@@ -59,7 +61,7 @@ def to_seconds(values: pd.Series, unit: str = "s", decimal: str = ".") -> tuple[
     """
     if unit in ("mm:ss", "h m s"):
         text = cell_text(values)
-        parts = text.str.extract(_CLOCK_DURATION if unit == "mm:ss" else _LETTERED_DURATION)
+        parts = text.str.extract(CLOCK_DURATION if unit == "mm:ss" else LETTERED_DURATION)
         hms = parts.apply(lambda c: pd.to_numeric(c.str.replace(",", "."), errors="coerce")).astype("float64")
         seconds = hms["h"].fillna(0) * 3600 + hms["m"].fillna(0) * 60 + hms["s"].fillna(0)
         return seconds.where(parts.notna().any(axis=1)), text
@@ -110,7 +112,7 @@ def read_times(values: pd.Series, fmt: str | None = None, at: str = "12:00") -> 
     todo = text.notna()
     shift = pd.Timedelta(0)
     if fmt is None:
-        parts = text.str.extract(_ISO_TIME)
+        parts = text.str.extract(ISO_TIME)
         clock = parts["time"].str.replace(",", ".", regex=False).fillna(at)
         parsed = pd.to_datetime(parts["date"] + "T" + clock, format="ISO8601", errors="coerce")
         offset = offset.mask(todo, _colon_offset(parts["offset"]))

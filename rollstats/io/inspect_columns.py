@@ -59,7 +59,7 @@ def column_kind(values: pd.Series, decimal: str = ".") -> str:
     fmt = format_of(sample)
     if fmt is not None:
         return "datetime" if fmt == "" or cells.has_time_of_day(fmt) else "date"
-    if sample.astype("string").str.fullmatch(cells._CLOCK_DURATION).all() or fits(sample, CLOCKS) is not None:
+    if sample.astype("string").str.fullmatch(cells.CLOCK_DURATION).all() or fits(sample, CLOCKS) is not None:
         return "clock"
     # a cheap look first (a digit first, a unit's letter last), then the mapping's own reading
     if sample.astype("string").str.fullmatch(r"(?i)\d.*[hmns]").all() \
@@ -107,7 +107,7 @@ def _words_known(role: str, values: pd.Series) -> bool:
 
 def format_of(sample: pd.Series) -> str | None:
     """The strftime pattern all cells are written in ("" for ISO 8601), or None."""
-    iso = sample.astype("string").str.match(cells._ISO_TIME).all()
+    iso = sample.astype("string").str.match(cells.ISO_TIME).all()
     return "" if iso else fits(sample, FORMATS)
 
 
@@ -135,7 +135,7 @@ def time_format(frame, starts, kinds) -> tuple[str | None, bool]:
     if len(starts) > 1:
         fmt = f"{fmt or '%Y-%m-%d'} {fits(cells.cell_text(frame[starts[1]]).dropna(), CLOCKS)}"
     if fmt == "":
-        offsets = sample.str.extract(cells._ISO_TIME)["offset"].notna().all()
+        offsets = sample.str.extract(cells.ISO_TIME)["offset"].notna().all()
         return None, bool(offsets)
     return fmt, "%z" in fmt
 
