@@ -84,7 +84,7 @@ RIGHT_THIGH_CLOCK: dict[int, str] = {
     8: "thigh_inner", 9: "thigh_inner", 10: "thigh_inner",
 }
 
-_SIDE_ALIASES: dict[str, str] = {
+SIDE_ALIASES: dict[str, str] = {
     "left": "left", "l": "left", "lt": "left",
     "right": "right", "r": "right", "rt": "right",
     "both": "both", "b": "both", "bilateral": "both", "left and right": "both",
@@ -113,7 +113,7 @@ def canonical_side(sides: pd.Series) -> pd.Series:
     ['left', 'right', <NA>]
     """
     key = normalise_label(sides)
-    return key.map(_SIDE_ALIASES).astype("string")
+    return key.map(SIDE_ALIASES).astype("string")
 
 
 def clock_region(side: pd.Series, clock: pd.Series) -> pd.Series:

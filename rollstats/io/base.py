@@ -147,14 +147,14 @@ def canonicalise(raw: pd.DataFrame, source: str, program: Program, tz: str | Non
     >>> out.segments["region"].tolist(), out.rejects["reason"].tolist()
     (['thigh_front'], ['subject_id: missing subject'])
     """
-    raw = _named(raw, source)
+    raw = named_columns(raw, source)
     rows = (np.arange(1, len(raw) + 1, dtype=np.int64) if source_row is None
             else np.asarray(source_row, dtype="int64"))
     segments, rejects, unknown, n = check(raw, source, program, tz, rows)
     return Canonical(segments, rejects, unknown, n)
 
 
-def _named(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+def named_columns(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     """``raw`` with its column names folded (case, spaces), refused when one is missing or twice."""
     raw = raw.rename(columns=lambda c: str(c).strip().lower()).reset_index(drop=True)
     missing = [c for c in ("subject_id", "start") if c not in raw]
@@ -182,7 +182,7 @@ def canonicalise_reference(raw: pd.DataFrame, source: str, program: Program, tz:
     >>> canonicalise_reference(raw, "demo.csv", Program.default()).rejects["reason"].tolist()
     ['subject_id: missing subject']
     """
-    raw = _named(raw, source)
+    raw = named_columns(raw, source)
     rows = (pd.RangeIndex(1, len(raw) + 1) if source_row is None
             else pd.Index(np.asarray(source_row, dtype="int64")))
     problems = _Problems(raw.index)

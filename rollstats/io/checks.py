@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..program import Program
-from ..regions import _SIDE_ALIASES, ALIASES, REGIONS, RIGHT_THIGH_CLOCK, SIDES
+from ..regions import ALIASES, REGIONS, RIGHT_THIGH_CLOCK, SIDE_ALIASES, SIDES
 from ..schema import (ACTIVITIES, ACTIVITY_ALIASES, ACTIVITY_DTYPE, REGION_DTYPE, REJECT_DTYPES, SIDE_DTYPE,
                       TRIGGER_ALIASES, TRIGGER_DTYPE, TRIGGERS)
 from . import arrowcells as cells
@@ -82,9 +82,12 @@ def _of_float(values: np.ndarray):
     return lambda rows: cells.float_strings(values, rows)
 
 
-def check(raw: pd.DataFrame, source: str, program: Program, tz: str | None, rows: np.ndarray):
+def check(raw: pd.DataFrame, source: str, program: Program, tz: str | None, rows: np.ndarray,
+          frame: bool = True):
     """Canonical segments, rejects and unknown labels of ``raw`` (columns already named and
     checked by :func:`rollstats.io.base.canonicalise`); ``rows`` the 1-based source rows.
+    ``frame=False`` gives the segments as a dict of columns (Series or arrays) rather than a
+    DataFrame, the :data:`NULLABLE` columns as float64 with NaN where empty (see :func:`nullable`).
 
     >>> from rollstats.io.base import Canonical
     >>> raw = pd.DataFrame({"subject_id": ["s1", ""], "start": ["2024-03-03T23:50+01:00"] * 2,
@@ -131,7 +134,7 @@ def check(raw: pd.DataFrame, source: str, program: Program, tz: str | None, rows
     activity_text, trigger_text = cells.text(raw, "activity"), cells.text(raw, "trigger")
     keys = cells.labels({"region": label, "side": side_text, "activity": activity_text, "trigger": trigger_text})
     region, unknown = _regions(keys["region"], keys["side"], clock_text, problems)
-    side = cells.lookup(*keys["side"], _SIDE_ALIASES, SIDES)
+    side = cells.lookup(*keys["side"], SIDE_ALIASES, SIDES)
     problems.add(side_text.is_valid().to_numpy(zero_copy_only=False) & (side < 0), "side", _of(side_text),
                  "side must be left, right or both")
     vocabulary = {}
@@ -165,25 +168,27 @@ def check(raw: pd.DataFrame, source: str, program: Program, tz: str | None, rows
     local = pick(start.local)
     shift = program.night.day_start
     shift_us = ((shift.hour * 60 + shift.minute) * 60 + shift.second) * 1_000_000
-    segments = pd.DataFrame({
+    segments = {
         "subject_id": _str(take(subject)),
-        "start": pd.Series(pick(start.instant).view("datetime64[us]")).dt.tz_localize("UTC"),
-        "local_start": pd.Series(local.view("datetime64[us]")),
-        "night": pd.Series(((local - shift_us) // _US_PER_DAY * _US_PER_DAY).view("datetime64[us]")),
+        "start": pd.Series(pick(start.instant).view("datetime64[us]"), copy=False).dt.tz_localize("UTC"),
+        "local_start": pd.Series(local.view("datetime64[us]"), copy=False),
+        "night": pd.Series(((local - shift_us) // _US_PER_DAY * _US_PER_DAY).view("datetime64[us]"), copy=False),
         "duration_s": pick(duration),
         "region": pd.Categorical.from_codes(pick(region), dtype=REGION_DTYPE),
         "region_label": _str(take(label)),
         "side": pd.Categorical.from_codes(pick(side), dtype=SIDE_DTYPE),
         "activity": pd.Categorical.from_codes(pick(vocabulary["activity"]), dtype=ACTIVITY_DTYPE),
         "trigger": pd.Categorical.from_codes(pick(vocabulary["trigger"]), dtype=TRIGGER_DTYPE),
-        "hold_count": _nullable(pick(hold_count), "Int64"),
-        "hold_s": _nullable(pick(hold_s), "Float64"),
-        "pain_before": _nullable(pick(pains["pain_before"]), "Float64"),
-        "pain_after": _nullable(pick(pains["pain_after"]), "Float64"),
+        "hold_count": pick(hold_count),
+        "hold_s": pick(hold_s),
+        "pain_before": pick(pains["pain_before"]),
+        "pain_after": pick(pains["pain_after"]),
         "notes": _str(take(cells.text(raw, "notes"))),
-        "source": pd.Series(pd.array([source], dtype="str").repeat(len(ok))),
-        "source_row": pick(rows).astype(np.int64),
-    })
+        "source": pd.Series(repeated_text(source, len(ok)), dtype="str"),
+        "source_row": pd.Series(pick(rows).astype(np.int64), copy=False),
+    }
+    if frame:
+        segments = nullable(segments)
     column, value, reason = problems.words(bad)
     rejects = pd.DataFrame({
         "source": pd.Series([source] * len(bad), dtype="str"),
@@ -195,15 +200,58 @@ def check(raw: pd.DataFrame, source: str, program: Program, tz: str | None, rows
     return segments, rejects, _unknown(label, unknown, ok, "region" if "region" in raw else None), n
 
 
+#: Rows of one repeated text held by one chunk; longer columns reuse that chunk's buffers.
+_REPEAT_CHUNK = 1 << 16
+_LAST_REPEATED: tuple[str, pa.Array] | None = None
+
+
+def repeated_text(value: str, n: int) -> pa.ChunkedArray:
+    """``value`` ``n`` times as Arrow text whose chunks share one buffer (a file's name on every
+    row costs one chunk of memory, not ``n`` copies).
+
+    >>> col = repeated_text("a.csv", 70_000)
+    >>> len(col), col.num_chunks, col[69_999].as_py()
+    (70000, 2, 'a.csv')
+    """
+    global _LAST_REPEATED
+    last = _LAST_REPEATED  # a file read in batches names itself in each: one chunk for them all
+    if last is not None and last[0] == value:
+        chunk = last[1]
+    else:
+        chunk = pa.array([value], pa.large_string()).take(pa.array(np.zeros(_REPEAT_CHUNK, dtype=np.int64)))
+        _LAST_REPEATED = (value, chunk)
+    if n < _REPEAT_CHUNK:
+        return pa.chunked_array([chunk.slice(0, n)], type=pa.large_string())
+    whole, rest = divmod(n, _REPEAT_CHUNK)
+    chunks = [chunk] * whole + ([chunk.slice(0, rest)] if rest else [])
+    return pa.chunked_array(chunks or [chunk], type=pa.large_string())
+
+
 def _str(arr: pa.Array) -> pd.Series:
     return pd.Series(arr, dtype="str")
+
+
+#: Columns of numbers that may be empty, and their pandas types in the canonical table.
+NULLABLE: dict[str, str] = {"hold_count": "Int64", "hold_s": "Float64", "pain_before": "Float64",
+                            "pain_after": "Float64"}
+
+
+def nullable(columns: dict) -> pd.DataFrame:
+    """The segments frame of ``check(..., frame=False)``'s columns: :data:`NULLABLE` columns
+    (float64, NaN where empty) as pandas' nullable types; no other column is copied.
+
+    >>> nullable({"hold_count": np.array([2.0, np.nan])})["hold_count"].tolist()
+    [2, <NA>]
+    """
+    out = {name: _nullable(col, NULLABLE[name]) if name in NULLABLE else col for name, col in columns.items()}
+    return pd.DataFrame(out, copy=False)  # every column is new: no copy, no stacking into 2-D blocks
 
 
 def _nullable(values: np.ndarray, dtype: str) -> pd.Series:
     missing = np.isnan(values)
     if dtype == "Int64":
-        return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing))
-    return pd.Series(pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing))
+        return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing), copy=False)
+    return pd.Series(pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing), copy=False)
 
 
 def _number(arr: pa.Array, column: str, problems: Problems) -> np.ndarray:
@@ -242,7 +290,7 @@ def _regions(region_keys, side_keys, clock_text: pa.Array, problems: Problems) -
         hour = cells.numbers(clock_text)
         valid = np.isin(hour, np.arange(1, 13))
         hour_i = np.where(valid, hour, 12).astype(np.int64)
-        side = cells.lookup(*side_keys, _SIDE_ALIASES, SIDES)
+        side = cells.lookup(*side_keys, SIDE_ALIASES, SIDES)
         left, right = side == SIDES.index("left"), side == SIDES.index("right")
         by_clock = np.where(left, _CLOCK[np.where(hour_i == 12, 12, 12 - hour_i)], _CLOCK[hour_i])
         ambiguous = ~left & ~right & ~np.isin(hour_i, (6, 12))

@@ -18,10 +18,12 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..regions import ALIASES, normalise_label
 from ..schema import empty_rejects, empty_segments
-from ._fast import per_value
+from ._fast import factorize, per_value
 from .base import Canonical
 from .corrections import Superseded, superseded
 from .results import IngestReport, LoadResult
@@ -170,13 +172,57 @@ def duplicates(segments: pd.DataFrame) -> pd.Series:
     """
     if not len(segments):
         return pd.Series(False, index=segments.index)
-    pair = pd.DataFrame({"subject": pd.factorize(segments["subject_id"])[0],
-                         "start": segments["start"].astype("datetime64[us, UTC]").array.asi8})
-    maybe = pair.duplicated(keep=False).to_numpy()
+    start = segments["start"].astype("datetime64[us, UTC]").array.asi8
+    steps = _steps(segments["subject_id"]) if len(segments) > 1 else None
+    if steps is not None:
+        later = np.sign(np.diff(start)).astype(np.int8)
+    if steps is not None and not ((steps < 0) | ((steps == 0) & (later < 0))).any():
+        same = (steps == 0) & (later == 0)  # in order by subject and start: equal pairs are neighbours
+        maybe = np.zeros(len(segments), dtype=bool)
+        maybe[1:] |= same
+        maybe[:-1] |= same
+    else:
+        maybe = _shared_pairs(factorize(segments["subject_id"])[0], start)
     out = np.zeros(len(segments), dtype=bool)
     if maybe.any():
         out[maybe] = segments.loc[maybe, list(DUPLICATE_KEY)].duplicated(keep="first").to_numpy()
     return pd.Series(out, index=segments.index)
+
+
+def _shared_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Rows whose pair (``a``, ``b``) another row has too (``duplicated(keep=False)`` of the
+    pair): equal pairs are neighbours once the rows are in order, which they often are already.
+    """
+    order = None
+    if len(a) > 1:
+        step_a, step_b = np.diff(a), np.diff(b)
+        if (step_a < 0).any() or ((step_a == 0) & (step_b < 0)).any():
+            order = np.lexsort((b, a))
+            a, b = a[order], b[order]
+    same = (a[1:] == a[:-1]) & (b[1:] == b[:-1])
+    shared = np.zeros(len(a), dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    if order is not None:
+        shared[order] = shared.copy()
+    return shared
+
+
+def _steps(values: pd.Series) -> np.ndarray | None:
+    """Sign of each step from a row to the next of a text column (Arrow's byte order, which is
+    the order of code points, as Python's), or None when the column is not Arrow text or has NA."""
+    if not pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
+        return None
+    try:
+        arr = values.array.__arrow_array__()  # chunks as they are (a file's name shares one buffer)
+    except (AttributeError, TypeError, pa.ArrowException):
+        return None
+    if arr.null_count:
+        return None
+    later, earlier = arr[1:], arr[:-1]
+    down = pc.less(later, earlier).to_numpy(zero_copy_only=False)
+    same = pc.equal(later, earlier).to_numpy(zero_copy_only=False)
+    return np.where(same, 0, np.where(down, -1, 1)).astype(np.int8)
 
 
 def sort_segments(segments: pd.DataFrame) -> pd.DataFrame:
@@ -187,19 +233,28 @@ def sort_segments(segments: pd.DataFrame) -> pd.DataFrame:
     >>> sort_segments(t)[["subject_id", "source"]].values.tolist()
     [['a', 'x'], ['a', 'y'], ['b', 'x']]
     """
+    if len(segments) < 2:
+        return segments.reset_index(drop=True)
+    start = segments["start"].astype("datetime64[us, UTC]").array.asi8
+    rows = segments["source_row"].to_numpy(dtype="int64")
+    # in order already? steps of each key from a row to the next, one key at a time (text keys
+    # compared in place, without sorting them)
+    steps = (lambda: _steps(segments["subject_id"]), lambda: np.sign(np.diff(start)).astype(np.int8),
+             lambda: _steps(segments["source"]), lambda: np.sign(np.diff(rows)).astype(np.int8))
+    ahead = np.zeros(len(segments) - 1, dtype=bool)  # decided: the pair is in order
+    for step_of in steps:
+        step = step_of()
+        if step is None or (step[~ahead] < 0).any():
+            break
+        ahead |= step > 0
+    else:
+        return segments.reset_index(drop=True)
     subject, _ = pd.factorize(segments["subject_id"], sort=True)
     source, _ = pd.factorize(segments["source"], sort=True)
-    keys = [subject, segments["start"].astype("datetime64[us, UTC]").array.asi8, source,
-            segments["source_row"].to_numpy(dtype="int64")]
-    if len(segments) > 1:
-        ahead = np.zeros(len(segments) - 1, dtype=bool)  # decided: the pair is in order
-        for key in keys:
-            step = np.diff(key)
-            if (step[~ahead] < 0).any():
-                order = np.lexsort(keys[::-1])
-                return segments.take(order).reset_index(drop=True)
-            ahead |= step > 0
-    return segments.reset_index(drop=True)
+    order = np.lexsort((rows, source, start, subject))
+    if (np.diff(order) > 0).all():
+        return segments.reset_index(drop=True)
+    return segments.take(order).reset_index(drop=True)
 
 
 def unknown_labels(segments: pd.DataFrame, mapped: Iterable[str] = ()) -> dict[str, int]:

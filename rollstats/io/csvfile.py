@@ -4,6 +4,8 @@ The encoding (UTF-8 with or without a BOM, UTF-16 with a BOM, Windows-1252 / Lat
 delimiter (``,`` ``;`` tab ``|``) and a decimal comma (``60,5``) are sniffed by
 :mod:`rollstats.io.text`; with a decimal comma the number columns are read as ``60.5``. Rows
 too wide and broken quoting are refused by the sniffer, before the parse (:mod:`.csvguard`).
+``rollstats.load`` reads most native exports (UTF-8, ``.`` decimals) through :mod:`.csvstream`
+instead, batch by batch, and falls back to this reader for every other file.
 """
 from __future__ import annotations
 

@@ -85,6 +85,20 @@ def check(path: str | Path, encoding: str, delimiter: str) -> None:
                           "closed (a '\"' is missing), so the rest of the file would be read as one cell")
 
 
+def open_at_end(line: bytes, delimiter: str) -> bool:
+    """Whether a quoted cell is still open at the end of ``line`` (bytes of one line of a
+    byte-coded file, read from outside any quoted cell), by the quote rules of :func:`check`.
+
+    >>> open_at_end(b'a,"b', ","), open_at_end(b'a,"b ""c"" d",e', ","), open_at_end(b'a,b"c', ",")
+    (True, False, False)
+    """
+    units = np.frombuffer(line, dtype=np.uint8)
+    if not len(units):
+        return False
+    seps = np.array([ord(delimiter), _LF, _CR], dtype=np.uint8)
+    return _scan("", units, 0, len(units), 0, seps, False, -1, False)[0]
+
+
 def _widths(path, units: np.ndarray, a: int, b: int, line_start: int, delimiter) -> int:
     """Check the lines that end in ``[a, b)``; returns where the last, unfinished one starts."""
     block = np.asarray(units[a:b])

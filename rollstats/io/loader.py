@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import IngestError
 from ..program import Program
-from . import apple, csvfile, jsonfile, loop, parquetfile, safezip, xlsxfile
+from . import apple, csvfile, csvstream, jsonfile, loop, parquetfile, safezip, xlsxfile
 from .base import Canonical, RawTable, canonicalise
 from .combine import combine
 from .mapping import load_mapping
@@ -96,6 +96,11 @@ def read_raw(path: Path, **options) -> RawTable:
     return reader(path, **_taken(reader, options))
 
 
+def _streamable(path: Path) -> bool:
+    """Whether ``path`` is a file the CSV reader takes (csvstream may read it in batches)."""
+    return READERS.get(path.suffix.lower()) is csvfile.read and path.is_file()
+
+
 def check_options(options: dict) -> None:
     """Refuse an option that no reader takes (a misspelt ``habbit=`` would else be ignored).
 
@@ -134,8 +139,11 @@ def read_exports(files: list[Path], tz: str | None, program: Program,
             parts.append(part)
             raw = RawTable(pd.DataFrame(), passed_over=over)
         else:
-            raw = read_raw(path, tz=tz, **options)
-            parts.append(canonicalise(raw.frame, str(path), program, tz=tz, source_row=raw.source_row))
+            # a native CSV export is read and checked batch by batch where it can be (csvstream)
+            part = csvstream.canonical(path, program, tz) if _streamable(path) else None
+            raw = RawTable(pd.DataFrame()) if part is not None else read_raw(path, tz=tz, **options)
+            parts.append(part if part is not None else
+                         canonicalise(raw.frame, str(path), program, tz=tz, source_row=raw.source_row))
         for key, n in raw.passed_over.items():
             passed_over[key] = passed_over.get(key, 0) + n
         if progress is not None:
