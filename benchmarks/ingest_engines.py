@@ -34,8 +34,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from rollstats.program import Program
-from rollstats.regions import _SIDE_ALIASES, ALIASES, RIGHT_THIGH_CLOCK
+from rollstats.regions import ALIASES, RIGHT_THIGH_CLOCK, SIDE_ALIASES
 from rollstats.schema import ACTIVITY_ALIASES, TRIGGER_ALIASES
+
+from procmem import status  # this folder, on the path when the script runs
 
 
 def read_text(path: Path) -> pa.Table:
@@ -83,7 +85,7 @@ def polars_checks(table: pa.Table):
         subject=cell("subject_id"), start=instant("start"), end=instant("end"),
         local=cell("start").str.slice(0, 19).str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us"),
         duration=number("duration_s"), duration_text=cell("duration_s"),
-        region_key=key("region"), side=key("side").replace_strict(_SIDE_ALIASES, default=None),
+        region_key=key("region"), side=key("side").replace_strict(SIDE_ALIASES, default=None),
         side_text=cell("side"), clock=number("clock"), clock_text=cell("clock"),
         activity=key("activity").replace_strict(ACTIVITY_ALIASES, default=None),
         trigger=key("trigger").replace_strict(TRIGGER_ALIASES, default=None),
@@ -154,17 +156,9 @@ def peak(engine: str, path: str) -> dict:
     table = read_text(Path(path))
     with open("/proc/self/clear_refs", "w") as handle:
         handle.write("5")
-    before = _status()["VmRSS"]
+    before = status()["VmRSS"]
     out = (arrow_checks if engine == "arrow" else polars_checks)(table)
-    return {"engine": engine, "above_input": _status()["VmHWM"] - before, "arrow": table.nbytes, "rows": len(out[0])}
-
-
-def _status() -> dict:
-    out = {}
-    for line in open("/proc/self/status"):
-        if line.startswith(("VmHWM:", "VmRSS:")):
-            out[line.split(":")[0]] = int(line.split()[1]) * 1024
-    return out
+    return {"engine": engine, "above_input": status()["VmHWM"] - before, "arrow": table.nbytes, "rows": len(out[0])}
 
 
 def main(argv=None) -> int:

@@ -41,30 +41,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from procmem import reset_peak, status  # noqa: E402 (the folder is on the path just above)
+
 NIGHTS = 365
 SEGMENTS_PER_NIGHT = 2.3
 
 
 # --- memory: one step in a fresh process ---------------------------------------------------------
-
-def _status() -> dict[str, int]:
-    out = {}
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith(("VmHWM:", "VmRSS:")):
-                key, value = line.split(":")
-                out[key] = int(value.split()[0]) * 1024
-    return out
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
 
 def measure(step: str, dataset: str, csv: str, seed: int) -> dict:
     """Run one step in this (fresh) process; its seconds and memory, as a dict."""
@@ -78,8 +61,8 @@ def measure(step: str, dataset: str, csv: str, seed: int) -> dict:
     if step in ("summarize", "duckdb", "polars", "summarize_in_parts"):
         inputs = read_dataset(dataset).segments
     gc.collect()
-    before = _status()["VmRSS"]
-    exact = _reset_peak()
+    before = status()["VmRSS"]
+    exact = reset_peak()
     began = time.perf_counter()
     if step == "summarize":
         out = rollstats.summarize(inputs)
@@ -106,7 +89,7 @@ def measure(step: str, dataset: str, csv: str, seed: int) -> dict:
     else:
         raise SystemExit(f"unknown step {step}")
     seconds = time.perf_counter() - began
-    after = _status()
+    after = status()
     return {"step": step, "seconds": seconds, "rss_before": before, "peak": after["VmHWM"],
             "peak_exact": exact, "rows_out": len(out), "pandas": pd.__version__}
 
