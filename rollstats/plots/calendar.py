@@ -16,7 +16,8 @@ from matplotlib.text import Text
 
 from ..program import Program
 from ..words import count_text
-from ._common import COLOURS, VEIL, day, figure_and_axes, one_subject
+from ._common import COLOURS, VEIL, day, figure_and_axes, one_subject, texts_clip
+from .calendar_cells import calendar_grid, cells_before, phase_boundary  # noqa: F401  (imported from here too)
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -34,15 +35,6 @@ def compliant_levels(minimum_s: float) -> tuple[np.ndarray, list[tuple[float, fl
     colours = [tuple(float(c) for c in greens(x)) for x in (0.45, 0.68, 0.9)]
     labels = [f"{bounds[0]:g}-{bounds[1] - 1:g} s", f"{bounds[1]:g}-{bounds[2] - 1:g} s", f"{bounds[2]:g} s or more"]
     return bounds, colours, labels
-
-
-def calendar_grid(nights: pd.Series) -> tuple[pd.Timestamp, np.ndarray, np.ndarray, int]:
-    """The Monday of the first week, each night's column (week) and row (0 = Monday), and the week count."""
-    nights = pd.to_datetime(nights)
-    first = nights.min()
-    start = first - pd.Timedelta(days=int(first.day_of_week))
-    offset = (nights - start).dt.days.to_numpy()
-    return start, offset // 7, offset % 7, int(offset.max() // 7 + 1) if len(offset) else 0
 
 
 @dataclass
@@ -145,7 +137,8 @@ def draw_calendar(start: pd.Timestamp, n_weeks: int, program: Program, ax: Axes 
                   annotate: bool = False, marked: bool = False) -> Calendar:
     """The calendar's frame for ``n_weeks`` weeks from the Monday ``start``: blank cells, weekday and
     month labels, legend, progression marks and veils hidden, an empty title; with ``annotate``, an
-    empty label in every cell; with ``marked``, empty corner marks of the mistakes and their legend. :func:`paint_calendar` colours it and :func:`show_nights` titles it.
+    empty label in every cell; with ``marked``, empty corner marks of the mistakes and their legend.
+    :func:`paint_calendar` colours it and :func:`show_nights` titles it.
 
     >>> calendar = draw_calendar(pd.Timestamp("2026-03-02"), 3, Program.default(), annotate=True)
     >>> calendar.image.get_array().shape, len(calendar.labels), calendar.frame.get_visible()
@@ -171,9 +164,9 @@ def draw_calendar(start: pd.Timestamp, n_weeks: int, program: Program, ax: Axes 
                                                 for i, w in enumerate(week_starts[month_start])], fontsize=8)
     labels = {}
     if annotate:
-        for c in range(n_weeks):
-            for r in range(7):
-                labels[(c, r)] = ax.text(c, r, "", ha="center", va="center", fontsize=6.5, gid=f"cell:{c}:{r}")
+        clip = texts_clip(ax)
+        labels = {(c, r): ax.text(c, r, "", ha="center", va="center", fontsize=6.5, gid=f"cell:{c}:{r}", clip_path=clip)
+                  for c in range(n_weeks) for r in range(7)}
 
     minimum = program.daily.minimum_s
     _, greens, green_labels = compliant_levels(minimum)
@@ -229,12 +222,17 @@ def paint_calendar(calendar: Calendar, rows: pd.DataFrame, program: Program) -> 
     changed = [image]
 
     labels = calendar.labels
-    if labels:
-        for label in labels.values():
-            label.set(text="", color="black")
-        for c, r, s, lv, ok in zip(col, row, seconds, level, compliant):
+    if labels:   # each cell's words and colour, set only where they change (most cells stay blank)
+        shown = dict.fromkeys(labels, ("", "black"))
+        for c, r, s, lv, ok in zip(col.tolist(), row.tolist(), seconds.tolist(), level.tolist(), compliant.tolist()):
             if s > 0:
-                labels[(int(c), int(r))].set(text=f"{s:.0f}", color="white" if ok and lv >= 1 else "black")
+                shown[(c, r)] = (f"{s:.0f}", "white" if ok and lv >= 1 else "black")
+        for cell, (text, colour) in shown.items():
+            label = labels[cell]
+            if label.get_text() != text:
+                label.set_text(text)
+            if label.get_color() != colour:
+                label.set_color(colour)
         changed += list(labels.values())
 
     frame, boundary = calendar.frame, calendar.boundary
@@ -243,7 +241,7 @@ def paint_calendar(calendar: Calendar, rows: pd.DataFrame, program: Program) -> 
         i = int(np.flatnonzero(progression)[0])
         c, r = int(col[i]), int(row[i])
         frame.set(xy=(c - 0.5, r - 0.5), visible=True)
-        boundary.set_data(*_phase_boundary(c, r, n_weeks))
+        boundary.set_data(*phase_boundary(c, r, n_weeks))
     else:
         frame.set_visible(False)
         boundary.set_data([], [])
@@ -284,30 +282,3 @@ def show_nights(calendar: Calendar, rows: pd.DataFrame, subject: str, program: P
                    f"{count_text(int(maintenance.sum()), 'night')} compliant")
     calendar.title.set_text(f"{line}\n{counts}")
     return [*calendar.veils, calendar.title]
-
-
-def cells_before(col: int, row: int) -> list[tuple[float, float]]:
-    """The outline of the calendar cells before the one at (``col``, ``row``): whole weeks, then part
-    of a week (cells 1 wide and centred on their week and weekday); [] when there are none.
-
-    >>> cells_before(0, 2), cells_before(2, 0)
-    ([(-0.5, -0.5), (0.5, -0.5), (0.5, 1.5), (-0.5, 1.5)], [(-0.5, -0.5), (1.5, -0.5), (1.5, 6.5), (-0.5, 6.5)])
-    """
-    left, top, bottom, x, y = -0.5, -0.5, 6.5, col - 0.5, row - 0.5
-    if col == 0:
-        return [(left, top), (x + 1, top), (x + 1, y), (left, y)] if row > 0 else []
-    if row == 0:
-        return [(left, top), (x, top), (x, bottom), (left, bottom)]
-    return [(left, top), (x + 1, top), (x + 1, y), (x, y), (x, bottom), (left, bottom)]
-
-
-def _phase_boundary(col: int, row: int, n_weeks: int) -> tuple[list[float], list[float]]:
-    """The step line between the progression night (cell ``col``, ``row``) and the next night, as
-    month lines on a calendar: x and y (none when the progression night is the last cell)."""
-    if col + 1 >= n_weeks and row >= 6:
-        return [], []
-    xs, ys = [col + 0.5, col + 0.5], [-0.5, row + 0.5]
-    if row < 6:
-        xs += [col - 0.5, col - 0.5]
-        ys += [row + 0.5, 6.5]
-    return xs, ys

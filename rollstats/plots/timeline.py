@@ -12,11 +12,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import FixedLocator, NullFormatter
 
 from ..metrics import maintenance_windows
 from ..program import Program
-from ._common import COLOURS, VEIL, day, one_subject, seconds_text
+from ._common import COLOURS, VEIL, day, one_subject, seconds_text, texts_clip
 
 
 def window_status(windows: pd.DataFrame) -> pd.Series:
@@ -135,31 +135,34 @@ def timeline_drawing(nights_table: pd.DataFrame, windows: pd.DataFrame | None = 
     daily = (rows["phase"] == "daily").to_numpy(dtype=bool)
     middle.plot(x[daily], cumulative[daily], color=COLOURS["line"], linewidth=1.5, drawstyle="steps-mid",
                 marker="o" if daily.sum() <= 20 else None, markersize=3, gid="cumulative")
+    clip = texts_clip(middle)
     if cumulative_mode:
         middle.axhline(total, color=COLOURS["progression"], linewidth=1, linestyle=":")
         middle.text(last, total, f"progression threshold: {seconds_text(total)} in total ",
-                    ha="right", va="bottom", fontsize=7.5, color=COLOURS["progression"])
+                    ha="right", va="bottom", fontsize=7.5, color=COLOURS["progression"], clip_path=clip)
     middle.set_ylim(0, max(float(cumulative[daily].max(initial=0)), total) * 1.25)
     if p_x is not None:
         middle.text(p_x, middle.get_ylim()[1] * 0.5, f"  {seconds_text(cumulative[hit[0]])} by the progression night;"
-                    " the running total no longer matters in maintenance", fontsize=7.5, color="#525252", va="center")
+                    " the running total no longer matters in maintenance", fontsize=7.5, color="#525252", va="center",
+                    clip_path=clip)
     middle.set_ylabel("total seconds\nin daily phase")
 
     _phases(bottom, rows, windows, x, first, last, p_x, program, handles)
     veils = []
+    ticks = _date_ticks(bottom, first, last)
     for ax in (top, middle, bottom):
         ax.set_xlim(first, last)
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10))
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()) if ax is bottom
                                      else NullFormatter())
         if p_x is not None:
             ax.axvline(p_x, color=COLOURS["progression"], linewidth=1.5, gid="progression", zorder=0.9)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        # over the nights outside a range shown, above the data
-        veils.append((ax, *(ax.add_patch(Rectangle((first, 0), 0, 1, transform=ax.get_xaxis_transform(),
-                                                   facecolor=VEIL, edgecolor="none", zorder=4.5, visible=False,
-                                                   gid=f"{gid}:{ax.get_label()}"))
+        # over the nights outside a range shown, above the data (added as artists: the limits are set)
+        veils.append((ax, *(ax.add_artist(Rectangle((first, 0), 0, 1, transform=ax.get_xaxis_transform(),
+                                                    facecolor=VEIL, edgecolor="none", zorder=4.5, visible=False,
+                                                    gid=f"{gid}:{ax.get_label()}"))
                             for gid in ("veil_before", "veil_after"))))
 
     if p_x is not None:
@@ -207,6 +210,42 @@ def show_timeline_nights(timeline: Timeline, first=None, last=None) -> list:
     return changed
 
 
+def _date_ticks(ax, first: float, last: float) -> np.ndarray:
+    """The dates ticked on a timeline from ``first`` to ``last`` (date numbers): those matplotlib's
+    automatic date locator picks for that span, found once (every panel has them, and the span never
+    changes) rather than at every draw of every panel."""
+    ax.set_xlim(first, last)
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    locator.set_axis(ax.xaxis)
+    return np.asarray(locator())
+
+
+def _window_boxes(ax, starts: np.ndarray, ends: np.ndarray, status: list[str], numbers: list[int]) -> None:
+    """The boxes of the maintenance windows (from ``starts`` to ``ends``, date numbers), in their order,
+    coloured by ``status``, the partial one hatched: each run of neighbouring windows hatched alike is
+    one collection (``gid`` ``windows:<first>-<last>``, their ``numbers``), a run of one window a
+    rectangle (``window:<number>:<status>``; a collection of one box is stamped as a marker, which
+    may land a pixel away). Drawn in the windows' order, so that the shared edges look as before."""
+    if not status:
+        return
+    hatched = np.array([s == "partial" for s in status], dtype=bool)
+    for run in np.split(np.arange(len(status)), np.flatnonzero(np.diff(hatched)) + 1):
+        style = {"edgecolor": "white", "linewidth": 1, "hatch": "//" if hatched[run[0]] else None}
+        if len(run) == 1:
+            i = int(run[0])
+            ax.add_patch(Rectangle((starts[i], 0.1), ends[i] - starts[i], 0.8, facecolor=COLOURS[status[i]],
+                                   gid=f"window:{numbers[i]}:{status[i]}", **style))
+            continue
+        x0, low = starts[run], np.full(len(run), 0.1)
+        x1, high = x0 + (ends[run] - x0), low + 0.8    # as a rectangle's corners: start plus width
+        # corners in a rectangle's order, so that edges are stroked as a rectangle's
+        boxes = np.stack([np.c_[x0, low], np.c_[x1, low], np.c_[x1, high], np.c_[x0, high]], axis=1)
+        ax.add_collection(PolyCollection(boxes, facecolors=[COLOURS[status[i]] for i in run], joinstyle="miter",
+                                         capstyle="butt", gid=f"windows:{numbers[run[0]]}-{numbers[run[-1]]}",
+                                         **style),
+                          autolim=False)
+
+
 def _phases(ax, rows: pd.DataFrame, windows: pd.DataFrame, x: np.ndarray, first: float, last: float,
             p_x: float | None, program: Program, handles: list) -> None:
     """The bottom lane: the daily phase, then one box per maintenance window; under it the legend of
@@ -214,22 +253,22 @@ def _phases(ax, rows: pd.DataFrame, windows: pd.DataFrame, x: np.ndarray, first:
     daily_end = p_x + 0.5 if p_x is not None else last
     ax.add_patch(Rectangle((first, 0.1), daily_end - first, 0.8, facecolor=COLOURS["daily"],
                            edgecolor="#6baed6", gid="daily_phase"))
+    clip = texts_clip(ax)   # one for the lane's many numbers
     n_daily = int((rows["phase"] == "daily").sum())
     label = f"daily phase, {n_daily} nights" + ("" if p_x is not None else ": not progressed")
     if daily_end - first >= 0.12 * (last - first):
-        ax.text((first + daily_end) / 2, 0.5, label, ha="center", va="center", fontsize=8)
+        ax.text((first + daily_end) / 2, 0.5, label, ha="center", va="center", fontsize=8, clip_path=clip)
     else:
-        ax.text(first, 1.0, label, ha="left", va="bottom", fontsize=7.5)
+        ax.text(first, 1.0, label, ha="left", va="bottom", fontsize=7.5, clip_path=clip)
     need = program.maintenance.min_per_window
     status = window_status(windows)
     starts = mdates.date2num(pd.to_datetime(windows["first_night"]).to_numpy()) - 0.5
     ends = mdates.date2num(pd.to_datetime(windows["last_night"]).to_numpy()) + 0.5
-    for x0, x1, s, i, c in zip(starts, ends, status, windows["maintenance_window"], windows["compliant_nights"]):
-        ax.add_patch(Rectangle((x0, 0.1), x1 - x0, 0.8, facecolor=COLOURS[s], edgecolor="white", linewidth=1,
-                               hatch="//" if s == "partial" else None, gid=f"window:{int(i)}:{s}"))
+    _window_boxes(ax, starts, ends, status.tolist(), [int(i) for i in windows["maintenance_window"]])
+    for x0, x1, s, c in zip(starts, ends, status, windows["compliant_nights"]):
         if x1 - x0 >= 3:
             ax.text((x0 + x1) / 2, 0.5, str(int(c)), ha="center", va="center", fontsize=7.5,
-                    color="black" if s == "partial" else "white", fontweight="bold")
+                    color="black" if s == "partial" else "white", fontweight="bold", clip_path=clip)
     ax.set_ylim(0, 1)
     ax.set_yticks([])
     ax.set_ylabel("phase", rotation=0, ha="right", va="center")
