@@ -283,7 +283,8 @@ def review_from_environment(environ: Mapping[str, str] | None = None):
     from .widgets import PatientReview
 
     environ = os.environ if environ is None else environ
-    review = PatientReview(path=environ.get(ENV_PATH) or None, tz=environ.get(ENV_TZ) or None)
+    path = Path(environ[ENV_PATH]) if environ.get(ENV_PATH) else None   # a Path: the page shows its name
+    review = PatientReview(path=path, tz=environ.get(ENV_TZ) or None)
     if environ.get(ENV_REPORTS):
         review.report_folder.value = environ[ENV_REPORTS]
     return review

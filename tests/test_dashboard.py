@@ -129,6 +129,7 @@ def test_the_review_comes_from_the_environment(tmp_path):
         "ROLLSTATS_DASHBOARD_PATH": str(PATIENT), "ROLLSTATS_DASHBOARD_REPORTS": str(tmp_path)})
     assert review.subject.value == "P1"
     assert review.report_folder.value == str(tmp_path)
+    assert review.path.value == PATIENT.name   # the export's name, not this machine's folders
     assert isinstance(review.widget, ipywidgets.Widget)
 
 

@@ -54,8 +54,9 @@ from ..views.cohort import (
 from ..views.cohort_notes import left_out_words
 from ..words import date_text as _date_label
 from ._common import Pause, chosen_range, figure_image, set_range_options
-from .cohort_parts import FIRST_SORT, CohortPanels, NamedFileLoader
+from .cohort_parts import FIRST_SORT, CohortPanels
 from .loader import WIDE as _WIDE
+from .loader import FileLoader
 
 
 class CohortExplorer(CohortPanels):
@@ -90,7 +91,7 @@ class CohortExplorer(CohortPanels):
         self.pictures = Pictures(dpi, keep=24)   #: the pictures of recent filters (layouts reused)
         self._pause = Pause()
 
-        self.files = NamedFileLoader(self.program, self._loaded, tz=tz,
+        self.files = FileLoader(self.program, self._loaded, tz=tz,
                                      placeholder="path to a cohort export or folder", progress_at=80)
         self.path, self.load_button, self.upload = self.files.path, self.files.load_button, self.files.upload
         self.tz, self.progress, self.status = self.files.tz, self.files.progress, self.files.status

@@ -1,4 +1,4 @@
-"""The Cohort explorer's parts: its file box, its layout, and the panels below its figures: needs
+"""The Cohort explorer's parts: its layout, and the panels below its figures: needs
 attention, the subject table (sortable by any column), a subject's review in the page, and the CSV
 files named after the filters.
 
@@ -17,7 +17,6 @@ from ..output import to_csv
 from ..views.cohort import FIGURE_TITLES, shown_table
 from ..views.cohort_notes import ALERT_WORDS, COLUMN_WORDS, export_name, needs_attention, plain_headers, sort_by
 from ._common import data_link, error_html, table_html
-from .loader import FileLoader
 
 #: the table's first sort: adherence, lowest first
 FIRST_SORT = ("adherence_%", True)
@@ -50,38 +49,6 @@ def attention_html(table: pd.DataFrame, limit: int = 12) -> str:
         items.append(f"<li><b>{html.escape(str(row.subject_id))}</b>: {html.escape('; '.join(parts))}</li>")
     more = f"<li>and {len(table) - limit} more</li>" if len(table) > limit else ""
     return f"<ul class='rs-attention-list'>{''.join(items)}{more}</ul>"
-
-
-class NamedFileLoader(FileLoader):
-    """A :class:`FileLoader` whose File box shows the name it was given: a path given as text (as
-    typed) stays as it is; a ``Path`` object, which nobody typed (e.g. a shipped sample's place in
-    the installed package), shows as its file name only. Load with that name in the box reads the
-    same file again.
-
-    >>> from rollstats.datasets import sample_path
-    >>> from rollstats.program import Program
-    >>> loader = NamedFileLoader(Program.default(), lambda result, names: None)
-    >>> loader.load(sample_path("patient")), loader.path.value
-    (True, 'patient.csv')
-    >>> loader.load("patient.csv"), loader.path.value   # the name shown: the same file
-    (True, 'patient.csv')
-    >>> loader.close()
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.named: dict[str, Path] = {}   #: the file behind each name shown
-
-    def load(self, path) -> bool:
-        """Read ``path`` as :meth:`FileLoader.load` does (a name shown in the box reads the file
-        behind it); True when read."""
-        if isinstance(path, str) and path.strip() in self.named:
-            path = self.named[path.strip()]
-        read = super().load(path)
-        if isinstance(path, Path):
-            self.named[path.name] = path
-            self.path.value = path.name
-        return read
 
 
 class CohortPanels:

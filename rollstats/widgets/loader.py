@@ -24,12 +24,20 @@ WIDE = {"description_width": "90px"}
 class FileLoader:
     """Path, upload, time zone, progress and status; ``on_read(result, names)`` gets what was read.
 
-    ``names`` are the file names read (no folders), for the status line of the owner.
+    ``names`` are the file names read (no folders), for the status line of the owner. The File
+    box shows a path given as text as it was typed; a ``Path`` object, which nobody typed (a
+    shipped sample's place in the installed package, the dashboard's export), shows as its file
+    name only, and Load with that name in the box reads the same file again.
 
+    >>> from rollstats.datasets import sample_path
     >>> seen = []
     >>> loader = FileLoader(Program.default(), lambda result, names: seen.append(names))
     >>> loader.load("no-such-file.csv"), "no such file" in loader.status.value
     (False, True)
+    >>> loader.load(sample_path("patient")), loader.path.value
+    (True, 'patient.csv')
+    >>> loader.load("patient.csv"), loader.path.value   # the name shown: the same file
+    (True, 'patient.csv')
     >>> loader.close()
     """
 
@@ -48,6 +56,7 @@ class FileLoader:
             control.add_class(css)
         self.load_button.on_click(self._load_clicked)
         self.upload.observe(self._uploaded, names="value")
+        self.named: dict[str, Path] = {}   #: the file behind each name shown for a Path given
 
     @property
     def zone(self) -> str | None:
@@ -57,8 +66,14 @@ class FileLoader:
     def load(self, path) -> bool:
         """Read ``path`` (a file, a folder, a store or a list of them, as :func:`rollstats.load`
         takes them); True when it was read."""
+        if isinstance(path, str) and path.strip() in self.named:
+            path = self.named[path.strip()]
+        if isinstance(path, Path):
+            self.named[path.name] = path
+            self.path.value = path.name
+        elif isinstance(path, str):
+            self.path.value = path
         if isinstance(path, (str, Path)):
-            self.path.value = str(path)
             paths = Path(path).expanduser()
         else:
             paths = [Path(p).expanduser() for p in path]
