@@ -57,6 +57,8 @@ def compliant_line(review_: PatientReview) -> str:
 
 def test_loading_shows_the_first_subject_over_its_whole_observation(drawn, export):
     assert drawn.path.value == export.name   # a Path given in code shows as its file name
+    labels = [label for label, _ in drawn.dates.options]   # the slider's own labels, first and last night
+    assert drawn.dates_label.value == f"{labels[0]} to {labels[-1]}" and not drawn.dates.readout
     assert "hand-made.csv" in drawn.status.value and "rows read 11: accepted 11" in drawn.status.value
     assert drawn.progress.value == 100 and drawn.progress.description == "done"
     assert list(drawn.subject.options) == [HOSTILE, "s1"]  # sorted: '<' comes before 's'
@@ -69,7 +71,7 @@ def test_loading_shows_the_first_subject_over_its_whole_observation(drawn, expor
 
 def test_every_control_and_view_has_its_css_class(widget):
     expected = {"path": "rs-path", "load_button": "rs-load", "upload": "rs-upload", "subject": "rs-subject",
-                "dates": "rs-dates", "night": "rs-night", "report_button": "rs-report-button",
+                "dates": "rs-dates", "dates_label": "rs-dates-label", "night": "rs-night", "report_button": "rs-report-button",
                 "report_folder": "rs-report-folder", "report_status": "rs-report-status",
                 "calendar": "rs-figure-calendar", "timeline": "rs-figure-timeline", "bodymap": "rs-figure-bodymap",
                 "mistakes": "rs-mistakes", "audit_view": "rs-audit", "summary_view": "rs-summary",

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..io import LoadResult, load
 from ..program import Program
+from ..words import date_text
 
 #: File types the readers take (for FileUpload's ``accept``).
 LOG_TYPES = ".csv,.json,.jsonl,.ndjson,.parquet,.pq,.xlsx,.xml,.zip"
@@ -77,6 +78,17 @@ def set_range_options(slider: W.SelectionRangeSlider, values: list, label) -> No
     slider.options = [(label(v), v) for v in values]
     slider.index = (0, len(values) - 1)
     slider.value = (values[0], values[-1])
+
+
+def range_words(first, last) -> str:
+    """The range of nights a slider points at, written out in full for the label beside it (a
+    range slider's own readout is cut after a few characters), escaped for HTML.
+
+    >>> import datetime as dt
+    >>> range_words(dt.date(2026, 1, 12), dt.date(2026, 4, 11))
+    '12 Jan 2026 to 11 Apr 2026'
+    """
+    return f"{html.escape(date_text(first))} to {html.escape(date_text(last))}"
 
 
 def figure_image() -> W.Image:

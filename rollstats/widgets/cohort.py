@@ -53,7 +53,7 @@ from ..views.cohort import (
 )
 from ..views.cohort_notes import left_out_words
 from ..words import date_text as _date_label
-from ._common import Pause, chosen_range, figure_image, set_range_options
+from ._common import Pause, chosen_range, figure_image, range_words, set_range_options
 from .cohort_parts import FIRST_SORT, CohortPanels
 from .loader import WIDE as _WIDE
 from .loader import FileLoader
@@ -225,7 +225,7 @@ class CohortExplorer(CohortPanels):
         """Apply the filters to the cohort's nights and show the result (no file is read)."""
         first, last = self.chosen_dates
         phase, chosen = self.phase.value, self.chosen_groups
-        self.dates_label.value = f"{html.escape(_date_label(first))} to {html.escape(_date_label(last))}"
+        self.dates_label.value = range_words(first, last)
         self.rows = rows = filter_nights(self.tables, first, last, chosen)
         self.subjects = subject_table(self.tables, first, last, chosen, phase)
         self.times = progression_times(self.tables, first, last, chosen)

@@ -37,7 +37,7 @@ from ..views.patient_cohort import CohortTables
 from ..views.patient_figures import LIVE, PAIN, has_pain
 from ..words import date_text as _date_label
 from . import review_nights as nights
-from ._common import Pause, chosen_range, error_html, figure_image, set_range_options
+from ._common import Pause, chosen_range, error_html, figure_image, range_words, set_range_options
 from .loader import WIDE as _WIDE
 from .loader import FileLoader
 from .review_ahead import DrawAhead
@@ -82,8 +82,9 @@ class PatientReview(ReportWriting):
         # what to look at
         self.subject = W.Dropdown(description="Subject", options=[], style=_WIDE)
         self.dates = W.SelectionRangeSlider(options=[("no file loaded", None)], index=(0, 0), description="Nights",
-                                            continuous_update=False, disabled=True, style=_WIDE,
-                                            layout=W.Layout(width="620px"))
+                                            continuous_update=False, disabled=True, readout=False, style=_WIDE,
+                                            layout=W.Layout(width="460px"))
+        self.dates_label = W.HTML()   #: the range chosen, in full (the slider's own readout is cut)
         self.night = W.Dropdown(description="Night", options=[], style=_WIDE, layout=W.Layout(width="360px"))
         # what is shown
         self.summary_view = W.HTML()
@@ -100,8 +101,8 @@ class PatientReview(ReportWriting):
                                       tooltip="one HTML file, figures included")
         self.report_status = W.HTML()
 
-        for control, css in ((self.subject, "rs-subject"),
-                             (self.dates, "rs-dates"), (self.night, "rs-night"), (self.summary_view, "rs-summary"),
+        for control, css in ((self.subject, "rs-subject"), (self.dates, "rs-dates"),
+                             (self.dates_label, "rs-dates-label"), (self.night, "rs-night"), (self.summary_view, "rs-summary"),
                              (self.mistakes, "rs-mistakes"), (self.audit_view, "rs-audit"),
                              (self.calendar, "rs-figure-calendar"), (self.timeline, "rs-figure-timeline"),
                              (self.bodymap, "rs-figure-bodymap"), (self.pain, "rs-figure-pain"),
@@ -203,6 +204,7 @@ class PatientReview(ReportWriting):
     def refresh(self) -> None:
         """Slice the current subject's tables to the chosen nights and show them (no file is read)."""
         first, last = chosen_range(self.dates)
+        self.dates_label.value = range_words(first, last)
         self.view = view = review(self.tables, first, last)
         self.summary_view.value = key_figures_html(view)
         self.mistakes.value = "<b>The card's common mistakes, the costliest first</b>" + mistakes_html(mistakes(view))
@@ -261,7 +263,7 @@ class PatientReview(ReportWriting):
         return W.VBox([
             W.HTML("<h3>Patient review</h3>"),
             W.HBox([self.path, self.load_button, self.upload]), self.tz, self.progress, self.status,
-            W.HBox([self.subject, self.dates]),
+            W.HBox([self.subject, self.dates, self.dates_label]),
             W.HBox([W.VBox([W.HTML("<b>Key figures</b>"), self.summary_view], layout=W.Layout(width="45%")),
                     W.VBox([self.mistakes], layout=W.Layout(width="55%"))]),
             self.busy.label,

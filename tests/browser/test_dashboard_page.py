@@ -61,7 +61,7 @@ def test_choosing_a_subject_redraws_the_figures(review):
 
 
 def _readout(page) -> str:
-    return page.locator(".rs-dates .widget-readout").inner_text().strip()
+    return page.locator(".rs-dates-label").inner_text().strip()   # the range in full beside the slider
 
 
 def test_narrowing_the_nights_redraws_the_figures(review):
