@@ -27,16 +27,8 @@ import time
 from pathlib import Path
 
 ROOT = Path("/tmp/rollstats-bench")
-
-
-def _status() -> dict[str, int]:
-    out = {}
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith(("VmHWM:", "VmRSS:")):
-                key, value = line.split(":")
-                out[key] = int(value.split()[0]) * 1024
-    return out
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from procmem import reset_peak, status  # noqa: E402 (this folder, on the path just above)
 
 
 def measure(step: str, csv: str) -> dict:
@@ -46,13 +38,12 @@ def measure(step: str, csv: str) -> dict:
     import rollstats
 
     gc.collect()
-    before = _status()["VmRSS"]
-    with open("/proc/self/clear_refs", "w") as handle:
-        handle.write("5")  # the peak starts again from here
+    before = status()["VmRSS"]
+    reset_peak()  # the peak starts again from here
     began = time.perf_counter()
     out = pacsv.read_csv(csv) if step == "arrow" else rollstats.load(csv).segments
     seconds = time.perf_counter() - began
-    return {"seconds": seconds, "above": _status()["VmHWM"] - before, "rows": len(out)}
+    return {"seconds": seconds, "above": status()["VmHWM"] - before, "rows": len(out)}
 
 
 def run(step: str, csv: Path, baseline: str | None) -> dict:
