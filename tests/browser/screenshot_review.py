@@ -18,7 +18,7 @@ from browser_harness import Dashboard, capture, wait_for_review  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 
 
-def screenshot(out: Path, width: int = 1280) -> dict:
+def screenshot(out: Path, width: int = 1366) -> dict:
     reports = Path(tempfile.gettempdir()) / "rollstats-reports"  # shown in the picture: a short, stable name
     reports.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
