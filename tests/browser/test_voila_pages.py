@@ -31,20 +31,24 @@ def open_page(browser, notebook: str, wait, tmp_path_factory):
     return server, context, page, errors
 
 
+def served(browser, notebook, wait, tmp_path_factory):
+    """A fixture's body: the page of ``notebook`` open while the tests use it, then closed."""
+    server, context, page, errors = open_page(browser, notebook, wait, tmp_path_factory)
+    try:
+        yield page, errors
+    finally:
+        context.close()
+        server.stop()
+
+
 @pytest.fixture(scope="module")
 def cohort_page(browser, tmp_path_factory):
-    server, context, page, errors = open_page(browser, COHORT_NOTEBOOK, wait_for_cohort, tmp_path_factory)
-    yield page, errors
-    context.close()
-    server.stop()
+    yield from served(browser, COHORT_NOTEBOOK, wait_for_cohort, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def planner_page(browser, tmp_path_factory):
-    server, context, page, errors = open_page(browser, PLANNER_NOTEBOOK, wait_for_planner_page, tmp_path_factory)
-    yield page, errors
-    context.close()
-    server.stop()
+    yield from served(browser, PLANNER_NOTEBOOK, wait_for_planner_page, tmp_path_factory)
 
 
 def page_text(page) -> str:
