@@ -45,9 +45,17 @@ def test_fixed_iso_refuses_impossible_or_other_cells():
         assert (w == np.iinfo(np.int64).min).all() and np.isnan(o).all(), cell
 
 
+def _coded(columns: dict) -> dict:
+    raw = cells.RawCells(columns)
+    return {name: cells.coded(raw, name) for name in columns}
+
+
 def test_labels_give_normalise_label_keys_across_batches():
-    first = cells.labels({"region": pa.array(["Quads", " IT_band", None]), "side": pa.array([None, None, None])})
-    second = cells.labels({"region": pa.array(["quads", "Front  THIGH", "Quads"]), "side": pa.array(["L", "l ", "x"])})
+    # the first batch as plain text, the second dictionary-encoded as the CSV reader gives it
+    first = cells.labels(_coded({"region": pa.array(["Quads", " IT_band", None]),
+                                 "side": pa.array([None, None, None], pa.string())}))
+    second = cells.labels(_coded({"region": pa.array(["quads", "Front  THIGH", "Quads"]).dictionary_encode(),
+                                  "side": pa.array(["L", "l ", "x"]).dictionary_encode()}))
     for got, values in ((first["region"], ["Quads", " IT_band", None]),
                         (second["region"], ["quads", "Front  THIGH", "Quads"]),
                         (second["side"], ["L", "l ", "x"])):

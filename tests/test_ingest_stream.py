@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import re
+import threading
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -187,15 +189,30 @@ def test_sorting_in_place_or_not_gives_the_order_by_subject_start_source_row(row
     assert got.equals(t.iloc[expected].reset_index(drop=True))
 
 
-def test_the_stack_grows_and_gives_the_columns_concat_gives():
-    parts = [{"d": pd.Series(pd.to_datetime(["2026-03-03"] * k, utc=True)), "i": pd.Series([1, None] * k, dtype="Int64")[:k],
-              "f": np.arange(k, dtype=float), "c": pd.Categorical(["x"] * k, categories=["x", "y"]),
-              "t": pd.Series(["a", None] * k, dtype="str")[:k]} for k in (3, 5, 1)]
-    stack = Stack(capacity=2)
-    for p in parts:
-        stack.append(p)
-    expected = pd.concat([pd.DataFrame(p) for p in parts], ignore_index=True)
-    pd.testing.assert_frame_equal(stack.frame(), expected)
+def test_batches_put_from_threads_in_any_order_land_in_file_order():
+    kinds = {"d": "utc", "i": "Int64", "f": "float", "c": pd.CategoricalDtype(["x", "y"]), "t": "text", "s": "text"}
+    sizes, keeps = (3, 5, 1, 4), (None, np.array([0, 2, 4]), None, np.array([], dtype=np.int64))
+    parts, expected = [], []
+    for b, k in enumerate(sizes):
+        first = sum(sizes[:b])
+        us = (np.arange(k) + first) * 60_000_000
+        counts, empty = np.arange(k) + 10 * b, np.arange(k) % 2 == 1
+        texts = [None if j % 3 == 2 else f"t{first + j}" for j in range(k)]
+        parts.append({"d": us, "i": (counts, empty), "f": us / 1e6, "c": (np.arange(k) % 2).astype(np.int8),
+                      "t": pa.array(texts), "s": "file.csv"})
+        rows = list(range(k)) if keeps[b] is None else keeps[b].tolist()
+        expected += [(pd.Timestamp(us[j], unit="us", tz="UTC"), pd.NA if empty[j] else counts[j], us[j] / 1e6,
+                      "xy"[j % 2], texts[j], "file.csv") for j in rows]
+    stack = Stack(sum(sizes), kinds)
+    threads = [threading.Thread(target=stack.put, args=(b, parts[b], keeps[b])) for b in reversed(range(len(sizes)))]
+    for t in threads:  # the last batch starts first and must wait for its place
+        t.start()
+    for t in threads:
+        t.join()
+    d, i, f, c, t, s = zip(*expected)
+    pd.testing.assert_frame_equal(stack.frame(), pd.DataFrame({
+        "d": pd.Series(d).astype("datetime64[us, UTC]"), "i": pd.array(i, dtype="Int64"), "f": np.array(f),
+        "c": pd.Categorical(c, dtype=kinds["c"]), "t": pd.Series(t, dtype="str"), "s": pd.Series(s, dtype="str")}))
 
 
 @settings(max_examples=150, deadline=None)

@@ -46,6 +46,11 @@ def text(raw: pd.DataFrame, column: str) -> pa.Array:
     """
     if column not in raw:
         return pa.nulls(len(raw), pa.string())
+    if isinstance(raw, RawCells):
+        arr = raw.columns[column]
+        if pa.types.is_dictionary(arr.type):
+            return coded(raw, column).decoded()
+        return stripped(arr)
     col = raw[column]
     arr = arrow_text(col)
     if arr is None:
@@ -53,13 +58,114 @@ def text(raw: pd.DataFrame, column: str) -> pa.Array:
             whole = col.notna() & (col.abs() <= 2**53) & (col == np.floor(col.fillna(0)))
             col = col.astype("string").mask(whole, col.where(whole, 0).astype("int64").astype("string"))
         arr = arrow_text(col.astype("string"))
+    return stripped(arr)
+
+
+def stripped(arr: pa.Array) -> pa.Array:
+    """Text cells with white space stripped at both ends; empty cells null.
+
+    >>> stripped(pa.array([" x ", " ", "y", None])).to_pylist()
+    ['x', None, 'y', None]
+    """
     if arr.null_count == len(arr) or _tidy(arr):
         return arr
-    stripped = pc.utf8_trim_whitespace(arr)
-    return pc.if_else(pc.equal(stripped, ""), pa.scalar(None, arr.type), stripped)
+    trimmed = pc.utf8_trim_whitespace(arr)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, arr.type), trimmed)
 
 
-def _bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+class RawCells:
+    """The raw columns of one batch as Arrow arrays: text, or text the CSV reader has already
+    dictionary-encoded (a column repeating a few values costs one small code per row).
+
+    >>> raw = RawCells({"side": pa.array([" L", "l", None]).dictionary_encode()})
+    >>> len(raw), "side" in raw, text(raw, "side").to_pylist()
+    (3, True, ['L', 'l', None])
+    """
+
+    def __init__(self, columns: dict[str, pa.Array]):
+        self.columns = columns
+        self.n = len(next(iter(columns.values()))) if columns else 0
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.columns
+
+    def __len__(self) -> int:
+        return self.n
+
+
+class Coded:
+    """A column as a code per row into its distinct stripped cells, ``values``; the last entry
+    of ``values`` is null and codes the rows with no cell. A check made once per distinct value
+    is spread over the rows by ``codes``.
+
+    >>> c = coded(pd.DataFrame({"a": [" x", "y", "x", None]}, dtype="str"), "a")
+    >>> c.values.to_pylist(), c.codes.tolist(), c.valid.tolist()
+    (['x', 'y', None], [0, 1, 0, 2], [True, True, True, False])
+    """
+
+    def __init__(self, codes: np.ndarray, values: pa.Array, uncoded: bool = True):
+        self.codes, self.values = codes, values
+        self.valid_values = values.is_valid().to_numpy(zero_copy_only=False)
+        #: whether some row may have the last code (no cell); False: no row has it
+        self.uncoded = uncoded
+
+    def _used(self, per_value: np.ndarray) -> np.ndarray:
+        return per_value if self.uncoded else per_value[:-1]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @property
+    def valid(self) -> np.ndarray:
+        """Per row: the cell holds text."""
+        return self.spread(self.valid_values)
+
+    def spread(self, per_value: np.ndarray) -> np.ndarray:
+        """A per-value true or false spread over the rows (no gather when all rows are alike)."""
+        used = self._used(per_value)
+        if used.all():
+            return np.ones(len(self.codes), dtype=bool)
+        return per_value[self.codes] if used.any() else np.zeros(len(self.codes), dtype=bool)
+
+    def rows(self, per_value: np.ndarray) -> np.ndarray:
+        """A per-value answer spread over the rows."""
+        return per_value[self.codes]
+
+    def where(self, per_value: np.ndarray) -> np.ndarray:
+        """Rows whose value is true in ``per_value`` (an empty mask when no value is)."""
+        return per_value[self.codes] if self._used(per_value).any() else _NOWHERE
+
+    def decoded(self) -> pa.Array:
+        """The stripped text of every row (null where empty)."""
+        return self.values.take(pa.array(self.codes))
+
+    def strings(self, rows: np.ndarray) -> list:
+        """The cells of ``rows`` as Python strings (None where empty)."""
+        return self.values.take(pa.array(self.codes[rows])).to_pylist() if len(rows) else []
+
+
+_NOWHERE = np.zeros(0, dtype=bool)
+
+
+def coded(raw, column: str) -> Coded:
+    """``column`` of ``raw`` (a DataFrame or :class:`RawCells`) as a :class:`Coded` column; a
+    dictionary the reader made is used as it is, other text is encoded here."""
+    arr = raw.columns.get(column) if isinstance(raw, RawCells) else None
+    if arr is not None and pa.types.is_dictionary(arr.type):
+        values = stripped(arr.dictionary)
+        indices = arr.indices
+        uncoded = indices.null_count > 0
+        codes = (indices.fill_null(len(values)) if uncoded else indices).to_numpy(zero_copy_only=False)
+    else:
+        encoded = pc.dictionary_encode(text(raw, column))
+        values = encoded.dictionary
+        uncoded = encoded.indices.null_count > 0
+        codes = encoded.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
+    values = pa.concat_arrays([values.cast(pa.large_string()), pa.nulls(1, pa.large_string())])
+    return Coded(codes, values, uncoded)
+
+
+def text_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Offsets (int64, one more than cells), bytes and validity of a string array, no copy."""
     n = len(arr)
     buffers = arr.buffers()
@@ -73,7 +179,7 @@ def _bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _tidy(arr: pa.Array) -> bool:
     """True when no cell is empty or starts or ends with a byte that could be white space (a
     control byte, a space, or any byte of a non-ASCII character): stripping changes nothing."""
-    offsets, data, valid = _bytes(arr)
+    offsets, data, valid = text_bytes(arr)
     lengths = np.diff(offsets)
     if (valid & (lengths == 0)).any():
         return False
@@ -107,7 +213,7 @@ def numbers(cells: pa.Array) -> np.ndarray:
     out = np.full(n, np.nan)
     if cells.null_count == n:
         return out
-    offsets, data, valid = _bytes(cells)
+    offsets, data, valid = text_bytes(cells)
     if np.diff(offsets).max(initial=0) <= 15 and _DECIMAL_BYTES[data[offsets[0]: offsets[-1]]].all():
         try:  # one cast of the whole column when every cell is a plain decimal
             out = pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
@@ -128,28 +234,31 @@ def numbers(cells: pa.Array) -> np.ndarray:
     return out + 0.0  # no negative zero, as in the reference
 
 
-def labels(columns: dict[str, pa.Array]) -> dict[str, tuple[np.ndarray, list[str]]]:
-    """Each column's labels as :func:`~rollstats.regions.normalise_label` keys.
+def labels(columns: dict[str, Coded]) -> dict[str, tuple[np.ndarray, list[str]]]:
+    """Each coded column's labels as :func:`~rollstats.regions.normalise_label` keys.
 
-    Returns, per column, the dictionary code of each row (nulls coded as the last key, which is
-    ``""``) and the distinct keys. ``normalise_label`` runs once, on the distinct labels of all
-    the columns together.
+    Returns, per column, the code of each row and the key of each code (the last code, rows
+    with no cell, has the key ``""``). ``normalise_label`` runs once, on the distinct labels of
+    all the columns together.
 
-    >>> codes, keys = labels({"side": pa.array([" L", "l", None])})["side"]
+    >>> codes, keys = labels({"side": coded(pd.DataFrame({"s": [" L", "l", None]}, dtype="str"), "s")})["side"]
     >>> [keys[c] for c in codes]
     ['l', 'l', '']
     """
-    parts, out, everything = {}, {}, []
-    for name, arr in columns.items():
-        encoded = pc.dictionary_encode(arr)
-        distinct = encoded.dictionary.to_pylist()
-        parts[name] = (encoded.indices, len(everything), len(distinct))
-        everything += distinct
-    keys = normalise_label(pd.Series(everything, dtype="string")).tolist() if everything else []
-    for name, (indices, first, count) in parts.items():
-        codes = indices.fill_null(count).to_numpy(zero_copy_only=False).astype(np.int64)
-        out[name] = (codes, keys[first: first + count] + [""])
+    out, known = {}, _KEYS
+    for name, column in columns.items():
+        distinct = column.values.to_pylist()
+        new = [label for label in distinct if label not in known]
+        fresh = dict(zip(new, normalise_label(pd.Series(new, dtype="string")).tolist())) if new else {}
+        if fresh and len(known) < _KEYS_KEPT:
+            known.update(fresh)
+        out[name] = (column.codes, [fresh[label] if label in fresh else known[label] for label in distinct])
     return out
+
+
+#: Keys of the labels seen so far (a file read in batches repeats its labels in every batch).
+_KEYS: dict = {}
+_KEYS_KEPT = 1 << 16
 
 
 def lookup(codes: np.ndarray, keys: list[str], table: dict[str, str], categories: tuple[str, ...]) -> np.ndarray:

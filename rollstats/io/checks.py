@@ -19,10 +19,11 @@ import pyarrow.compute as pc
 from ..program import Program
 from ..regions import ALIASES, REGIONS, RIGHT_THIGH_CLOCK, SIDE_ALIASES, SIDES
 from ..schema import (ACTIVITIES, ACTIVITY_ALIASES, ACTIVITY_DTYPE, REGION_DTYPE, REJECT_DTYPES, SIDE_DTYPE,
-                      TRIGGER_ALIASES, TRIGGER_DTYPE, TRIGGERS)
+                      TRIGGER_ALIASES, TRIGGER_DTYPE, TRIGGERS, empty_rejects)
 from . import arrowcells as cells
 from .checktimes import read_times
 from .problems import Problems
+from .stack import pandas_column, repeated_text
 
 _END_TOLERANCE_S = 1.0
 _EARLIEST_US = int(pd.Timestamp("1678-01-01", tz="UTC").value // 1000)
@@ -36,16 +37,24 @@ def _of(arr: pa.Array):
     return lambda rows: cells.strings(arr, rows)
 
 
-def _of_float(values: np.ndarray):
+def _of_float(values):
+    """The text of refused numbers: ``values`` an array of the rows' numbers, or a function of
+    row positions giving them."""
+    if callable(values):
+        return lambda rows: cells.float_strings(values(rows), np.arange(len(rows)))
     return lambda rows: cells.float_strings(values, rows)
 
 
-def check(raw: pd.DataFrame, source: str, program: Program, tz: str | None, rows: np.ndarray,
-          frame: bool = True):
-    """Canonical segments, rejects and unknown labels of ``raw`` (columns already named and
-    checked by :func:`rollstats.io.base.canonicalise`); ``rows`` the 1-based source rows.
-    ``frame=False`` gives the segments as a dict of columns (Series or arrays) rather than a
-    DataFrame, the :data:`NULLABLE` columns as float64 with NaN where empty (see :func:`nullable`).
+def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, frame: bool = True):
+    """Canonical segments, rejects and unknown labels of ``raw`` (a DataFrame whose columns are
+    already named and checked by :func:`rollstats.io.base.canonicalise`, or the
+    :class:`~rollstats.io.arrowcells.RawCells` of a batch the CSV reader gave); ``rows`` the
+    1-based source rows. ``frame=False`` gives the segments as a pair: every row's columns as
+    :data:`KINDS` says, and the positions of the rows accepted (None: all), for
+    :class:`~rollstats.io.stack.Stack` (see :func:`frame_of`).
+
+    Columns that repeat a few values (subject, numbers, labels) are checked once per distinct
+    value and the answers spread over the rows by their codes.
 
     >>> from rollstats.io.base import Canonical
     >>> raw = pd.DataFrame({"subject_id": ["s1", ""], "start": ["2024-03-03T23:50+01:00"] * 2,
@@ -57,96 +66,76 @@ def check(raw: pd.DataFrame, source: str, program: Program, tz: str | None, rows
     n = len(raw)
     problems = Problems(n)
     subject = cells.text(raw, "subject_id")
-    problems.add(subject.is_null().to_numpy(zero_copy_only=False), "subject_id", _of(subject), "missing subject")
+    problems.add(subject.is_null().to_numpy(zero_copy_only=False) if subject.null_count else _NOWHERE, "subject_id",
+                 _of(subject), "missing subject")
 
     start = read_times(raw, "start", tz)
-    bad = start.reason_mask(required=True)
-    problems.add(bad, "start", start.value_text, start.reasons)
-    outside = (start.instant != _NAT) & ((start.instant < _EARLIEST_US) | (start.instant >= _LATEST_US))
-    problems.add(outside, "start", start.plain_text, "outside the years 1678-2261: not a plausible time")
-    end = read_times(raw, "end", tz)
-    problems.add(end.reason_mask(required=False), "end", end.value_text, end.reasons)
+    problems.add(start.reason_mask(required=True), "start", start.value_text, start.reasons)
+    problems.add(_outside(start.instant), "start", start.plain_text, "outside the years 1678-2261: not a plausible time")
+    end = read_times(raw, "end", tz)  # an absent column: no refusal, every time missing
+    if "end" in raw:
+        problems.add(end.reason_mask(required=False), "end", end.value_text, end.reasons)
 
-    duration_text = cells.text(raw, "duration_s")
-    duration = cells.numbers(duration_text)
-    problems.add(duration_text.is_valid().to_numpy(zero_copy_only=False) & np.isnan(duration), "duration_s",
-                 _of(duration_text), "not a number")
-    both_known = (start.instant != _NAT) & (end.instant != _NAT)
-    by_end = np.where(both_known, (end.instant - start.instant) / 1e6, np.nan)
-    disagree = ~np.isnan(duration) & ~np.isnan(by_end) & (np.abs(duration - by_end) > _END_TOLERANCE_S)
-    problems.add(disagree, "duration_s", _of_float(duration),
-                 lambda r: [f"disagrees with end - start ({t} s)" for t in cells.float_strings(np.round(by_end, 1), r)])
-    duration = np.where(np.isnan(duration), by_end, duration)
-    duration = np.where(np.isnan(duration), _checkin_seconds(raw, program), duration)
-    end_unreadable = end.reason_mask(required=False)
-    problems.add(np.isnan(duration) & (start.instant != _NAT) & ~end_unreadable
-                 & duration_text.is_null().to_numpy(zero_copy_only=False), "duration_s", None,
-                 "no end and no duration_s")
-    problems.add(duration <= 0, "duration_s", _of_float(duration), "duration of zero or less")
+    duration_cells = cells.coded(raw, "duration_s")
+    per_duration = _number(duration_cells, "duration_s", problems)
+    duration = duration_cells.rows(per_duration)
+    plain = "end" not in raw and "checkin" not in raw  # every duration is the cell's own number
+    if not plain:
+        duration = _filled(duration, duration_cells, start, end, raw, program, problems)
+    else:
+        empty = duration_cells.where(~duration_cells.valid_values)
+        problems.add(empty & (start.instant != _NAT) if empty.any() else empty, "duration_s", None,
+                     "no end and no duration_s")
     limit = program.limits.max_segment_s
-    problems.add(duration > limit, "duration_s", _of_float(duration),
-                 f"longer than limits.max_segment_s = {limit:g} s: implausible")
+    for mask, why in ((lambda d: d <= 0, "duration of zero or less"),
+                      (lambda d: d > limit, f"longer than limits.max_segment_s = {limit:g} s: implausible")):
+        problems.add(duration_cells.where(mask(per_duration)) if plain else mask(duration), "duration_s",
+                     _of_float(duration), why)
 
-    label = cells.text(raw, "region")
-    side_text, clock_text = cells.text(raw, "side"), cells.text(raw, "clock")
-    activity_text, trigger_text = cells.text(raw, "activity"), cells.text(raw, "trigger")
-    keys = cells.labels({"region": label, "side": side_text, "activity": activity_text, "trigger": trigger_text})
-    region, unknown = _regions(keys["region"], keys["side"], clock_text, problems)
-    side = cells.lookup(*keys["side"], SIDE_ALIASES, SIDES)
-    problems.add(side_text.is_valid().to_numpy(zero_copy_only=False) & (side < 0), "side", _of(side_text),
-                 "side must be left, right or both")
-    vocabulary = {}
-    for name, arr, aliases, categories in (("activity", activity_text, ACTIVITY_ALIASES, ACTIVITIES),
-                                           ("trigger", trigger_text, TRIGGER_ALIASES, TRIGGERS)):
-        vocabulary[name] = cells.lookup(*keys[name], aliases, categories)
-        choices = ", ".join(sorted(set(aliases.values())))
-        problems.add(vocabulary[name] < 0, name, _of(arr), f"not one of {choices}")
+    labelled = {name: cells.coded(raw, name) for name in ("region", "side", "activity", "trigger")}
+    label, clock = labelled["region"], cells.coded(raw, "clock")
+    keys = cells.labels(labelled)
+    region, unknown = _regions(keys["region"], keys["side"], clock, problems)
+    per_key = {}
+    for name, aliases, categories in (("side", SIDE_ALIASES, SIDES), ("activity", ACTIVITY_ALIASES, ACTIVITIES),
+                                      ("trigger", TRIGGER_ALIASES, TRIGGERS)):
+        per_key[name] = cells.lookup(np.arange(len(keys[name][1])), keys[name][1], aliases, categories)
+        wrong = labelled[name].valid_values & (per_key[name] < 0) if name == "side" else per_key[name] < 0
+        why = "side must be left, right or both" if name == "side" else f"not one of {', '.join(sorted(set(aliases.values())))}"
+        problems.add(labelled[name].where(wrong), name, labelled[name].strings, why)
+    side, activity, trigger = (labelled[name].rows(per_key[name].astype(np.int8)) for name in ("side", "activity", "trigger"))
 
-    hold_text = cells.text(raw, "hold_count")
-    hold_count = _number(hold_text, "hold_count", problems)
+    numbers = {}
     with np.errstate(invalid="ignore"):
-        problems.add(~np.isnan(hold_count) & ((hold_count < 0) | (hold_count != np.floor(hold_count))), "hold_count",
-                     _of_float(hold_count), "must be a whole number of 0 or more")
-        problems.add(hold_count > 2**53, "hold_count", _of_float(hold_count), "too large for a count of holds")
-        hold_s = _number(cells.text(raw, "hold_s"), "hold_s", problems)
-        problems.add(hold_s < 0, "hold_s", _of_float(hold_s), "must be 0 or more")
-        problems.add(hold_s > duration, "hold_s", _of_float(hold_s), "longer than the segment itself")
-        pains = {}
-        for column in ("pain_before", "pain_after"):
-            pains[column] = _number(cells.text(raw, column), column, problems)
-            problems.add((pains[column] < 0) | (pains[column] > 10), column, _of_float(pains[column]),
-                         "pain must be on the 0-10 scale")
+        for column in NULLABLE:
+            column_cells = cells.coded(raw, column)
+            per_value = _number(column_cells, column, problems)
+            of_value = _of_float(lambda r, codes=column_cells.codes, v=per_value: v[codes[r]])
+            for bad, why in _number_rules(column, per_value):
+                problems.add(column_cells.where(bad), column, of_value, why)
+            if column == "hold_s" and not np.isnan(per_value).all():
+                problems.add(column_cells.rows(per_value) > duration, "hold_s", of_value, "longer than the segment itself")
+            empty = np.isnan(per_value)
+            kept = np.where(empty, 0, per_value)
+            if KINDS[column] == "Int64":
+                kept = np.where(np.abs(kept) < 2**62, kept, 0).astype(np.int64)  # counts out of range are refused
+            numbers[column] = (column_cells.rows(kept), column_cells.spread(empty))
 
     refused = problems.refused
     ok = np.flatnonzero(~refused)
     bad = np.flatnonzero(refused)
-    every = len(ok) == n
-    take = (lambda a: a) if every else (lambda a: a.take(pa.array(ok)))
-    pick = (lambda v: v) if every else (lambda v: v[ok])
-    local = pick(start.local)
+    keep = None if len(ok) == n else ok
     shift = program.night.day_start
     shift_us = ((shift.hour * 60 + shift.minute) * 60 + shift.second) * 1_000_000
-    segments = {
-        "subject_id": _str(take(subject)),
-        "start": pd.Series(pick(start.instant).view("datetime64[us]"), copy=False).dt.tz_localize("UTC"),
-        "local_start": pd.Series(local.view("datetime64[us]"), copy=False),
-        "night": pd.Series(((local - shift_us) // _US_PER_DAY * _US_PER_DAY).view("datetime64[us]"), copy=False),
-        "duration_s": pick(duration),
-        "region": pd.Categorical.from_codes(pick(region), dtype=REGION_DTYPE),
-        "region_label": _str(take(label)),
-        "side": pd.Categorical.from_codes(pick(side), dtype=SIDE_DTYPE),
-        "activity": pd.Categorical.from_codes(pick(vocabulary["activity"]), dtype=ACTIVITY_DTYPE),
-        "trigger": pd.Categorical.from_codes(pick(vocabulary["trigger"]), dtype=TRIGGER_DTYPE),
-        "hold_count": pick(hold_count),
-        "hold_s": pick(hold_s),
-        "pain_before": pick(pains["pain_before"]),
-        "pain_after": pick(pains["pain_after"]),
-        "notes": _str(take(cells.text(raw, "notes"))),
-        "source": pd.Series(repeated_text(source, len(ok)), dtype="str"),
-        "source_row": pd.Series(pick(rows).astype(np.int64), copy=False),
+    columns = {
+        "subject_id": subject, "start": start.instant, "local_start": start.local,
+        "night": (start.local - shift_us) // _US_PER_DAY * _US_PER_DAY, "duration_s": duration, "region": region,
+        "region_label": label.decoded(), "side": side, "activity": activity, "trigger": trigger, **numbers,
+        "notes": cells.text(raw, "notes"), "source": source, "source_row": rows,
     }
-    if frame:
-        segments = nullable(segments)
+    segments = frame_of(columns, keep) if frame else (columns, keep)
+    if not len(bad):
+        return segments, empty_rejects(), _unknown(label, None, ok, "region" if "region" in raw else None), n
     column, value, reason = problems.words(bad)
     rejects = pd.DataFrame({
         "source": pd.Series([source] * len(bad), dtype="str"),
@@ -158,112 +147,142 @@ def check(raw: pd.DataFrame, source: str, program: Program, tz: str | None, rows
     return segments, rejects, _unknown(label, unknown, ok, "region" if "region" in raw else None), n
 
 
-#: Rows of one repeated text held by one chunk; longer columns reuse that chunk's buffers.
-_REPEAT_CHUNK = 1 << 16
-_LAST_REPEATED: tuple[str, pa.Array] | None = None
+#: The canonical columns as :func:`check` gives them, each of a kind of :mod:`rollstats.io.stack`.
+KINDS: dict = {"subject_id": "text", "start": "utc", "local_start": "wall", "night": "wall", "duration_s": "float",
+               "region": REGION_DTYPE, "region_label": "text", "side": SIDE_DTYPE, "activity": ACTIVITY_DTYPE,
+               "trigger": TRIGGER_DTYPE, "hold_count": "Int64", "hold_s": "Float64", "pain_before": "Float64",
+               "pain_after": "Float64", "notes": "text", "source": "text", "source_row": "int"}
+#: Columns of numbers that may be empty.
+NULLABLE = tuple(name for name, kind in KINDS.items() if kind in ("Int64", "Float64"))
 
 
-def repeated_text(value: str, n: int) -> pa.ChunkedArray:
-    """``value`` ``n`` times as Arrow text whose chunks share one buffer (a file's name on every
-    row costs one chunk of memory, not ``n`` copies).
+def frame_of(columns: dict, keep: np.ndarray | None = None) -> pd.DataFrame:
+    """The segments frame of ``check(..., frame=False)``'s columns (see :data:`KINDS`), only the
+    rows at positions ``keep`` (all when None).
 
-    >>> col = repeated_text("a.csv", 70_000)
-    >>> len(col), col.num_chunks, col[69_999].as_py()
-    (70000, 2, 'a.csv')
+    >>> t = frame_of({"hold_count": (np.array([2, 0]), np.array([False, True])), "source": "a.csv"})
+    >>> t.astype(object).values.tolist()
+    [[2, 'a.csv'], [<NA>, 'a.csv']]
     """
-    global _LAST_REPEATED
-    last = _LAST_REPEATED  # a file read in batches names itself in each: one chunk for them all
-    if last is not None and last[0] == value:
-        chunk = last[1]
+    n = None
+    out = {}
+    for name, values in columns.items():
+        kind = KINDS[name]
+        if kind == "text" and isinstance(values, str):
+            continue
+        if keep is not None:
+            if isinstance(values, tuple):
+                values = tuple(v[keep] for v in values)
+            else:
+                values = values.take(pa.array(keep)) if kind == "text" else values[keep]
+        out[name] = pandas_column(kind, values)
+        n = len(out[name])
+    for name, values in columns.items():
+        if KINDS[name] == "text" and isinstance(values, str):
+            out[name] = pandas_column("text", repeated_text(values, n if n is not None else 0))
+    return pd.DataFrame({name: out[name] for name in columns}, copy=False)
+
+
+def _number(column: cells.Coded, name: str, problems: Problems) -> np.ndarray:
+    """The number of each distinct cell (NaN where empty or not a number); refuses the latter."""
+    per_value = cells.numbers(column.values)
+    problems.add(column.where(column.valid_values & np.isnan(per_value)), name, column.strings, "not a number")
+    return per_value
+
+
+def _number_rules(column: str, value: np.ndarray):
+    """(per-value mask, reason) of the rules a number column has beyond being a number."""
+    if column == "hold_count":
+        yield ~np.isnan(value) & ((value < 0) | (value != np.floor(value))), "must be a whole number of 0 or more"
+        yield value > 2**53, "too large for a count of holds"
+    elif column == "hold_s":
+        yield value < 0, "must be 0 or more"
     else:
-        chunk = pa.array([value], pa.large_string()).take(pa.array(np.zeros(_REPEAT_CHUNK, dtype=np.int64)))
-        _LAST_REPEATED = (value, chunk)
-    if n < _REPEAT_CHUNK:
-        return pa.chunked_array([chunk.slice(0, n)], type=pa.large_string())
-    whole, rest = divmod(n, _REPEAT_CHUNK)
-    chunks = [chunk] * whole + ([chunk.slice(0, rest)] if rest else [])
-    return pa.chunked_array(chunks or [chunk], type=pa.large_string())
+        yield (value < 0) | (value > 10), "pain must be on the 0-10 scale"
 
 
-def _str(arr: pa.Array) -> pd.Series:
-    return pd.Series(arr, dtype="str")
+def _outside(instant: np.ndarray) -> np.ndarray:
+    """Rows whose start is read but outside the years pandas holds (an empty mask when none is)."""
+    read = instant != _NAT
+    if not read.any() or (instant[read].min() >= _EARLIEST_US and instant[read].max() < _LATEST_US):
+        return _NOWHERE
+    return read & ((instant < _EARLIEST_US) | (instant >= _LATEST_US))
 
 
-#: Columns of numbers that may be empty, and their pandas types in the canonical table.
-NULLABLE: dict[str, str] = {"hold_count": "Int64", "hold_s": "Float64", "pain_before": "Float64",
-                            "pain_after": "Float64"}
+def _filled(duration: np.ndarray, cells_of: cells.Coded, start, end, raw, program: Program,
+            problems: Problems) -> np.ndarray:
+    """Durations completed from end - start and check-ins where the cell is empty, with the
+    checks that compare them."""
+    both_known = (start.instant != _NAT) & (end.instant != _NAT)
+    by_end = np.where(both_known, (end.instant - start.instant) / 1e6, np.nan)
+    disagree = ~np.isnan(duration) & ~np.isnan(by_end) & (np.abs(duration - by_end) > _END_TOLERANCE_S)
+    problems.add(disagree, "duration_s", _of_float(duration),
+                 lambda r: [f"disagrees with end - start ({t} s)" for t in cells.float_strings(np.round(by_end, 1), r)])
+    duration = np.where(np.isnan(duration), by_end, duration)
+    duration = np.where(np.isnan(duration), _checkin_seconds(raw, program), duration)
+    problems.add(np.isnan(duration) & (start.instant != _NAT) & ~end.reason_mask(required=False) & ~cells_of.valid,
+                 "duration_s", None, "no end and no duration_s")
+    return duration
 
 
-def nullable(columns: dict) -> pd.DataFrame:
-    """The segments frame of ``check(..., frame=False)``'s columns: :data:`NULLABLE` columns
-    (float64, NaN where empty) as pandas' nullable types; no other column is copied.
-
-    >>> nullable({"hold_count": np.array([2.0, np.nan])})["hold_count"].tolist()
-    [2, <NA>]
-    """
-    out = {name: _nullable(col, NULLABLE[name]) if name in NULLABLE else col for name, col in columns.items()}
-    return pd.DataFrame(out, copy=False)  # every column is new: no copy, no stacking into 2-D blocks
-
-
-def _nullable(values: np.ndarray, dtype: str) -> pd.Series:
-    missing = np.isnan(values)
-    if dtype == "Int64":
-        return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing), copy=False)
-    return pd.Series(pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing), copy=False)
-
-
-def _number(arr: pa.Array, column: str, problems: Problems) -> np.ndarray:
-    number = cells.numbers(arr)
-    problems.add(arr.is_valid().to_numpy(zero_copy_only=False) & np.isnan(number), column, _of(arr), "not a number")
-    return number
-
-
-def _checkin_seconds(raw: pd.DataFrame, program: Program) -> np.ndarray:
-    marked = cells.text(raw, "checkin")
-    n = len(raw)
-    if marked.null_count == n:
-        return np.full(n, np.nan)
+def _checkin_seconds(raw, program: Program) -> np.ndarray:
+    marked = cells.coded(raw, "checkin")
     # lower case as pandas does it (Arrow's utf8_lower), on the distinct cells only
-    encoded = pc.dictionary_encode(marked)
-    lowered = pc.utf8_lower(encoded.dictionary).to_pylist()
-    yes = np.array([k in _CHECKIN_TRUE for k in lowered] + [False])
-    codes = encoded.indices.fill_null(len(lowered)).to_numpy(zero_copy_only=False)
+    lowered = pc.utf8_lower(marked.values).to_pylist()
+    yes = np.array([k in _CHECKIN_TRUE for k in lowered])
     seconds = max(program.daily.minimum_s, 1.0) if program.checkins.meets_minimum else 1.0
-    return np.where(yes[codes], seconds, np.nan)
+    return marked.rows(np.where(yes, seconds, np.nan))
 
 
 _CLOCK = np.array([-1] + [REGIONS.index(RIGHT_THIGH_CLOCK[h]) for h in range(1, 13)], dtype=np.int64)
+_NOWHERE = np.zeros(0, dtype=bool)
+_NO_UNKNOWN = {name: pd.Series([], dtype="string", name=name).value_counts() for name in ("region", None)}
 
 
-def _regions(region_keys, side_keys, clock_text: pa.Array, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
-    """Region codes through the aliases and the thigh clock; rows whose label no alias knows."""
+def _regions(region_keys, side_keys, clock: cells.Coded, problems: Problems) -> tuple[np.ndarray, np.ndarray | None]:
+    """Region codes through the aliases and the thigh clock, and the rows whose label no alias
+    knows (None when there is none). The rule is worked out once per distinct (label, side,
+    clock) and spread over the rows, or row by row when the distinct triples are too many."""
     codes, keys = region_keys
-    region = cells.lookup(codes, keys, ALIASES, REGIONS)
-    is_thigh = cells.key_is(codes, keys, "thigh")
+    side_codes, side_names = side_keys
+    sizes = (len(keys), len(side_names), len(clock.values))
+    if sizes[0] * sizes[1] * sizes[2] <= max(1 << 12, len(codes) // 4):
+        label, side, hour = np.unravel_index(np.arange(sizes[0] * sizes[1] * sizes[2]), sizes)
+        triple = (codes.astype(np.int64) * sizes[1] + side_codes) * sizes[2] + clock.codes
+        spread = lambda per_triple: per_triple[triple]  # noqa: E731
+        where = lambda per_triple: per_triple[triple] if per_triple.any() else _NOWHERE  # noqa: E731
+    else:
+        label, side, hour = codes, side_codes, clock.codes
+        spread = where = lambda per_row: per_row  # noqa: E731
+    per_key = cells.lookup(np.arange(len(keys)), keys, ALIASES, REGIONS)
+    region = per_key[label]
+    is_thigh = cells.key_is(label, keys, "thigh")
     unknown = (region < 0) & ~is_thigh
     region = np.where(region < 0, REGIONS.index("other"), region)
-    has_clock = clock_text.is_valid().to_numpy(zero_copy_only=False)
-    thigh = cells.key_is(codes, keys, "thigh", "") & has_clock
+    has_clock = clock.valid_values[hour]
+    thigh = cells.key_is(label, keys, "thigh", "") & has_clock
     if thigh.any():
-        hour = cells.numbers(clock_text)
-        valid = np.isin(hour, np.arange(1, 13))
-        hour_i = np.where(valid, hour, 12).astype(np.int64)
-        side = cells.lookup(*side_keys, SIDE_ALIASES, SIDES)
-        left, right = side == SIDES.index("left"), side == SIDES.index("right")
+        hours = cells.numbers(clock.values)[hour]
+        valid = np.isin(hours, np.arange(1, 13))
+        hour_i = np.where(valid, hours, 12).astype(np.int64)
+        side_code = cells.lookup(side, side_names, SIDE_ALIASES, SIDES)
+        left, right = side_code == SIDES.index("left"), side_code == SIDES.index("right")
         by_clock = np.where(left, _CLOCK[np.where(hour_i == 12, 12, 12 - hour_i)], _CLOCK[hour_i])
         ambiguous = ~left & ~right & ~np.isin(hour_i, (6, 12))
         by_clock = np.where(valid & ~ambiguous, by_clock, -1)
         bad_hour = thigh & ~valid
-        problems.add(bad_hour, "clock", _of(clock_text), "clock must be a whole hour from 1 to 12")
-        problems.add(thigh & ~bad_hour & (by_clock < 0), "clock", _of(clock_text),
+        problems.add(where(bad_hour), "clock", clock.strings, "clock must be a whole hour from 1 to 12")
+        problems.add(where(thigh & ~bad_hour & (by_clock < 0)), "clock", clock.strings,
                      "thigh clock position without a left or right side is ambiguous")
         region = np.where(thigh, by_clock, region)
     region = np.where(is_thigh & ~has_clock, REGIONS.index("unspecified"), region)
-    return region, unknown
+    return spread(region.astype(np.int8)), (spread(unknown) if unknown.any() else None)
 
 
-def _unknown(label: pa.Array, unknown: np.ndarray, ok: np.ndarray, name: str | None) -> pd.Series:
+def _unknown(label: cells.Coded, unknown: np.ndarray | None, ok: np.ndarray, name: str | None) -> pd.Series:
     """Original labels no alias knew, with their counts among accepted rows (``value_counts``)."""
+    if unknown is None:
+        return _NO_UNKNOWN[name].copy()
     rows = ok[unknown[ok]]
-    values = pd.Series(cells.strings(label, rows), dtype="string", name=name)
+    values = pd.Series(label.strings(rows), dtype="string", name=name)
     return values.value_counts()

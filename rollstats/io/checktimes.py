@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..times import parse_times
 from . import arrowcells as cells
@@ -24,7 +25,8 @@ _MISSING = "missing time"
 @dataclass
 class Times:
     """One time column: ``instant`` (µs since 1970 UTC) and ``local`` (wall clock µs), both
-    ``_NAT`` where unread, ``reason`` (object array, None where read) and the cells' text."""
+    ``_NAT`` where unread, ``reason`` (object array, None where read; empty when every cell was
+    read) and the cells' text."""
 
     instant: np.ndarray
     local: np.ndarray
@@ -65,6 +67,45 @@ def _take(out: Times, rows: np.ndarray, parsed: pd.DataFrame) -> None:
         out.missing[rows[given]] = (reason[given] == _MISSING).to_numpy(dtype=bool)
 
 
+#: Byte positions of the marks of ``YYYY-MM-DDTHH:MM:SS+HH:MM`` and the marks expected there.
+_MARK_AT = np.array([4, 7, 13, 16, 22])
+_MARKS = np.frombuffer(b"--:::", dtype=np.uint8)
+#: Wall clocks of the years read in one piece, 1678 to 2261, in µs since 1970.
+_WALL_FROM, _WALL_UNTIL = (int(pd.Timestamp(f"{y}-01-01").value // 1000) for y in (1678, 2262))
+
+
+def _cast_iso(text: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """Instant and wall clock (µs) of a column whose every cell is ``YYYY-MM-DDTHH:MM:SS+HH:MM``
+    (``T`` or a space, ``+`` or ``-``) in the years 1678-2261, read by Arrow's own ISO 8601 cast
+    (which refuses impossible dates and times); None when any cell is empty or otherwise.
+
+    >>> instant, local = _cast_iso(pa.array(["2024-03-03T23:50:00+01:00", "2024-03-03 23:50:00-00:30"]))
+    >>> instant.view("datetime64[us]").astype(str).tolist(), ((local - instant) // 60_000_000).tolist()
+    (['2024-03-03T22:50:00.000000', '2024-03-04T00:20:00.000000'], [60, -30])
+    """
+    n = len(text)
+    if not n or text.null_count:
+        return None
+    offsets, data, _ = cells.text_bytes(text)
+    if offsets[-1] - offsets[0] != 25 * n or (np.diff(offsets) != 25).any():
+        return None
+    m = data[offsets[0]: offsets[-1]].reshape(n, 25)
+    sign, middle = m[:, 19], m[:, 10]
+    if not ((m[:, _MARK_AT] == _MARKS).all() and ((middle == ord("T")) | (middle == ord(" "))).all()
+            and ((sign == ord("+")) | (sign == ord("-"))).all()):
+        return None
+    try:
+        instant = pc.cast(text, pa.timestamp("us", "UTC")).to_numpy(zero_copy_only=False).view(np.int64)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    digits = m[:, [20, 21, 23, 24]].astype(np.int64) - 48
+    minutes = (digits[:, 0] * 10 + digits[:, 1]) * 60 + digits[:, 2] * 10 + digits[:, 3]
+    local = instant + np.where(sign == ord("-"), -minutes, minutes) * 60_000_000
+    if local.min() < _WALL_FROM or local.max() >= _WALL_UNTIL:
+        return None
+    return instant, local
+
+
 def read_times(raw: pd.DataFrame, column: str, tz: str | None) -> Times:
     """The times of ``column`` (all missing when the column is absent).
 
@@ -74,16 +115,25 @@ def read_times(raw: pd.DataFrame, column: str, tz: str | None) -> Times:
     (True, ['unreadable time: expected ISO 8601 such as 2024-03-03T23:50:00+01:00', 'missing time'])
     """
     n = len(raw)
+    given = raw.columns.get(column) if isinstance(raw, cells.RawCells) else None
+    if given is not None and not pa.types.is_dictionary(given.type):
+        whole = _cast_iso(given)  # the cells as the reader gave them: in this layout they need no strip
+        if whole is not None:
+            nothing = np.zeros(n, dtype=bool)
+            return Times(whole[0], whole[1], np.empty(0, dtype=object), given, nothing, nothing)
     out = Times(np.full(n, _NAT, dtype=np.int64), np.full(n, _NAT, dtype=np.int64),
                 np.full(n, None, dtype=object), pa.nulls(n, pa.string()), np.zeros(n, bool), np.zeros(n, bool))
     if column not in raw:
         out.reason[:] = _MISSING
         out.unread[:] = out.missing[:] = True
         return out
-    values = raw[column]
     out.text = cells.text(raw, column)
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        _take(out, np.arange(n), parse_times(values.reset_index(drop=True), _zones(raw, tz, np.arange(n))))
+    if not isinstance(raw, cells.RawCells) and pd.api.types.is_datetime64_any_dtype(raw[column].dtype):
+        _take(out, np.arange(n), parse_times(raw[column].reset_index(drop=True), _zones(raw, tz, np.arange(n))))
+        return out
+    whole = _cast_iso(out.text)
+    if whole is not None:
+        out.instant, out.local = whole
         return out
     wall, offset, ok = fixed_iso(pd.Series(pd.arrays.ArrowStringArray(out.text)))
     with_offset = ok & ~np.isnan(offset)

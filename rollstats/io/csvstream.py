@@ -36,8 +36,9 @@ import pyarrow as pa
 from ..errors import IngestError
 from ..program import Program
 from . import csvguard, text
+from .arrowcells import RawCells
 from .base import NATIVE_COLUMNS, Canonical, named_columns
-from .checks import NULLABLE, check
+from .checks import KINDS, check
 from .stack import Stack
 
 #: Bytes of the file parsed per record batch.
@@ -73,16 +74,32 @@ def canonical(path: str | Path, program: Program, tz: str | None = None,
     except IngestError:
         return None  # the general road refuses it, after its own checks
     try:
-        reader = pacsv.open_csv(
+        table = pacsv.read_csv(
             path, read_options=pacsv.ReadOptions(encoding="utf8", block_size=block_bytes),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names}, null_values=[""],
-                                                 strings_can_be_null=True, quoted_strings_can_be_null=True))
-        if reader.schema.names != names:
-            return None
-        return _checked(reader, folded, source, program, tz, path, encoding, delimiter, block_bytes)
+            # empty cells stay empty text (the checks strip every cell and read "" as empty), so
+            # that the codes of a dictionary column are never null
+            convert_options=pacsv.ConvertOptions(column_types=_types(names, folded), null_values=[],
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowException, OSError, ValueError):
         return None
+    if table.column_names != names or not table.num_rows:
+        return None
+    rows_read = table.num_rows
+    batches = table.to_batches()
+    del table  # each batch's memory goes as soon as it is checked
+    return _checked(batches, rows_read, folded, source, program, tz, path, encoding, delimiter)
+
+
+#: Columns that repeat a few values over many rows (or are mostly empty): the reader
+#: dictionary-encodes them, and the checks work once per distinct cell.
+CODED = ("duration_s", "region", "side", "clock", "activity", "trigger", "hold_count", "hold_s",
+         "pain_before", "pain_after", "checkin", "tz", "notes")
+
+
+def _types(names: list[str], folded: list[str]) -> dict:
+    coded = pa.dictionary(pa.int32(), pa.string())
+    return {name: coded if canonical_name in CODED else pa.large_string() for name, canonical_name in zip(names, folded)}
 
 
 def _header(path) -> tuple[str, str, list[str]] | None:
@@ -121,82 +138,78 @@ def _header(path) -> tuple[str, str, list[str]] | None:
     return encoding, delimiter, names
 
 
-def _checked(reader, folded, source, program, tz, path, encoding, delimiter, block_bytes) -> Canonical | None:
-    """Each batch checked in the pool and stacked in file order; None when there is no row."""
-    pending, done = deque(), _Done(Path(path).stat().st_size, block_bytes)
+def _checked(batches: list, rows_read: int, folded, source, program, tz, path, encoding,
+             delimiter) -> Canonical:
+    """Each batch checked in the pool, its rows written at their place in the table."""
+    stack = Stack(rows_read, KINDS)
+    pending, rejects, unknown = deque(), [], []
     first_row, scanned = 1, False
+
+    def collect(future) -> None:
+        nonlocal scanned
+        batch_rejects, batch_unknown, broken = future.result()
+        if broken and not scanned:
+            csvguard.check(path, encoding, delimiter)  # refuses a fault naming its line, or passes
+            scanned = True
+        rejects.append(batch_rejects)
+        unknown.append(batch_unknown)
+
     with ThreadPoolExecutor(WORKERS) as pool:
-        for batch in reader:
+        number = 0
+        for i, batch in enumerate(batches):
+            batches[i] = None
             if not batch.num_rows:
                 continue
             rows = np.arange(first_row, first_row + batch.num_rows, dtype=np.int64)
             first_row += batch.num_rows
-            pending.append(pool.submit(_check_batch, batch, folded, source, program, tz, rows))
+            pending.append(pool.submit(_check_batch, stack, number, batch, folded, source, program, tz, rows))
+            number += 1
             del batch
-            while len(pending) >= _AHEAD or (pending and pending[0].done()):
-                checked, broken = pending.popleft().result()
-                if broken and not scanned:
-                    csvguard.check(path, encoding, delimiter)  # refuses a fault naming its line, or passes
-                    scanned = True
-                done.add(checked)
-                pa.default_memory_pool().release_unused()  # hand back what the batch's checks freed
+            while len(pending) > _AHEAD or (pending and pending[0].done()):
+                collect(pending.popleft())
         while pending:
-            checked, broken = pending.popleft().result()
-            if broken and not scanned:
-                csvguard.check(path, encoding, delimiter)
-                scanned = True
-            done.add(checked)
-    if done.stack is None:
-        return None
+            collect(pending.popleft())
     if not scanned:
         _last_line(path, encoding, delimiter)
-    return done.part()
+    return Canonical(stack.frame(), _joined(rejects), _counted(unknown), rows_read)
 
 
-def _check_batch(batch: pa.RecordBatch, folded: list[str], source: str, program: Program, tz: str | None,
-                 rows: np.ndarray) -> tuple[tuple, bool]:
-    """One batch checked (in a worker thread), and whether a cell of it holds a line break."""
-    raw = pd.DataFrame({name: pd.Series(col, dtype="str") for name, col in zip(folded, batch.columns)}, copy=False)
-    return check(raw, source, program, tz, rows, False), _has_break(batch)
+def _check_batch(stack: Stack, index: int, batch: pa.RecordBatch, folded: list[str], source: str,
+                 program: Program, tz: str | None, rows: np.ndarray) -> tuple[pd.DataFrame, pd.Series, bool]:
+    """One batch checked (in a worker thread) and written into ``stack``: its rejects, unknown
+    labels, and whether a cell of it holds a line break."""
+    try:
+        (columns, keep), rejects, unknown, _ = check(RawCells(dict(zip(folded, batch.columns))), source, program,
+                                                     tz, rows, frame=False)
+    except BaseException:
+        stack.skip(index)  # the batches after this one must not wait for it
+        raise
+    stack.put(index, columns, keep)
+    return rejects, unknown, _has_break(batch)
 
 
-class _Done:
-    """What the checked batches gave so far: segments stacked, rejects and unknown labels listed."""
+def _joined(rejects: list[pd.DataFrame]) -> pd.DataFrame:
+    refused = [r for r in rejects if len(r)]
+    return pd.concat(refused, ignore_index=True) if refused else rejects[0]
 
-    def __init__(self, size: int, block_bytes: int):
-        self.blocks = max(1.0, size / block_bytes)
-        self.stack: Stack | None = None
-        self.rejects, self.unknown, self.rows_read = [], [], 0
 
-    def add(self, checked) -> None:
-        segments, rejects, unknown, n = checked
-        if self.stack is None:  # room for as many rows in every block as in the first
-            self.stack = Stack(int(n * self.blocks * 1.1) + 1024, NULLABLE)
-            self.empty = rejects, unknown
-        self.stack.append(segments)
-        if len(rejects):
-            self.rejects.append(rejects)
-        if len(unknown):
-            self.unknown.append(unknown)
-        self.rows_read += n
-
-    def part(self) -> Canonical:
-        rejects = pd.concat(self.rejects, ignore_index=True) if self.rejects else self.empty[0]
-        unknown = self.empty[1]
-        if self.unknown:
-            counts = pd.concat(self.unknown).groupby(level=0, sort=False).sum()
-            unknown = counts.sort_values(ascending=False, kind="stable").rename(unknown.name)
-        return Canonical(self.stack.frame(), rejects, unknown, self.rows_read)
+def _counted(unknown: list[pd.Series]) -> pd.Series:
+    """Unknown labels of every batch with their counts summed, most frequent first."""
+    found = [u for u in unknown if len(u)]
+    if not found:
+        return unknown[0]
+    counts = pd.concat(found).groupby(level=0, sort=False).sum()
+    return counts.sort_values(ascending=False, kind="stable").rename(unknown[0].name)
 
 
 def _has_break(batch: pa.RecordBatch) -> bool:
     """Whether any cell of the batch holds a line break (LF or CR)."""
     for column in batch.columns:
-        data = column.buffers()[2]
+        data = (column.dictionary if pa.types.is_dictionary(column.type) else column).buffers()[2]
         if data is None:
             continue
         units = np.frombuffer(data, dtype=np.uint8)
-        if np.count_nonzero(units <= 0x0D) and np.count_nonzero((units == 0x0A) | (units == 0x0D)):
+        if len(units) and units.min() <= 0x0D and np.count_nonzero((units == 0x0A) | (units == 0x0D)):
             return True
     return False
 

@@ -1,121 +1,155 @@
-"""Columns of a table stacked batch by batch into buffers made once, for a streamed read.
+"""Columns of a table checked batch by batch, written straight into buffers made once.
 
-A table checked in batches (:mod:`rollstats.io.csvstream`) would otherwise keep every
-batch's columns until the end and then copy them into one array per column: twice the table
-at the peak, and thousands of small blocks pinning the allocator's memory in between. Here
-each batch is copied into the end of one buffer per column as soon as it is checked, and
-freed. Buffers are made for an estimate of the rows (pages never written cost no memory) and
-grow by half when the estimate was short. Text columns are Arrow arrays: their chunks are
-kept as they are (no copy) and joined into one chunked array.
+A file checked in batches in a pool of threads (:mod:`rollstats.io.csvstream`) would otherwise
+keep every batch's columns until the end and then copy them into one array per column: twice
+the table at the peak. Here each worker writes the rows it accepted into one buffer per column,
+at the batch's own place: batches take their places in file order (a batch waits for the one
+before it to say how many rows it keeps), then write at the same time. The buffers are made for
+every row read (pages never written cost no memory). Text columns are Arrow arrays: their
+chunks are kept as they are and joined into one chunked array.
+
+A column's **kind** says how its values are given and what pandas type it becomes:
+``"text"`` (Arrow text), ``"utc"`` and ``"wall"`` (int64 µs since 1970: UTC instants, or wall
+clocks), ``"float"``, ``"int"``, ``"Int64"`` and ``"Float64"`` (a pair: values, and a mask of empty
+cells), or a ``CategoricalDtype`` (integer codes).
 """
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+_BUFFER_TYPES = {"utc": np.int64, "wall": np.int64, "float": np.float64, "int": np.int64}
+
 
 class Stack:
-    """Columns (name -> Series, Categorical or ndarray) appended batch by batch, then one frame.
+    """Batches of columns (name -> values of the column's kind) put in file order, then one frame.
 
-    >>> s = Stack(capacity=2)
-    >>> s.append({"n": np.array([1.5, 2.0]), "c": pd.Categorical(["a", "b"]), "t": pd.Series(["x", None], dtype="str")})
-    >>> s.append({"n": np.array([3.0]), "c": pd.Categorical(["b"], categories=["a", "b"]),
-    ...           "t": pd.Series(["z"], dtype="str")})
-    >>> s.frame().values.tolist()
-    [[1.5, 'a', 'x'], [2.0, 'b', nan], [3.0, 'b', 'z']]
-    >>> s = Stack(capacity=8, nullable={"k": "Int64"})
-    >>> s.append({"k": np.array([2.0, np.nan])})
-    >>> s.frame()["k"].tolist()
-    [2, <NA>]
+    >>> s = Stack(capacity=4, kinds={"n": "float", "c": pd.CategoricalDtype(["a", "b"]), "k": "Int64"})
+    >>> s.put(0, {"n": np.array([1.5, 2.0]), "c": np.array([0, 1]), "k": (np.array([7, 0]), np.array([False, True]))})
+    >>> s.put(1, {"n": np.array([3.0, 9.0]), "c": np.array([1, 0]), "k": (np.array([5, 6]), np.array([False, False]))},
+    ...       keep=np.array([0]))
+    >>> s.frame().astype(object).values.tolist()
+    [[1.5, 'a', 7], [2.0, 'b', <NA>], [3.0, 'b', 5]]
     """
 
-    def __init__(self, capacity: int, nullable: dict[str, str] | None = None):
+    def __init__(self, capacity: int, kinds: dict):
         self.capacity = max(int(capacity), 1)
-        self.nullable = dict(nullable or {})  #: float columns (NaN: empty) to stack as these pandas types
+        self.kinds = dict(kinds)
         self.n = 0
-        self.kinds: dict[str, tuple] = {}  # name -> (how, dtype)
-        self.buffers: dict[str, list[np.ndarray]] = {}  # name -> buffers (values [, mask])
-        self.chunks: dict[str, list[pa.Array]] = {}
+        self.buffers = {name: [np.empty(self.capacity, dtype=t) for t in _buffer_types(kind)]
+                        for name, kind in self.kinds.items() if kind != "text"}
+        self.chunks: dict[str, dict[int, pa.Array]] = {name: {} for name, kind in self.kinds.items() if kind == "text"}
+        self._turn = 0  # the batch whose place is given next
+        self._placed = threading.Condition()
 
-    def append(self, columns: dict) -> None:
-        """Copy one batch's columns (all of one length) to the end of the stack."""
-        k = len(next(iter(columns.values())))
-        if self.n + k > self.capacity:
-            self._grow(max(self.n + k, self.capacity + self.capacity // 2))
-        for name, col in columns.items():
-            how, parts = _parts(col) if name not in self.nullable else _masked(col, self.nullable[name])
-            if name not in self.kinds:
-                self.kinds[name] = (how, self.nullable.get(name, getattr(col, "dtype", None)))
-                if how == "arrow":
-                    self.chunks[name] = []
+    def put(self, batch: int, columns: dict, keep: np.ndarray | None = None) -> None:
+        """Write batch number ``batch`` (0, 1, 2 ... in file order) at its place: the rows at
+        positions ``keep`` (all rows when None). Waits until the batch before has its place."""
+        k = len(keep) if keep is not None else _length(next(iter(columns.values())))
+        with self._placed:
+            self._placed.wait_for(lambda: self._turn == batch)
+            start = self.n
+            if start + k > self.capacity:
+                raise ValueError(f"more rows than the {self.capacity} the stack was made for")
+            self.n += k
+            self._turn += 1
+            self._placed.notify_all()
+        rows = pa.array(keep) if keep is not None else None
+        for name, kind in self.kinds.items():
+            values = columns[name]
+            if kind == "text":
+                if isinstance(values, str):  # one text on every row
+                    values = repeated_text(values, k)
+                elif rows is not None:
+                    values = values.take(rows)
+                self.chunks[name][batch] = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+                continue
+            for buffer, part in zip(self.buffers[name], values if isinstance(values, tuple) else (values,)):
+                if keep is None:
+                    buffer[start: start + k] = part
                 else:
-                    self.buffers[name] = [np.empty(self.capacity, dtype=p.dtype) for p in parts]
-            if how == "arrow":
-                self.chunks[name] += parts
-            else:
-                for buffer, part in zip(self.buffers[name], parts):
-                    buffer[self.n: self.n + k] = part
-        self.n += k
+                    np.take(part, keep, out=buffer[start: start + k])
 
-    def _grow(self, capacity: int) -> None:
-        for name, buffers in self.buffers.items():
-            grown = []
-            for buffer in buffers:
-                bigger = np.empty(capacity, dtype=buffer.dtype)
-                bigger[: self.n] = buffer[: self.n]
-                grown.append(bigger)
-            self.buffers[name] = grown
-        self.capacity = capacity
+    def skip(self, batch: int) -> None:
+        """Give batch number ``batch`` its turn without rows (its check failed)."""
+        with self._placed:
+            self._placed.wait_for(lambda: self._turn == batch)
+            self._turn += 1
+            self._placed.notify_all()
 
     def frame(self) -> pd.DataFrame:
         """The stacked columns as one DataFrame (no copy of the buffers)."""
-        return pd.DataFrame(self.columns(), copy=False)
-
-    def columns(self) -> dict:
-        """The stacked columns by name: Series, Categoricals, or numpy arrays (no copy)."""
-        out = {}
-        for name, (how, dtype) in self.kinds.items():
-            if how == "arrow":
-                chunks = self.chunks[name]
-                out[name] = pd.Series(pa.chunked_array(chunks, type=chunks[0].type), dtype=dtype)
-                continue
-            parts = [b[: self.n] for b in self.buffers[name]]
-            if how == "numpy":
-                out[name] = parts[0]
-            elif how == "categorical":
-                out[name] = pd.Categorical.from_codes(parts[0], dtype=dtype)
-            elif how == "masked":
-                cls = pd.arrays.IntegerArray if dtype == "Int64" else pd.arrays.FloatingArray
-                out[name] = pd.Series(cls(parts[0], parts[1]), copy=False)
-            else:  # datetimes: int64 microseconds
-                out[name] = pd.Series(parts[0].view("datetime64[us]"), copy=False)
-                if getattr(dtype, "tz", None) is not None:
-                    out[name] = out[name].dt.tz_localize(dtype.tz)
-        return out
+        columns = {}
+        for name, kind in self.kinds.items():
+            if kind == "text":
+                chunks = [c for _, batch in sorted(self.chunks[name].items()) for c in batch]
+                columns[name] = pandas_column(kind, pa.chunked_array(chunks, type=chunks[0].type) if chunks
+                                              else pa.array([], pa.large_string()))
+            else:
+                parts = [b[: self.n] for b in self.buffers[name]]
+                columns[name] = pandas_column(kind, tuple(parts) if len(parts) > 1 else parts[0])
+        return pd.DataFrame(columns, copy=False)
 
 
-def _masked(values: np.ndarray, dtype: str) -> tuple[str, list]:
-    """A float column with NaN where empty as the values and mask of pandas' ``dtype``."""
-    mask = np.isnan(values)
-    data = np.where(mask, 0, values).astype(np.int64 if dtype == "Int64" else np.float64)
-    return "masked", [data, mask]
+def pandas_column(kind, values):
+    """The pandas column of ``values`` given as ``kind`` says (see the module); no copy where
+    pandas can hold the values as they are.
+
+    >>> pandas_column("utc", np.array([0])).tolist(), pandas_column("Int64", (np.array([3]), np.array([True]))).tolist()
+    ([Timestamp('1970-01-01 00:00:00+0000', tz='UTC')], [<NA>])
+    """
+    if kind == "text":
+        return pd.Series(values, dtype="str")
+    if kind in ("utc", "wall"):
+        column = pd.Series(values.view("datetime64[us]"), copy=False)
+        return column.dt.tz_localize("UTC") if kind == "utc" else column
+    if kind in ("Int64", "Float64"):
+        cls = pd.arrays.IntegerArray if kind == "Int64" else pd.arrays.FloatingArray
+        return pd.Series(cls(*values), copy=False)
+    if isinstance(kind, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(values, dtype=kind)
+    return values
 
 
-def _parts(col) -> tuple[str, list]:
-    """How a column is stacked, and its buffers (or Arrow chunks)."""
-    if isinstance(col, np.ndarray):
-        return "numpy", [col]
-    if isinstance(col, pd.Categorical):
-        return "categorical", [col.codes]
-    values = col.array if isinstance(col, pd.Series) else col
-    if isinstance(values, pd.Categorical):
-        return "categorical", [values.codes]
-    if isinstance(values, (pd.arrays.IntegerArray, pd.arrays.FloatingArray)):
-        return "masked", [values.to_numpy(dtype=values.dtype.numpy_dtype, na_value=0), np.asarray(values.isna())]
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return "datetime", [values.asi8]
-    if pd.api.types.is_string_dtype(values.dtype):
-        arr = values.__arrow_array__()
-        return "arrow", list(arr.chunks) if isinstance(arr, pa.ChunkedArray) else [arr]
-    return "numpy", [np.asarray(values)]
+def _buffer_types(kind) -> list:
+    if kind == "Int64":
+        return [np.int64, bool]
+    if kind == "Float64":
+        return [np.float64, bool]
+    if isinstance(kind, pd.CategoricalDtype):
+        return [np.int8]
+    return [_BUFFER_TYPES[kind]]
+
+
+def _length(values) -> int:
+    return len(values[0]) if isinstance(values, tuple) else len(values)
+
+
+#: Rows of one repeated text held by one chunk; longer columns reuse that chunk's buffers.
+_REPEAT_CHUNK = 1 << 16
+_LAST_REPEATED: tuple[str, pa.Array] | None = None
+
+
+def repeated_text(value: str, n: int) -> pa.ChunkedArray:
+    """``value`` ``n`` times as Arrow text whose chunks share one buffer (a file's name on every
+    row costs one chunk of memory, not ``n`` copies).
+
+    >>> col = repeated_text("a.csv", 70_000)
+    >>> len(col), col.num_chunks, col[69_999].as_py()
+    (70000, 2, 'a.csv')
+    """
+    global _LAST_REPEATED
+    last = _LAST_REPEATED  # a file read in batches names itself in each: one chunk for them all
+    if last is not None and last[0] == value:
+        chunk = last[1]
+    else:
+        chunk = pa.array([value], pa.large_string()).take(pa.array(np.zeros(_REPEAT_CHUNK, dtype=np.int64)))
+        _LAST_REPEATED = (value, chunk)
+    if n < _REPEAT_CHUNK:
+        return pa.chunked_array([chunk.slice(0, n)], type=pa.large_string())
+    whole, rest = divmod(n, _REPEAT_CHUNK)
+    chunks = [chunk] * whole + ([chunk.slice(0, rest)] if rest else [])
+    return pa.chunked_array(chunks or [chunk], type=pa.large_string())
