@@ -102,6 +102,27 @@ def test_rows_are_numbered_across_batches_and_the_load_is_the_general_one(tmp_pa
     assert loaded.report.files["duplicates_dropped"].iloc[0] > 0
 
 
+@pytest.mark.parametrize("cell, why", [
+    ("", None), ("7", None), ("n/a", "pain_before: not a number"), ("nan", "pain_before: not a number"),
+    ("inf", "pain_before: pain must be on the 0-10 scale"), (" 3", None),
+])
+def test_numbers_read_by_the_parser_or_as_text_give_the_same_rows(tmp_path, cell, why):
+    # every number column is read as numbers by the CSV parser; one cell it cannot read as a
+    # finite number sends the file to the reading as text, which names that cell
+    lines = ["subject_id,start,duration_s,hold_count,hold_s,pain_before,pain_after"]
+    lines += [f"s1,2026-03-0{d}T21:00:00+01:00,{60 + d},{d % 3},{d * 1.5},{d},{10 - d}" for d in range(1, 8)]
+    lines.append(f"s2,2026-03-03T21:00:00+01:00,90,,,{cell},")
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    streamed = csvstream.canonical(path, PROGRAM, block_bytes=256)
+    assert_same_part(streamed, general(path))
+    assert streamed.rejects["reason"].tolist() == ([why] if why else [])
+    assert streamed.segments["hold_s"].tolist()[:2] == [1.5, 3.0]  # s1's rows first, in file order
+    if why is None:
+        last = streamed.segments.iloc[-1]
+        assert (last["pain_before"] is pd.NA) if cell == "" else (last["pain_before"] == float(cell))
+
+
 FOUR = ("subject_id,start,duration_s,notes\n"
         "s1,2026-03-03T21:00:00+01:00,60,a\n"
         "s2,2026-03-04T21:00:00+01:00,60,b\n")

@@ -143,6 +143,53 @@ class Coded:
         """The cells of ``rows`` as Python strings (None where empty)."""
         return self.values.take(pa.array(self.codes[rows])).to_pylist() if len(rows) else []
 
+    def at(self, per_value: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The answers of ``rows`` alone."""
+        return per_value[self.codes[rows]]
+
+
+class Typed(Coded):
+    """A column of numbers the CSV reader has already read (each cell a number or empty), seen
+    as a :class:`Coded` column whose every row is its own value: ``numbers`` holds them, NaN
+    where empty.
+
+    >>> t = Typed(pa.array([90.0, None]))
+    >>> t.numbers.tolist()[:1], t.valid.tolist(), t.where(t.valid_values).tolist()
+    ([90.0], [True, False], [True, False])
+    """
+
+    def __init__(self, arr: pa.Array):
+        self.numbers = arr.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        self.valid_values = arr.is_valid().to_numpy(zero_copy_only=False) if arr.null_count else np.ones(len(arr), bool)
+        self.codes, self.uncoded = None, True
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def rows(self, per_value: np.ndarray) -> np.ndarray:
+        return per_value
+
+    def spread(self, per_value: np.ndarray) -> np.ndarray:
+        return per_value
+
+    def where(self, per_value: np.ndarray) -> np.ndarray:
+        return per_value if per_value.any() else _NOWHERE
+
+    def at(self, per_value: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        return per_value[rows]
+
+    def strings(self, rows: np.ndarray) -> list:
+        return float_strings(self.numbers, rows)
+
+
+def number_cells(raw, column: str) -> Coded:
+    """``column`` of ``raw`` as a :class:`Typed` column where the reader gave numbers, else as
+    a :class:`Coded` one."""
+    arr = raw.columns.get(column) if isinstance(raw, RawCells) else None
+    if arr is not None and pa.types.is_floating(arr.type):
+        return Typed(arr)
+    return coded(raw, column)
+
 
 _NOWHERE = np.zeros(0, dtype=bool)
 

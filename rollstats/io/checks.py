@@ -51,7 +51,8 @@ def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, 
     :class:`~rollstats.io.arrowcells.RawCells` of a batch the CSV reader gave); ``rows`` the
     1-based source rows. ``frame=False`` gives the segments as a pair: every row's columns as
     :data:`KINDS` says, and the positions of the rows accepted (None: all), for
-    :class:`~rollstats.io.stack.Stack` (see :func:`frame_of`).
+    :class:`~rollstats.io.stack.Stack` (see :func:`frame_of`), and None for rejects and unknown
+    labels when there are none.
 
     Columns that repeat a few values (subject, numbers, labels) are checked once per distinct
     value and the answers spread over the rows by their codes.
@@ -76,7 +77,7 @@ def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, 
     if "end" in raw:
         problems.add(end.reason_mask(required=False), "end", end.value_text, end.reasons)
 
-    duration_cells = cells.coded(raw, "duration_s")
+    duration_cells = cells.number_cells(raw, "duration_s")
     per_duration = _number(duration_cells, "duration_s", problems)
     duration = duration_cells.rows(per_duration)
     plain = "end" not in raw and "checkin" not in raw  # every duration is the cell's own number
@@ -108,9 +109,9 @@ def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, 
     numbers = {}
     with np.errstate(invalid="ignore"):
         for column in NULLABLE:
-            column_cells = cells.coded(raw, column)
+            column_cells = cells.number_cells(raw, column)
             per_value = _number(column_cells, column, problems)
-            of_value = _of_float(lambda r, codes=column_cells.codes, v=per_value: v[codes[r]])
+            of_value = _of_float(lambda r, c=column_cells, v=per_value: c.at(v, r))
             for bad, why in _number_rules(column, per_value):
                 problems.add(column_cells.where(bad), column, of_value, why)
             if column == "hold_s" and not np.isnan(per_value).all():
@@ -134,8 +135,11 @@ def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, 
         "notes": cells.text(raw, "notes"), "source": source, "source_row": rows,
     }
     segments = frame_of(columns, keep) if frame else (columns, keep)
+    name = "region" if "region" in raw else None
+    if not frame and not len(bad) and unknown is None:
+        return segments, None, None, n  # a batch with nothing to report (see csvstream)
     if not len(bad):
-        return segments, empty_rejects(), _unknown(label, None, ok, "region" if "region" in raw else None), n
+        return segments, empty_rejects(), _unknown(label, unknown, ok, name), n
     column, value, reason = problems.words(bad)
     rejects = pd.DataFrame({
         "source": pd.Series([source] * len(bad), dtype="str"),
@@ -144,7 +148,7 @@ def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, 
         "value": pd.Series(value, dtype="str"),
         "reason": pd.Series(reason, dtype="str"),
     }).astype(REJECT_DTYPES)
-    return segments, rejects, _unknown(label, unknown, ok, "region" if "region" in raw else None), n
+    return segments, rejects, _unknown(label, unknown, ok, name), n
 
 
 #: The canonical columns as :func:`check` gives them, each of a kind of :mod:`rollstats.io.stack`.
@@ -185,6 +189,8 @@ def frame_of(columns: dict, keep: np.ndarray | None = None) -> pd.DataFrame:
 
 def _number(column: cells.Coded, name: str, problems: Problems) -> np.ndarray:
     """The number of each distinct cell (NaN where empty or not a number); refuses the latter."""
+    if isinstance(column, cells.Typed):
+        return column.numbers  # every cell the reader read is a number
     per_value = cells.numbers(column.values)
     problems.add(column.where(column.valid_values & np.isnan(per_value)), name, column.strings, "not a number")
     return per_value
@@ -279,10 +285,15 @@ def _regions(region_keys, side_keys, clock: cells.Coded, problems: Problems) -> 
     return spread(region.astype(np.int8)), (spread(unknown) if unknown.any() else None)
 
 
+def no_unknown(name: str | None = "region") -> pd.Series:
+    """The unknown labels of a table with none (``value_counts`` of no label)."""
+    return _NO_UNKNOWN[name].copy()
+
+
 def _unknown(label: cells.Coded, unknown: np.ndarray | None, ok: np.ndarray, name: str | None) -> pd.Series:
     """Original labels no alias knew, with their counts among accepted rows (``value_counts``)."""
     if unknown is None:
-        return _NO_UNKNOWN[name].copy()
+        return no_unknown(name)
     rows = ok[unknown[ok]]
     values = pd.Series(label.strings(rows), dtype="string", name=name)
     return values.value_counts()

@@ -1,4 +1,4 @@
-"""A native CSV export read and checked batch by batch, at the speed of the parse.
+"""A native CSV export read and checked at the speed of the parse.
 
 :func:`canonical` gives what :func:`rollstats.io.csvfile.read` followed by
 :func:`rollstats.io.base.canonicalise` gives (the same segments, rejects and source rows),
@@ -6,11 +6,15 @@ for the common case: a UTF-8 file, ``.`` as the decimal mark, a header of distin
 every row as wide as the header. Anything else (and any error) returns None, and the caller
 takes the general road, which also words the error.
 
-- **Streamed.** ``pyarrow.csv.open_csv`` hands the file over in record batches (blocks of
-  :data:`BLOCK_BYTES`); each batch is checked by :func:`rollstats.io.checks.check` in a pool
-  of threads (Arrow's kernels and numpy release the GIL) while the next one is parsed, so only
-  a few batches of text are alive next to the growing canonical columns. Source rows run on
-  across batches (row 1 is the first record after the header, as in the general road).
+- **Parsed by Arrow's threads.** ``pyarrow.csv.read_csv`` parses the file in blocks on every
+  core. Columns that repeat a few values (labels, numbers, notes: :data:`CODED`) come out
+  dictionary-encoded, so that the checks read each distinct cell once; empty cells stay empty
+  text (every check strips cells and reads ``""`` as empty).
+- **Checked batch by batch.** Each block is a record batch, checked by
+  :func:`rollstats.io.checks.check` in a pool of threads (Arrow's kernels and numpy release the
+  GIL); each batch then writes the rows it accepts straight into the table's columns at its own
+  place (:class:`rollstats.io.stack.Stack`) and its memory goes. Source rows run on across
+  batches (row 1 is the first record after the header, as in the general road).
 - **Guarded after the parse.** The general road scans the whole file for quoting faults before
   it parses (:mod:`rollstats.io.csvguard`). Here the header's width is checked first, and the
   parser itself refuses rows of another width (a line of 350,000 cells stops it at once). A
@@ -35,13 +39,14 @@ import pyarrow as pa
 
 from ..errors import IngestError
 from ..program import Program
+from ..schema import empty_rejects
 from . import csvguard, text
 from .arrowcells import RawCells
 from .base import NATIVE_COLUMNS, Canonical, named_columns
-from .checks import KINDS, check
+from .checks import KINDS, check, no_unknown
 from .stack import Stack
 
-#: Bytes of the file parsed per record batch.
+#: Bytes of the file parsed per block (one record batch each).
 BLOCK_BYTES = 4 << 20
 #: Threads that check batches (the machine's cores, at most 4) and batches in flight at once.
 WORKERS = max(1, min(4, os.cpu_count() or 1))
@@ -62,8 +67,6 @@ def canonical(path: str | Path, program: Program, tz: str | None = None,
     ([90.0], [2], 2)
     >>> os.remove(f.name)
     """
-    import pyarrow.csv as pacsv
-
     source = str(path)
     header = _header(path)
     if header is None:
@@ -73,16 +76,18 @@ def canonical(path: str | Path, program: Program, tz: str | None = None,
         folded = named_columns(pd.DataFrame(columns=names), source).columns.tolist()
     except IngestError:
         return None  # the general road refuses it, after its own checks
-    try:
-        table = pacsv.read_csv(
-            path, read_options=pacsv.ReadOptions(encoding="utf8", block_size=block_bytes),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            # empty cells stay empty text (the checks strip every cell and read "" as empty), so
-            # that the codes of a dictionary column are never null
-            convert_options=pacsv.ConvertOptions(column_types=_types(names, folded), null_values=[],
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except (pa.ArrowException, OSError, ValueError):
-        return None
+    table = None
+    for numbers_read in (True, False):
+        try:
+            table = _read(path, delimiter, block_bytes, _types(names, folded, numbers_read))
+        except pa.ArrowInvalid as exc:
+            if numbers_read and "conversion error" in str(exc):
+                continue  # a number column holds a cell Arrow does not read as a number
+            return None
+        except (pa.ArrowException, OSError, ValueError):
+            return None
+        if not numbers_read or _finite(table, names, folded):
+            break
     if table.column_names != names or not table.num_rows:
         return None
     rows_read = table.num_rows
@@ -91,15 +96,40 @@ def canonical(path: str | Path, program: Program, tz: str | None = None,
     return _checked(batches, rows_read, folded, source, program, tz, path, encoding, delimiter)
 
 
+def _read(path, delimiter: str, block_bytes: int, types: dict) -> pa.Table:
+    import pyarrow.csv as pacsv
+
+    return pacsv.read_csv(
+        path, read_options=pacsv.ReadOptions(encoding="utf8", block_size=block_bytes),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        # empty text cells stay empty text (the checks strip every cell and read "" as empty),
+        # so that the codes of a dictionary column are never null; empty numbers are null
+        convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=False,
+                                             quoted_strings_can_be_null=False))
+
+
+#: Columns of numbers. The reader reads them as numbers when every cell of them is a number
+#: or empty (else, and where a cell reads as NaN or infinite, as text: the checks then read
+#: them as the reference does and name the cells that are not numbers).
+NUMBERS = ("duration_s", "hold_count", "hold_s", "pain_before", "pain_after")
 #: Columns that repeat a few values over many rows (or are mostly empty): the reader
 #: dictionary-encodes them, and the checks work once per distinct cell.
-CODED = ("duration_s", "region", "side", "clock", "activity", "trigger", "hold_count", "hold_s",
-         "pain_before", "pain_after", "checkin", "tz", "notes")
+CODED = ("region", "side", "clock", "activity", "trigger", "checkin", "tz", "notes") + NUMBERS
 
 
-def _types(names: list[str], folded: list[str]) -> dict:
+def _types(names: list[str], folded: list[str], numbers_read: bool = True) -> dict:
     coded = pa.dictionary(pa.int32(), pa.string())
-    return {name: coded if canonical_name in CODED else pa.large_string() for name, canonical_name in zip(names, folded)}
+    return {name: pa.float64() if numbers_read and canonical_name in NUMBERS else coded if canonical_name in CODED
+            else pa.large_string() for name, canonical_name in zip(names, folded)}
+
+
+def _finite(table: pa.Table, names: list[str], folded: list[str]) -> bool:
+    """Whether every number read is finite (Arrow reads ``nan`` and ``inf``, whose text the
+    checks must see)."""
+    import pyarrow.compute as pc
+
+    return all(pc.all(pc.is_finite(table.column(name))).as_py() is not False
+               for name, canonical_name in zip(names, folded) if canonical_name in NUMBERS)
 
 
 def _header(path) -> tuple[str, str, list[str]] | None:
@@ -171,7 +201,8 @@ def _checked(batches: list, rows_read: int, folded, source, program, tz, path, e
             collect(pending.popleft())
     if not scanned:
         _last_line(path, encoding, delimiter)
-    return Canonical(stack.frame(), _joined(rejects), _counted(unknown), rows_read)
+    return Canonical(stack.frame(), _joined(rejects), _counted(unknown, "region" if "region" in folded else None),
+                     rows_read)
 
 
 def _check_batch(stack: Stack, index: int, batch: pa.RecordBatch, folded: list[str], source: str,
@@ -188,24 +219,27 @@ def _check_batch(stack: Stack, index: int, batch: pa.RecordBatch, folded: list[s
     return rejects, unknown, _has_break(batch)
 
 
-def _joined(rejects: list[pd.DataFrame]) -> pd.DataFrame:
-    refused = [r for r in rejects if len(r)]
-    return pd.concat(refused, ignore_index=True) if refused else rejects[0]
+def _joined(rejects: list) -> pd.DataFrame:
+    refused = [r for r in rejects if r is not None and len(r)]
+    return pd.concat(refused, ignore_index=True) if refused else empty_rejects()
 
 
-def _counted(unknown: list[pd.Series]) -> pd.Series:
+def _counted(unknown: list, name: str | None) -> pd.Series:
     """Unknown labels of every batch with their counts summed, most frequent first."""
-    found = [u for u in unknown if len(u)]
+    found = [u for u in unknown if u is not None and len(u)]
     if not found:
-        return unknown[0]
+        return no_unknown(name)
     counts = pd.concat(found).groupby(level=0, sort=False).sum()
-    return counts.sort_values(ascending=False, kind="stable").rename(unknown[0].name)
+    return counts.sort_values(ascending=False, kind="stable").rename(found[0].name)
 
 
 def _has_break(batch: pa.RecordBatch) -> bool:
     """Whether any cell of the batch holds a line break (LF or CR)."""
     for column in batch.columns:
-        data = (column.dictionary if pa.types.is_dictionary(column.type) else column).buffers()[2]
+        column = column.dictionary if pa.types.is_dictionary(column.type) else column
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            continue  # numbers hold no line break
+        data = column.buffers()[2]
         if data is None:
             continue
         units = np.frombuffer(data, dtype=np.uint8)
