@@ -23,10 +23,10 @@ import pyarrow.compute as pc
 
 from ..regions import ALIASES, normalise_label
 from ..schema import empty_rejects, empty_segments
-from ._fast import factorize, per_value
 from .base import Canonical
 from .corrections import Superseded, superseded
 from .results import IngestReport, LoadResult
+from .roworder import Scan, scan
 
 #: Two rows with these equal are the same segment exported twice.
 DUPLICATE_KEY: tuple[str, ...] = ("subject_id", "start", "duration_s", "region", "side", "activity")
@@ -45,9 +45,10 @@ class Settled:
         return ~(self.superseded.mask | self.duplicate)
 
 
-def settle(segments: pd.DataFrame, part_of: np.ndarray) -> Settled:
+def settle(segments: pd.DataFrame, part_of: np.ndarray, order: Scan | None = None) -> Settled:
     """Apply the rule to ``segments``, rows stacked in reading order; ``part_of`` gives each
-    row's part (0 = first part read).
+    row's part (0 = first part read); ``order``: :func:`~rollstats.io.roworder.scan` of
+    ``segments`` when the caller has it.
 
     >>> t = pd.DataFrame({"subject_id": ["a", "a", "a"],
     ...                   "start": pd.to_datetime(["2026-03-03 20:00"] * 3, utc=True),
@@ -62,31 +63,31 @@ def settle(segments: pd.DataFrame, part_of: np.ndarray) -> Settled:
     [False, True, False]
     """
     part_of = np.asarray(part_of, dtype=np.int64)
-    old = _superseded(segments, part_of)
-    left = np.flatnonzero(~old.mask)
-    duplicate = np.zeros(len(segments), dtype=bool)
-    if len(left):
-        rows = segments if len(left) == len(segments) else segments.iloc[left]
-        duplicate[left] = duplicates(rows).to_numpy()
-    return Settled(old, duplicate)
+    order = scan(segments) if order is None else order
+    old = _superseded(segments, part_of, order)
+    return Settled(old, _duplicated(segments, ~old.mask if old.mask.any() else None, order))
 
 
-def _superseded(segments: pd.DataFrame, part_of: np.ndarray) -> Superseded:
-    """:func:`~rollstats.io.corrections.superseded`, given only the subjects read from two parts
-    or more (only they can have versions in several parts: a generated dataset has none)."""
+def _superseded(segments: pd.DataFrame, part_of: np.ndarray, order: Scan) -> Superseded:
+    """:func:`~rollstats.io.corrections.superseded`, given only the rows whose subject and
+    start rows of another part share (only they can have versions in several parts: a
+    generated dataset has none), found on integers before any other column is read."""
     nothing = Superseded(np.zeros(len(segments), dtype=bool), empty_rejects(), np.zeros(0, dtype=np.int64))
     if len(segments) < 2 or part_of.min() == part_of.max():
         return nothing
-    subject = pd.factorize(segments["subject_id"])[0].astype(np.int64)
+    subject = order.subject_ranks() + 1  # NA (-1) is a subject too
     width = int(part_of.max()) + 1
     pairs = pd.unique(subject * width + part_of)
     spans = np.bincount(pairs // width, minlength=int(subject.max()) + 1) > 1
     rows = np.flatnonzero(spans[subject])
+    if len(rows):
+        pair = pd.DataFrame({"subject": subject[rows], "start": order.start[rows], "part": part_of[rows]})
+        rows = rows[pair.groupby(["subject", "start"], sort=False)["part"].transform("nunique").to_numpy() > 1]
     if not len(rows):
         return nothing
     if len(rows) == len(segments):
-        return superseded(segments, part_of)
-    found = superseded(segments.iloc[rows], part_of[rows])
+        return superseded(segments, part_of, subject)
+    found = superseded(segments.iloc[rows], part_of[rows], subject[rows])
     mask = nothing.mask
     mask[rows[found.mask]] = True
     return Superseded(mask, found.rejects, rows[found.by])
@@ -104,8 +105,17 @@ def merge_parts(segments: pd.DataFrame, part_of: np.ndarray) -> pd.DataFrame:
     >>> merge_parts(t, np.array([0, 0, 1]))[["subject_id", "source"]].values.tolist()
     [['a', 'x.csv'], ['b', 'x.csv']]
     """
-    kept = settle(segments, part_of).kept
-    return sort_segments(segments if kept.all() else segments.iloc[np.flatnonzero(kept)])
+    order = scan(segments)
+    kept = settle(segments, part_of, order).kept
+    return _sorted(segments, kept, order)
+
+
+def _sorted(segments: pd.DataFrame, kept: np.ndarray, order: Scan) -> pd.DataFrame:
+    """The rows ``kept`` of ``segments`` (scanned as ``order``) in canonical order."""
+    if kept.all():
+        return sort_segments(segments, order)
+    rows = np.flatnonzero(kept)  # rows taken from rows in order stay in order
+    return segments.take(rows if order.canonical else _in_order(segments, order, rows)).reset_index(drop=True)
 
 
 def combine(parts: list[Canonical], sources: list[str], passed_over: dict[str, int] | None = None,
@@ -127,24 +137,26 @@ def combine(parts: list[Canonical], sources: list[str], passed_over: dict[str, i
     frames = [p.segments for p in parts if len(p.segments)]
     segments = pd.concat(frames, ignore_index=True) if len(frames) > 1 else (
         frames[0].reset_index(drop=True) if frames else empty_segments())
-    part_of = np.repeat(np.array([i for i, p in enumerate(parts) if len(p.segments)], dtype=np.int64),
-                        [len(f) for f in frames])
+    sizes = np.array([len(p.segments) for p in parts], dtype=np.int64)
+    part_of = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
     del frames
-    settled = settle(segments, part_of)
+    order = scan(segments)
+    settled = settle(segments, part_of, order)
     old = settled.superseded
-    replaced = np.bincount(part_of[old.mask], minlength=len(parts))
-    dropped = np.bincount(part_of[settled.duplicate], minlength=len(parts))
-    kept = settled.kept
-    segments = sort_segments(segments if kept.all() else segments.iloc[np.flatnonzero(kept)])
+    ends = np.cumsum(sizes)
+    def per_part(mask: np.ndarray) -> np.ndarray:  # true cells of each part's rows (parts are stacked in order)
+        return np.array([np.count_nonzero(mask[e - n:e]) for e, n in zip(ends, sizes)], dtype=np.int64)
+    replaced, dropped = per_part(old.mask), per_part(settled.duplicate)
+    segments = _sorted(segments, settled.kept, order)
     files = pd.DataFrame({
         "source": sources,
         "rows_read": [p.rows_read for p in parts],
-        "rows_accepted": np.array([len(p.segments) for p in parts], dtype=np.int64) - dropped - replaced,
+        "rows_accepted": sizes - dropped - replaced,
         "duplicates_dropped": dropped,
         "rows_rejected": np.array([len(p.rejects) for p in parts], dtype=np.int64) + replaced,
         "superseded": replaced,
     })
-    rejects = _with_superseded(parts, old.rejects, part_of[old.mask])
+    rejects = _with_superseded(parts, old.rejects, part_of[old.mask] if len(old.rejects) else part_of[:0])
     return LoadResult(segments, rejects, IngestReport(files, unknown_labels(segments, mapped), dict(passed_over or {})))
 
 
@@ -163,40 +175,49 @@ def duplicates(segments: pd.DataFrame) -> pd.Series:
     """Rows whose :data:`DUPLICATE_KEY` an earlier row has (``DataFrame.duplicated``, first kept).
 
     Only rows that share subject and start with another row can be duplicates: those few are
-    found first on two integer columns, and the full key is compared among them alone.
+    found first (neighbours when the rows are in order, else on two integer columns), and the
+    full key is compared among them alone.
 
     >>> t = pd.DataFrame({"subject_id": ["a", "a", "a"], "start": pd.to_datetime(["2026-03-03"] * 3, utc=True),
     ...                   "duration_s": [60.0, 60.0, 30.0], "region": "calf", "side": "left", "activity": "rolling"})
     >>> duplicates(t).tolist()
     [False, True, False]
     """
-    if not len(segments):
-        return pd.Series(False, index=segments.index)
-    start = segments["start"].astype("datetime64[us, UTC]").array.asi8
-    steps = _steps(segments["subject_id"]) if len(segments) > 1 else None
-    if steps is not None:
-        later = np.sign(np.diff(start)).astype(np.int8)
-    if steps is not None and not ((steps < 0) | ((steps == 0) & (later < 0))).any():
-        same = (steps == 0) & (later == 0)  # in order by subject and start: equal pairs are neighbours
-        maybe = np.zeros(len(segments), dtype=bool)
-        maybe[1:] |= same
-        maybe[:-1] |= same
+    return pd.Series(_duplicated(segments, None, scan(segments)), index=segments.index)
+
+
+def _duplicated(segments: pd.DataFrame, left: np.ndarray | None, order: Scan) -> np.ndarray:
+    """:func:`duplicates` among the rows ``left`` (a mask; None: all), false elsewhere."""
+    if order.ordered:  # rows sharing subject and start are neighbours, also among those left
+        maybe = order.tied() if len(order.ties) else None
+        if maybe is not None and left is not None:
+            maybe &= left
     else:
-        maybe = _shared_pairs(factorize(segments["subject_id"])[0], start)
+        rows = np.arange(len(segments)) if left is None else np.flatnonzero(left)
+        maybe = np.zeros(len(segments), dtype=bool)
+        maybe[rows[_shared_pairs(order.subject_ranks()[rows], order.start[rows])]] = True
     out = np.zeros(len(segments), dtype=bool)
-    if maybe.any():
-        out[maybe] = segments.loc[maybe, list(DUPLICATE_KEY)].duplicated(keep="first").to_numpy()
-    return pd.Series(out, index=segments.index)
+    rows = np.zeros(0, dtype=np.int64) if maybe is None else np.flatnonzero(maybe)
+    if len(rows):
+        key = pd.DataFrame({c: segments[c].iloc[rows].reset_index(drop=True) for c in DUPLICATE_KEY})
+        out[rows] = key.duplicated(keep="first").to_numpy()
+    return out
 
 
 def _shared_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Rows whose pair (``a``, ``b``) another row has too (``duplicated(keep=False)`` of the
-    pair): equal pairs are neighbours once the rows are in order, which they often are already.
+    pair): equal pairs are neighbours when the rows are in order, which they often are already;
+    else the pairs are hashed as one integer (sorted, when that integer would not fit).
     """
-    order = None
+    a, b, order = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), None
     if len(a) > 1:
-        step_a, step_b = np.diff(a), np.diff(b)
-        if (step_a < 0).any() or ((step_a == 0) & (step_b < 0)).any():
+        up = a[1:] == a[:-1]
+        if (a[1:] < a[:-1]).any() or (up & (b[1:] < b[:-1])).any():
+            low_a, low_b = int(a.min()), int(b.min())
+            span = int(b.max()) - low_b + 1
+            if (int(a.max()) - low_a + 1) * span < 2 ** 63:
+                key = (a - low_a) * span + (b - low_b)
+                return pd.Series(key).duplicated(keep=False).to_numpy()
             order = np.lexsort((b, a))
             a, b = a[order], b[order]
     same = (a[1:] == a[:-1]) & (b[1:] == b[:-1])
@@ -208,53 +229,29 @@ def _shared_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return shared
 
 
-def _steps(values: pd.Series) -> np.ndarray | None:
-    """Sign of each step from a row to the next of a text column (Arrow's byte order, which is
-    the order of code points, as Python's), or None when the column is not Arrow text or has NA."""
-    if not pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
-        return None
-    try:
-        arr = values.array.__arrow_array__()  # chunks as they are (a file's name shares one buffer)
-    except (AttributeError, TypeError, pa.ArrowException):
-        return None
-    if arr.null_count:
-        return None
-    later, earlier = arr[1:], arr[:-1]
-    down = pc.less(later, earlier).to_numpy(zero_copy_only=False)
-    same = pc.equal(later, earlier).to_numpy(zero_copy_only=False)
-    return np.where(same, 0, np.where(down, -1, 1)).astype(np.int8)
-
-
-def sort_segments(segments: pd.DataFrame) -> pd.DataFrame:
+def sort_segments(segments: pd.DataFrame, order: Scan | None = None) -> pd.DataFrame:
     """Rows by subject, start, source and source row (stable); no copy when already in order.
+    ``order``: :func:`~rollstats.io.roworder.scan` of ``segments`` when the caller has it.
 
     >>> t = pd.DataFrame({"subject_id": ["b", "a", "a"], "start": pd.to_datetime(["2026-03-03"] * 3, utc=True),
     ...                   "source": ["x", "y", "x"], "source_row": [1, 1, 2]})
     >>> sort_segments(t)[["subject_id", "source"]].values.tolist()
     [['a', 'x'], ['a', 'y'], ['b', 'x']]
     """
-    if len(segments) < 2:
+    order = scan(segments) if order is None else order
+    if len(segments) < 2 or order.canonical:
         return segments.reset_index(drop=True)
-    start = segments["start"].astype("datetime64[us, UTC]").array.asi8
-    rows = segments["source_row"].to_numpy(dtype="int64")
-    # in order already? steps of each key from a row to the next, one key at a time (text keys
-    # compared in place, without sorting them)
-    steps = (lambda: _steps(segments["subject_id"]), lambda: np.sign(np.diff(start)).astype(np.int8),
-             lambda: _steps(segments["source"]), lambda: np.sign(np.diff(rows)).astype(np.int8))
-    ahead = np.zeros(len(segments) - 1, dtype=bool)  # decided: the pair is in order
-    for step_of in steps:
-        step = step_of()
-        if step is None or (step[~ahead] < 0).any():
-            break
-        ahead |= step > 0
-    else:
+    taken = _in_order(segments, order, np.arange(len(segments)))
+    if (np.diff(taken) > 0).all():
         return segments.reset_index(drop=True)
-    subject, _ = pd.factorize(segments["subject_id"], sort=True)
-    source, _ = pd.factorize(segments["source"], sort=True)
-    order = np.lexsort((rows, source, start, subject))
-    if (np.diff(order) > 0).all():
-        return segments.reset_index(drop=True)
-    return segments.take(order).reset_index(drop=True)
+    return segments.take(taken).reset_index(drop=True)
+
+
+def _in_order(segments: pd.DataFrame, order: Scan, rows: np.ndarray) -> np.ndarray:
+    """The positions ``rows`` of ``segments`` (scanned as ``order``) put in canonical order."""
+    source = pd.factorize(segments["source"], sort=True)[0][rows]
+    number = segments["source_row"].to_numpy(dtype="int64")[rows]
+    return rows[np.lexsort((number, source, order.start[rows], order.subject_ranks()[rows]))]
 
 
 def unknown_labels(segments: pd.DataFrame, mapped: Iterable[str] = ()) -> dict[str, int]:
@@ -269,8 +266,26 @@ def unknown_labels(segments: pd.DataFrame, mapped: Iterable[str] = ()) -> dict[s
     >>> unknown_labels(canonicalise(raw, "demo", Program.default()).segments)
     {'Toes': 1, 'toes': 1}
     """
-    other = segments.loc[segments["region"] == "other", "region_label"].dropna()
-    names = [*ALIASES, *mapped]
-    known = per_value(other, lambda labels: normalise_label(labels).isin(names))
-    counts = other[~known.to_numpy()].value_counts()
-    return {str(k): int(v) for k, v in sorted(counts.items())}
+    region = segments["region"]
+    if isinstance(region.dtype, pd.CategoricalDtype):  # compare the codes, not the text
+        where = region.cat.categories.get_indexer(["other"])[0]
+        other = region.cat.codes.to_numpy() == where if where >= 0 else np.zeros(len(region), dtype=bool)
+    else:
+        other = (region == "other").fillna(False).to_numpy(dtype=bool)
+    counts = _counts(segments["region_label"], other)
+    known = normalise_label(pd.Series(counts.index, dtype="str")).isin([*ALIASES, *mapped]).to_numpy()
+    return {str(k): int(v) for k, v in sorted(counts[~known].items())}
+
+
+def _counts(labels: pd.Series, rows: np.ndarray) -> pd.Series:
+    """How often each value of ``labels`` occurs among the ``rows`` (a mask), NA left out."""
+    try:
+        text = pd.api.types.is_string_dtype(labels.dtype) and labels.dtype != object
+        arr = labels.array.__arrow_array__() if text else None
+    except (AttributeError, TypeError, pa.ArrowException):
+        arr = None
+    if arr is None or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        counts = labels[rows].dropna().value_counts()
+        return counts[counts > 0]  # a category no row holds is not counted
+    found = pc.value_counts(pc.drop_null(pc.filter(arr, pa.array(rows))))
+    return pd.Series(found.field("counts").to_numpy(), index=found.field("values").to_pylist())

@@ -45,13 +45,14 @@ class Superseded:
     by: np.ndarray  #: per rejects row: the position (in the input) of the row that supersedes it
 
 
-def superseded(segments: pd.DataFrame, file_order: np.ndarray) -> Superseded:
+def superseded(segments: pd.DataFrame, file_order: np.ndarray, subject: np.ndarray | None = None) -> Superseded:
     """The rows of ``segments`` that a later file corrects (see the module's rule).
 
     ``file_order`` gives, per row, the position of its file in the load (0 = first file); rows
     of one file share it. The result's ``mask`` marks superseded rows; its ``rejects`` name
     each with the columns that differ from the version kept, its old value of the first of
-    them, and ``superseded by <file> row <n>``.
+    them, and ``superseded by <file> row <n>``. ``subject``: the subjects as integer codes
+    (equal codes for equal subjects) when the caller has them.
 
     >>> t = pd.DataFrame({"subject_id": ["a", "a", "a"],
     ...                   "start": pd.to_datetime(["2026-03-03 20:00"] * 3, utc=True),
@@ -70,7 +71,7 @@ def superseded(segments: pd.DataFrame, file_order: np.ndarray) -> Superseded:
     if len(segments) < 2 or file_order.min() == file_order.max():
         return Superseded(mask, empty_rejects(), np.zeros(0, dtype=np.int64))
     # only rows that share subject and start with a row of another file can be versions
-    subject = pd.factorize(segments["subject_id"])[0]
+    subject = pd.factorize(segments["subject_id"])[0] if subject is None else np.asarray(subject)
     start = segments["start"].astype("datetime64[us, UTC]").array.asi8
     pair = pd.DataFrame({"subject": subject, "start": start, "file": file_order})
     files_per_pair = pair.groupby(["subject", "start"], sort=False)["file"].transform("nunique").to_numpy()
@@ -98,11 +99,10 @@ def superseded(segments: pd.DataFrame, file_order: np.ndarray) -> Superseded:
 def _comparable(rows: pd.DataFrame, subject: np.ndarray, start: np.ndarray) -> pd.DataFrame:
     """Identity and version columns as plain values that group exactly (NA as one value)."""
     out = pd.DataFrame({"subject_id": subject, "start": start}, index=rows.index)
-    for column in ("region", "side", "activity", "trigger"):
-        out[column] = rows[column].astype("string").fillna("\x00").to_numpy(dtype=object)
+    for column in ("region", "side", "activity", "trigger", "notes"):  # labels as codes, NA one of them
+        out[column] = pd.factorize(rows[column], use_na_sentinel=True)[0]
     for column in ("duration_s", "hold_count", "hold_s", "pain_before", "pain_after"):
         out[column] = rows[column].astype("Float64").astype("float64").to_numpy()  # NA -> NaN
-    out["notes"] = rows["notes"].astype("string").fillna("\x00").to_numpy(dtype=object)
     return out.reset_index(drop=True)
 
 
