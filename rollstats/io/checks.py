@@ -73,8 +73,9 @@ def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, 
     start = read_times(raw, "start", tz)
     problems.add(start.reason_mask(required=True), "start", start.value_text, start.reasons)
     problems.add(_outside(start.instant), "start", start.plain_text, "outside the years 1678-2261: not a plausible time")
-    end = read_times(raw, "end", tz)  # an absent column: no refusal, every time missing
+    end = None
     if "end" in raw:
+        end = read_times(raw, "end", tz)
         problems.add(end.reason_mask(required=False), "end", end.value_text, end.reasons)
 
     duration_cells = cells.number_cells(raw, "duration_s")
@@ -122,10 +123,12 @@ def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, 
                 kept = np.where(np.abs(kept) < 2**62, kept, 0).astype(np.int64)  # counts out of range are refused
             numbers[column] = (column_cells.rows(kept), column_cells.spread(empty))
 
-    refused = problems.refused
-    ok = np.flatnonzero(~refused)
-    bad = np.flatnonzero(refused)
-    keep = None if len(ok) == n else ok
+    if problems.found:
+        refused = problems.refused
+        ok, bad = np.flatnonzero(~refused), np.flatnonzero(refused)
+    else:
+        ok, bad = None, np.zeros(0, dtype=np.int64)
+    keep = None if ok is None or len(ok) == n else ok
     shift = program.night.day_start
     shift_us = ((shift.hour * 60 + shift.minute) * 60 + shift.second) * 1_000_000
     columns = {
@@ -209,6 +212,8 @@ def _number_rules(column: str, value: np.ndarray):
 
 def _outside(instant: np.ndarray) -> np.ndarray:
     """Rows whose start is read but outside the years pandas holds (an empty mask when none is)."""
+    if len(instant) and instant.min() >= _EARLIEST_US and instant.max() < _LATEST_US:
+        return _NOWHERE  # every time read, all within the years
     read = instant != _NAT
     if not read.any() or (instant[read].min() >= _EARLIEST_US and instant[read].max() < _LATEST_US):
         return _NOWHERE
@@ -218,7 +223,8 @@ def _outside(instant: np.ndarray) -> np.ndarray:
 def _filled(duration: np.ndarray, cells_of: cells.Coded, start, end, raw, program: Program,
             problems: Problems) -> np.ndarray:
     """Durations completed from end - start and check-ins where the cell is empty, with the
-    checks that compare them."""
+    checks that compare them (``end`` None: no end column)."""
+    end = end if end is not None else read_times(raw, "end", None)  # every time missing
     both_known = (start.instant != _NAT) & (end.instant != _NAT)
     by_end = np.where(both_known, (end.instant - start.instant) / 1e6, np.nan)
     disagree = ~np.isnan(duration) & ~np.isnan(by_end) & (np.abs(duration - by_end) > _END_TOLERANCE_S)
@@ -294,6 +300,6 @@ def _unknown(label: cells.Coded, unknown: np.ndarray | None, ok: np.ndarray, nam
     """Original labels no alias knew, with their counts among accepted rows (``value_counts``)."""
     if unknown is None:
         return no_unknown(name)
-    rows = ok[unknown[ok]]
+    rows = np.flatnonzero(unknown) if ok is None else ok[unknown[ok]]
     values = pd.Series(label.strings(rows), dtype="string", name=name)
     return values.value_counts()

@@ -183,6 +183,7 @@ def _checked(batches: list, rows_read: int, folded, source, program, tz, path, e
             scanned = True
         rejects.append(batch_rejects)
         unknown.append(batch_unknown)
+        pa.default_memory_pool().release_unused()  # hand back the memory of the batches checked
 
     with ThreadPoolExecutor(WORKERS) as pool:
         number = 0
