@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from rollstats.io import arrowcells as cells
 from rollstats.io._fast import fixed_iso
+from rollstats.io.coded import coded, labels
 from rollstats.regions import normalise_label
 
 
@@ -47,14 +48,14 @@ def test_fixed_iso_refuses_impossible_or_other_cells():
 
 def _coded(columns: dict) -> dict:
     raw = cells.RawCells(columns)
-    return {name: cells.coded(raw, name) for name in columns}
+    return {name: coded(raw, name) for name in columns}
 
 
 def test_labels_give_normalise_label_keys_across_batches():
     # the first batch as plain text, the second dictionary-encoded as the CSV reader gives it
-    first = cells.labels(_coded({"region": pa.array(["Quads", " IT_band", None]),
+    first = labels(_coded({"region": pa.array(["Quads", " IT_band", None]),
                                  "side": pa.array([None, None, None], pa.string())}))
-    second = cells.labels(_coded({"region": pa.array(["quads", "Front  THIGH", "Quads"]).dictionary_encode(),
+    second = labels(_coded({"region": pa.array(["quads", "Front  THIGH", "Quads"]).dictionary_encode(),
                                   "side": pa.array(["L", "l ", "x"]).dictionary_encode()}))
     for got, values in ((first["region"], ["Quads", " IT_band", None]),
                         (second["region"], ["quads", "Front  THIGH", "Quads"]),

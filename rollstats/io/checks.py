@@ -17,12 +17,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..program import Program
-from ..regions import ALIASES, REGIONS, RIGHT_THIGH_CLOCK, SIDE_ALIASES, SIDES
+from ..regions import SIDE_ALIASES, SIDES
 from ..schema import (ACTIVITIES, ACTIVITY_ALIASES, ACTIVITY_DTYPE, REGION_DTYPE, REJECT_DTYPES, SIDE_DTYPE,
                       TRIGGER_ALIASES, TRIGGER_DTYPE, TRIGGERS, empty_rejects)
 from . import arrowcells as cells
 from .checktimes import read_times
+from .coded import Coded, Typed, coded, labels, number_cells
 from .problems import Problems
+from .regioncells import regions
 from .stack import pandas_column, repeated_text
 
 _END_TOLERANCE_S = 1.0
@@ -78,7 +80,7 @@ def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, 
         end = read_times(raw, "end", tz)
         problems.add(end.reason_mask(required=False), "end", end.value_text, end.reasons)
 
-    duration_cells = cells.number_cells(raw, "duration_s")
+    duration_cells = number_cells(raw, "duration_s")
     per_duration = _number(duration_cells, "duration_s", problems)
     duration = duration_cells.rows(per_duration)
     plain = "end" not in raw and "checkin" not in raw  # every duration is the cell's own number
@@ -94,10 +96,10 @@ def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, 
         problems.add(duration_cells.where(mask(per_duration)) if plain else mask(duration), "duration_s",
                      _of_float(duration), why)
 
-    labelled = {name: cells.coded(raw, name) for name in ("region", "side", "activity", "trigger")}
-    label, clock = labelled["region"], cells.coded(raw, "clock")
-    keys = cells.labels(labelled)
-    region, unknown = _regions(keys["region"], keys["side"], clock, problems)
+    labelled = {name: coded(raw, name) for name in ("region", "side", "activity", "trigger")}
+    label, clock = labelled["region"], coded(raw, "clock")
+    keys = labels(labelled)
+    region, unknown = regions(keys["region"], keys["side"], clock, problems)
     per_key = {}
     for name, aliases, categories in (("side", SIDE_ALIASES, SIDES), ("activity", ACTIVITY_ALIASES, ACTIVITIES),
                                       ("trigger", TRIGGER_ALIASES, TRIGGERS)):
@@ -110,7 +112,7 @@ def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, 
     numbers = {}
     with np.errstate(invalid="ignore"):
         for column in NULLABLE:
-            column_cells = cells.number_cells(raw, column)
+            column_cells = number_cells(raw, column)
             per_value = _number(column_cells, column, problems)
             of_value = _of_float(lambda r, c=column_cells, v=per_value: c.at(v, r))
             for bad, why in _number_rules(column, per_value):
@@ -190,9 +192,9 @@ def frame_of(columns: dict, keep: np.ndarray | None = None) -> pd.DataFrame:
     return pd.DataFrame({name: out[name] for name in columns}, copy=False)
 
 
-def _number(column: cells.Coded, name: str, problems: Problems) -> np.ndarray:
+def _number(column: Coded, name: str, problems: Problems) -> np.ndarray:
     """The number of each distinct cell (NaN where empty or not a number); refuses the latter."""
-    if isinstance(column, cells.Typed):
+    if isinstance(column, Typed):
         return column.numbers  # every cell the reader read is a number
     per_value = cells.numbers(column.values)
     problems.add(column.where(column.valid_values & np.isnan(per_value)), name, column.strings, "not a number")
@@ -220,7 +222,7 @@ def _outside(instant: np.ndarray) -> np.ndarray:
     return read & ((instant < _EARLIEST_US) | (instant >= _LATEST_US))
 
 
-def _filled(duration: np.ndarray, cells_of: cells.Coded, start, end, raw, program: Program,
+def _filled(duration: np.ndarray, cells_of: Coded, start, end, raw, program: Program,
             problems: Problems) -> np.ndarray:
     """Durations completed from end - start and check-ins where the cell is empty, with the
     checks that compare them (``end`` None: no end column)."""
@@ -238,7 +240,7 @@ def _filled(duration: np.ndarray, cells_of: cells.Coded, start, end, raw, progra
 
 
 def _checkin_seconds(raw, program: Program) -> np.ndarray:
-    marked = cells.coded(raw, "checkin")
+    marked = coded(raw, "checkin")
     # lower case as pandas does it (Arrow's utf8_lower), on the distinct cells only
     lowered = pc.utf8_lower(marked.values).to_pylist()
     yes = np.array([k in _CHECKIN_TRUE for k in lowered])
@@ -246,49 +248,8 @@ def _checkin_seconds(raw, program: Program) -> np.ndarray:
     return marked.rows(np.where(yes, seconds, np.nan))
 
 
-_CLOCK = np.array([-1] + [REGIONS.index(RIGHT_THIGH_CLOCK[h]) for h in range(1, 13)], dtype=np.int64)
 _NOWHERE = np.zeros(0, dtype=bool)
 _NO_UNKNOWN = {name: pd.Series([], dtype="string", name=name).value_counts() for name in ("region", None)}
-
-
-def _regions(region_keys, side_keys, clock: cells.Coded, problems: Problems) -> tuple[np.ndarray, np.ndarray | None]:
-    """Region codes through the aliases and the thigh clock, and the rows whose label no alias
-    knows (None when there is none). The rule is worked out once per distinct (label, side,
-    clock) and spread over the rows, or row by row when the distinct triples are too many."""
-    codes, keys = region_keys
-    side_codes, side_names = side_keys
-    sizes = (len(keys), len(side_names), len(clock.values))
-    if sizes[0] * sizes[1] * sizes[2] <= max(1 << 12, len(codes) // 4):
-        label, side, hour = np.unravel_index(np.arange(sizes[0] * sizes[1] * sizes[2]), sizes)
-        triple = (codes.astype(np.int64) * sizes[1] + side_codes) * sizes[2] + clock.codes
-        spread = lambda per_triple: per_triple[triple]  # noqa: E731
-        where = lambda per_triple: per_triple[triple] if per_triple.any() else _NOWHERE  # noqa: E731
-    else:
-        label, side, hour = codes, side_codes, clock.codes
-        spread = where = lambda per_row: per_row  # noqa: E731
-    per_key = cells.lookup(np.arange(len(keys)), keys, ALIASES, REGIONS)
-    region = per_key[label]
-    is_thigh = cells.key_is(label, keys, "thigh")
-    unknown = (region < 0) & ~is_thigh
-    region = np.where(region < 0, REGIONS.index("other"), region)
-    has_clock = clock.valid_values[hour]
-    thigh = cells.key_is(label, keys, "thigh", "") & has_clock
-    if thigh.any():
-        hours = cells.numbers(clock.values)[hour]
-        valid = np.isin(hours, np.arange(1, 13))
-        hour_i = np.where(valid, hours, 12).astype(np.int64)
-        side_code = cells.lookup(side, side_names, SIDE_ALIASES, SIDES)
-        left, right = side_code == SIDES.index("left"), side_code == SIDES.index("right")
-        by_clock = np.where(left, _CLOCK[np.where(hour_i == 12, 12, 12 - hour_i)], _CLOCK[hour_i])
-        ambiguous = ~left & ~right & ~np.isin(hour_i, (6, 12))
-        by_clock = np.where(valid & ~ambiguous, by_clock, -1)
-        bad_hour = thigh & ~valid
-        problems.add(where(bad_hour), "clock", clock.strings, "clock must be a whole hour from 1 to 12")
-        problems.add(where(thigh & ~bad_hour & (by_clock < 0)), "clock", clock.strings,
-                     "thigh clock position without a left or right side is ambiguous")
-        region = np.where(thigh, by_clock, region)
-    region = np.where(is_thigh & ~has_clock, REGIONS.index("unspecified"), region)
-    return spread(region.astype(np.int8)), (spread(unknown) if unknown.any() else None)
 
 
 def no_unknown(name: str | None = "region") -> pd.Series:
@@ -296,7 +257,7 @@ def no_unknown(name: str | None = "region") -> pd.Series:
     return _NO_UNKNOWN[name].copy()
 
 
-def _unknown(label: cells.Coded, unknown: np.ndarray | None, ok: np.ndarray, name: str | None) -> pd.Series:
+def _unknown(label: Coded, unknown: np.ndarray | None, ok: np.ndarray, name: str | None) -> pd.Series:
     """Original labels no alias knew, with their counts among accepted rows (``value_counts``)."""
     if unknown is None:
         return no_unknown(name)
