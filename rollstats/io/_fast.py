@@ -127,15 +127,16 @@ def read_csv_text(path, encoding: str, delimiter: str) -> pd.DataFrame | None:
     return table.to_pandas()
 
 
-def arrow_text(values: pd.Series) -> pa.Array | None:
-    """The column as one Arrow (large) string array, or None when it is not text."""
+def arrow_text(values: pd.Series, keep_chunks: bool = False) -> pa.Array | pa.ChunkedArray | None:
+    """The column as one Arrow (large) string array (its chunks as they are stored with
+    ``keep_chunks``), or None when it is not text."""
     if not pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
         return None
     try:
         arr = values.array.__arrow_array__()
     except (AttributeError, TypeError, pa.ArrowException):
         return None
-    if isinstance(arr, pa.ChunkedArray):
+    if isinstance(arr, pa.ChunkedArray) and not keep_chunks:
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         return None

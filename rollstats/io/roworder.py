@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._fast import factorize
+from ._fast import arrow_text, factorize
 
 _FIRST_LOOK = 256  # subject changes compared before all of them (a table out of order fails early)
 
@@ -102,15 +102,8 @@ def scan(segments: pd.DataFrame) -> Scan:
 def _arrow_text(values: pd.Series) -> pa.ChunkedArray | pa.Array | None:
     """The column's Arrow text as it is stored (chunks kept), or None when it is not Arrow
     text or holds NA."""
-    if not pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
-        return None
-    try:
-        arr = values.array.__arrow_array__()
-    except (AttributeError, TypeError, pa.ArrowException):
-        return None
-    if arr.null_count or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        return None
-    return arr
+    arr = arrow_text(values, keep_chunks=True)
+    return None if arr is None or arr.null_count else arr
 
 
 def _changes(values: pd.Series) -> np.ndarray | None:
