@@ -138,7 +138,8 @@ def polars_checks(table: pa.Table):
 
 def tiny_cpu_ms(repeat: int = 300) -> dict:
     from rollstats.datasets import generate_cohort
-    from rollstats.io.base import canonicalise, canonicalise_reference
+    from rollstats.io.base import canonicalise
+    from rollstats.io.reference import canonicalise_reference
 
     raw = generate_cohort(n_subjects=1, n_nights=8, seed=3).head(12).astype("string").astype("str")
     program = Program.default()

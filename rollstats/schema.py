@@ -119,6 +119,10 @@ def empty_segments() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=d) for c, d in SEGMENT_DTYPES.items()})
 
 
+#: An export's end and duration may disagree by this much (s), from rounding; more is refused.
+END_TOLERANCE_S = 1.0
+
+
 def empty_rejects() -> pd.DataFrame:
     """A rejects table with no rows."""
     return pd.DataFrame({c: pd.Series(dtype=d) for c, d in REJECT_DTYPES.items()})

@@ -1,6 +1,6 @@
 """The checking core (Arrow kernels) against the reference checks (pandas), table for table.
 
-``rollstats.io.base.canonicalise_reference`` is the definition of ingest's checks;
+``rollstats.io.reference.canonicalise_reference`` is the definition of ingest's checks;
 ``canonicalise`` runs them column-wise in :mod:`rollstats.io.checks`. Both are handed the same
 generated hostile tables and must give the same segments, the same rejects (column, value and
 reason text) and the same unknown labels.
@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rollstats.io.base import canonicalise, canonicalise_reference
+from rollstats.io.base import canonicalise
+from rollstats.io.reference import canonicalise_reference
 from rollstats.program import Program
 
 PROGRAM = Program.default()

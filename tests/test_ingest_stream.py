@@ -25,7 +25,8 @@ from test_ingest_fast_path import tables
 import rollstats
 from rollstats.errors import IngestError
 from rollstats.io import csvfile, csvstream
-from rollstats.io.base import canonicalise, canonicalise_reference
+from rollstats.io.base import canonicalise
+from rollstats.io.reference import canonicalise_reference
 from rollstats.io.combine import DUPLICATE_KEY, _shared_pairs, combine, duplicates, sort_segments
 from rollstats.io.stack import Stack
 from rollstats.program import Program

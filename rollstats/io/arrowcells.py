@@ -35,7 +35,7 @@ def arrow_text(values: pd.Series) -> pa.Array | None:
 def text(raw: pd.DataFrame, column: str) -> pa.Array:
     """A raw column as stripped text, empty cells null (all null when the column is absent).
 
-    The same cells as ``rollstats.io.base._text``: a float column gives ``17`` for ``17.0``
+    The same cells as ``rollstats.io.reference._text``: a float column gives ``17`` for ``17.0``
     (exact integers only), any other column pandas' own text of each value.
 
     >>> text(pd.DataFrame({"a": [" x ", "", None]}, dtype="str"), "a").to_pylist()

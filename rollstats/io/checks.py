@@ -1,7 +1,7 @@
 """The checking core of ingest, column-wise in Arrow's compute kernels and numpy.
 
 :func:`check` gives, cell for cell, what the reference implementation
-:func:`rollstats.io.base.canonicalise_reference` gives: the same canonical segments, the same
+:func:`rollstats.io.reference.canonicalise_reference` gives: the same canonical segments, the same
 refused rows with the same column, value and reason text, the same unknown labels. Each check
 is one boolean vector over all rows; the words of a refusal are only written for the rows
 refused. ``tests/test_ingest_fast_path.py`` compares both on generated hostile tables.
@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from ..program import Program
 from ..regions import SIDE_ALIASES, SIDES
 from ..schema import (ACTIVITIES, ACTIVITY_ALIASES, ACTIVITY_DTYPE, REGION_DTYPE, REJECT_DTYPES, SIDE_DTYPE,
-                      TRIGGER_ALIASES, TRIGGER_DTYPE, TRIGGERS, empty_rejects)
+                      END_TOLERANCE_S, TRIGGER_ALIASES, TRIGGER_DTYPE, TRIGGERS, empty_rejects)
 from . import arrowcells as cells
 from .checktimes import read_times
 from .coded import Coded, Typed, coded, labels, number_cells
@@ -27,7 +27,6 @@ from .problems import Problems
 from .regioncells import regions
 from .stack import pandas_column, repeated_text
 
-_END_TOLERANCE_S = 1.0
 _EARLIEST_US = int(pd.Timestamp("1678-01-01", tz="UTC").value // 1000)
 _LATEST_US = int(pd.Timestamp("2262-01-01", tz="UTC").value // 1000)
 _NAT = np.iinfo(np.int64).min
@@ -229,7 +228,7 @@ def _filled(duration: np.ndarray, cells_of: Coded, start, end, raw, program: Pro
     end = end if end is not None else read_times(raw, "end", None)  # every time missing
     both_known = (start.instant != _NAT) & (end.instant != _NAT)
     by_end = np.where(both_known, (end.instant - start.instant) / 1e6, np.nan)
-    disagree = ~np.isnan(duration) & ~np.isnan(by_end) & (np.abs(duration - by_end) > _END_TOLERANCE_S)
+    disagree = ~np.isnan(duration) & ~np.isnan(by_end) & (np.abs(duration - by_end) > END_TOLERANCE_S)
     problems.add(disagree, "duration_s", _of_float(duration),
                  lambda r: [f"disagrees with end - start ({t} s)" for t in cells.float_strings(np.round(by_end, 1), r)])
     duration = np.where(np.isnan(duration), by_end, duration)

@@ -2,7 +2,7 @@
 
 Each check gives one boolean vector over the rows of a batch; the words of a refusal (column,
 cell text, reason) are only written for the rows refused, in the order the reference
-(:func:`rollstats.io.base.canonicalise_reference`) makes its checks.
+(:func:`rollstats.io.reference.canonicalise_reference`) makes its checks.
 """
 from __future__ import annotations
 
