@@ -16,10 +16,10 @@ For each size, in one run on one machine:
    and ratios: summary vs the faster of DuckDB and Polars (target <= 1.0), ``rollstats.load``
    of the CSV (reading and checking every cell) vs pyarrow's CSV reader (target <= 2.0), with
    the readers of DuckDB and Polars on the same file beside it (parse only);
-4. peak memory of each step, each in a fresh process: the peak resident set size during the
-   step (Linux ``VmHWM``, reset just before the step), against the Arrow size of the step's
-   input (``Table.nbytes``: the canonical table for the summaries, the table pyarrow reads
-   from the CSV for the ingest; target for the ingest <= 2.5).
+4. peak memory of each step, each in a fresh process (``step_memory.py``): the peak resident
+   set size during the step (Linux ``VmHWM``, reset just before the step), against the Arrow
+   size of the step's input (``Table.nbytes``: the canonical table for the summaries, the table
+   pyarrow reads from the CSV for the ingest; target for the ingest <= 2.5).
 5. with ``--dask-segments N``: ``dask_scale.py`` (N segments on two Dask workers whose memory
    limit is below the data's size; their peak memory; a sample of subjects against pandas).
 
@@ -33,7 +33,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,66 +40,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from procmem import reset_peak, status  # noqa: E402 (the folder is on the path just above)
+from step_memory import measured  # noqa: E402 (the folder is on the path just above)
 
 NIGHTS = 365
 SEGMENTS_PER_NIGHT = 2.3
-
-
-# --- memory: one step in a fresh process ---------------------------------------------------------
-
-def measure(step: str, dataset: str, csv: str, seed: int) -> dict:
-    """Run one step in this (fresh) process; its seconds and memory, as a dict."""
-    import pandas as pd
-    import pyarrow.csv as pacsv
-
-    import rollstats
-    from rollstats.io import load as read_dataset  # the door reads a dataset as it is
-
-    inputs = None
-    if step in ("summarize", "duckdb", "polars", "summarize_in_parts"):
-        inputs = read_dataset(dataset).segments
-    gc.collect()
-    before = status()["VmRSS"]
-    exact = reset_peak()
-    began = time.perf_counter()
-    if step == "summarize":
-        out = rollstats.summarize(inputs)
-    elif step == "summarize_in_parts":
-        from rollstats.engines import summarize_in_parts
-        out = summarize_in_parts(inputs)
-    elif step == "duckdb":
-        from duckdb_summary import summarize_duckdb
-        out = summarize_duckdb(inputs)
-    elif step == "polars":
-        from polars_summary import summarize_polars
-        out = summarize_polars(inputs)
-    elif step == "ingest":
-        out = rollstats.load(csv).segments
-    elif step == "pyarrow_read":
-        out = pacsv.read_csv(csv)
-    elif step == "polars_read":
-        import polars as pl
-        out = pl.read_csv(csv)
-    elif step == "duckdb_read":
-        import duckdb
-        duckdb.execute("SET enable_progress_bar = false")
-        out = duckdb.read_csv(str(csv)).to_arrow_table()
-    else:
-        raise SystemExit(f"unknown step {step}")
-    seconds = time.perf_counter() - began
-    after = status()
-    return {"step": step, "seconds": seconds, "rss_before": before, "peak": after["VmHWM"],
-            "peak_exact": exact, "rows_out": len(out), "pandas": pd.__version__}
-
-
-def measured(step: str, dataset: Path, csv: Path, seed: int) -> dict:
-    command = [sys.executable, str(Path(__file__).resolve()), "--measure", step, "--dataset", str(dataset),
-               "--csv", str(csv), "--seed", str(seed)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        return {"step": step, "error": done.stderr.strip().splitlines()[-1:] or ["failed"]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --- the machine ----------------------------------------------------------------------------------
@@ -141,8 +84,6 @@ def _median(values: list[float]) -> float:
 
 
 def run_size(size: int, args, log) -> dict:
-    import numpy as np
-    import pandas as pd
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
@@ -307,13 +248,7 @@ def main(argv=None) -> int:
     parser.add_argument("--dask-sample", type=int, default=200, help="subjects of the Dask run checked against pandas")
     parser.add_argument("--keep-going", action="store_true", help="time even when the engines disagree")
     parser.add_argument("--out", help="JSON file (default: benchmarks/results/results-DATE.json)")
-    parser.add_argument("--measure", help=argparse.SUPPRESS)
-    parser.add_argument("--dataset", help=argparse.SUPPRESS)
-    parser.add_argument("--csv", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.measure:
-        print(json.dumps(measure(args.measure, args.dataset, args.csv, args.seed)))
-        return 0
     if args.quick:
         args.sizes, args.repeat = "1e5", min(args.repeat, 2)
     sizes = [int(float(s)) for s in args.sizes.split(",") if s.strip()]
@@ -327,8 +262,7 @@ def main(argv=None) -> int:
         f"pandas {info['pandas']}, pyarrow {info['pyarrow']}, DuckDB {info['duckdb']}, Polars {info['polars']}; "
         f"load average {', '.join(f'{x:.1f}' for x in info['load_average'])}")
     results = [run_size(size, args, log) for size in sizes]
-    report = {"machine": info, "arguments": {k: v for k, v in vars(args).items() if k not in ("measure",)},
-              "results": results}
+    report = {"machine": info, "arguments": vars(args), "results": results}
     if args.dask_segments:
         from dask_scale import run as dask_run
         report["dask"] = dask_run(int(float(args.dask_segments)), args.dask_memory, args.workdir, args.seed,

@@ -2,8 +2,9 @@
 
 The card's rules live in ``rollstats/programs/myofascial-release-lower-body.toml``; this
 module reads them, checks them and fills the defaults (the types are in
-:mod:`rollstats.program_rules` and :mod:`rollstats.program_words`). A TOML file of your own
-overrides any field, one field at a time::
+:mod:`rollstats.program_rules` and :mod:`rollstats.program_words`, the checks of each field
+in :mod:`rollstats.program_checks`). A TOML file of your own overrides any field, one field
+at a time::
 
     [daily]
     minimum_s = 90
@@ -24,24 +25,18 @@ the numbers in them are placeholders, filled from the rules of the same program.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import tomllib
 from dataclasses import dataclass, fields, is_dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import RollstatsError
+from .program_checks import ProgramError, build_section, check_program, overlay_section
 from .program_rules import (CheckinRules, DailyRules, Limits, MaintenanceRules, MistakeRules,
                             MonitoringRules, NightRules, ProgressionRules, SymptomRules)
-from .program_words import NESTED, CardWords, MistakeWords, fill, texts
-from .regions import REGIONS, RIGHT_THIGH_CLOCK
+from .program_words import CardWords, MistakeWords, fill
 
 DEFAULT_PROGRAM_FILE = "myofascial-release-lower-body.toml"
-
-
-class ProgramError(RollstatsError, ValueError):
-    """A program file names an unknown field or gives a value that cannot be used."""
 
 
 _SECTIONS: dict[str, type] = {
@@ -55,11 +50,6 @@ _SECTIONS: dict[str, type] = {
     "monitoring": MonitoringRules,
     "symptoms": SymptomRules,
     "words": CardWords,
-}
-
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "daily.streak_scope": ("observation", "daily_phase"),
-    "progression.mode": ("cumulative", "single_night"),
 }
 
 
@@ -101,7 +91,7 @@ class Program:
         >>> Program.from_toml("missing.toml")
         Traceback (most recent call last):
         ...
-        rollstats.program.ProgramError: program file missing.toml: cannot be read (No such file or directory)
+        rollstats.program_checks.ProgramError: program file missing.toml: cannot be read (No such file or directory)
         """
         path = Path(path)
         try:
@@ -196,126 +186,14 @@ def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> Progra
             f"program file {where}: unknown field {unknown[0]!r} (known: {', '.join(sorted(known))})")
     merged: dict[str, Any] = {k: v for k, v in base.items()}
     for key, value in override.items():
-        merged[key] = _overlay(_SECTIONS[key], base.get(key, {}), value, key, where) if key in _SECTIONS else value
-    sections = {name: _build(cls, name, merged.get(name, {}), where) for name, cls in _SECTIONS.items()}
+        merged[key] = overlay_section(_SECTIONS[key], base.get(key, {}), value, key, where) if key in _SECTIONS else value
+    sections = {name: build_section(cls, name, merged.get(name, {}), where) for name, cls in _SECTIONS.items()}
     for top in ("name", "card"):
         if not isinstance(merged.get(top), str):
             raise ProgramError(f"program file {where}: field {top!r} must be text")
     program = Program(name=merged["name"], card_template=merged["card"], **sections)
-    _check(program, where)
+    check_program(program, where)
     return program
-
-
-def _overlay(cls: type, base: dict[str, Any], value: Any, key: str, where: str) -> dict[str, Any]:
-    """The fields of ``base`` with those of ``value`` over them, field by field (tables in tables too)."""
-    if not isinstance(value, dict):
-        raise ProgramError(f"program file {where}: {key!r} must be a [section]")
-    types = {f.name: f.type for f in fields(cls)}
-    bad = sorted(set(value) - set(types))
-    if bad:
-        raise ProgramError(
-            f"program file {where}: unknown field '{key}.{bad[0]}' (known in [{key}]: {', '.join(sorted(types))})")
-    out = dict(base)
-    for name, v in value.items():
-        nested = NESTED.get(types[name])
-        out[name] = _overlay(nested, base.get(name, {}), v, f"{key}.{name}", where) if nested else v
-    return out
-
-
-def _build(cls: type, section: str, values: dict[str, Any], where: str) -> Any:
-    kwargs = {}
-    for f in fields(cls):
-        key = f"{section}.{f.name}"
-        if f.name not in values:
-            raise ProgramError(f"program file {where}: field {key!r} is missing")
-        nested = NESTED.get(f.type)
-        kwargs[f.name] = (_build(nested, key, values[f.name], where) if nested
-                          else _convert(values[f.name], f.type, key, where))
-    return cls(**kwargs)
-
-
-def _convert(value: Any, type_name: str, key: str, where: str) -> Any:
-    def fail(expected: str) -> ProgramError:
-        return ProgramError(f"program file {where}: field {key!r} must be {expected}, got {value!r}")
-
-    if type_name == "dt.time":
-        if isinstance(value, dt.time):
-            return value
-        try:
-            return dt.time.fromisoformat(str(value))
-        except ValueError:
-            raise fail("a time such as \"04:00\"") from None
-    if type_name == "float":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
-            raise fail("a number of 0 or more")
-        return float(value)
-    if type_name == "int":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise fail("a whole number of 1 or more")
-        return value
-    if type_name == "bool":
-        if not isinstance(value, bool):
-            raise fail("true or false")
-        return value
-    if type_name == "str":
-        if not isinstance(value, str) or (key.startswith("words.") and not value.strip()):
-            raise fail("text" if not key.startswith("words.") else "a text that is not empty")
-        if key in _CHOICES and value not in _CHOICES[key]:
-            raise fail("one of " + ", ".join(repr(c) for c in _CHOICES[key]))
-        return value
-    if type_name == "tuple[str, ...]":
-        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise fail("a list of region names")
-        unknown = [v for v in value if v not in REGIONS]
-        if unknown:
-            raise fail("a list of regions among " + ", ".join(REGIONS))
-        return tuple(value)
-    if type_name == "tuple[int, ...]":
-        if not isinstance(value, (list, tuple)) or not value or not all(
-                isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 12 for v in value):
-            raise fail("a list of clock hours from 1 to 12")
-        return tuple(value)
-    raise AssertionError(f"no converter for {type_name}")  # pragma: no cover
-
-
-def _check(program: Program, where: str) -> None:
-    rules = program.mistakes
-    on_line = [h for h in rules.roll_instead_hours if RIGHT_THIGH_CLOCK[h] in rules.lateral_regions]
-    if on_line:
-        raise ProgramError(f"program file {where}: 'mistakes.roll_instead_hours' has {on_line[0]} o'clock, "
-                           "which is on 'mistakes.lateral_regions'")
-    for key, text in {"card": program.card_template, **texts(program.words)}.items():
-        if not text.strip():
-            raise ProgramError(f"program file {where}: field {key!r} must be a text that is not empty")
-        try:
-            fill(text, program)
-        except ValueError as exc:
-            raise ProgramError(f"program file {where}: field {key!r} {exc}") from None
-    m = program.maintenance
-    if m.min_per_window > m.window_nights:
-        raise ProgramError(
-            f"program file {where}: 'maintenance.min_per_window' ({m.min_per_window}) "
-            f"is more than 'maintenance.window_nights' ({m.window_nights})")
-    if m.max_per_window < m.min_per_window:
-        raise ProgramError(
-            f"program file {where}: 'maintenance.max_per_window' ({m.max_per_window}) "
-            f"is less than 'maintenance.min_per_window' ({m.min_per_window})")
-    if program.limits.max_segment_s <= 0:
-        raise ProgramError(f"program file {where}: 'limits.max_segment_s' must be more than 0")
-    mon = program.monitoring
-    levels = [("low_engagement_nights", mon.low_engagement_nights), ("stalled_nights", mon.stalled_nights),
-              ("dropped_nights", mon.dropped_nights)]
-    for (lower, a), (higher, b) in zip(levels, levels[1:]):
-        if not a < b:
-            raise ProgramError(f"program file {where}: 'monitoring.{lower}' ({a}) must be less than "
-                               f"'monitoring.{higher}' ({b})")
-    if mon.data_days_required > mon.data_days_period_nights:
-        raise ProgramError(
-            f"program file {where}: 'monitoring.data_days_required' ({mon.data_days_required}) "
-            f"is more than 'monitoring.data_days_period_nights' ({mon.data_days_period_nights})")
-    if program.symptoms.resolved_pain_max > 10:
-        raise ProgramError(f"program file {where}: 'symptoms.resolved_pain_max' "
-                           f"({program.symptoms.resolved_pain_max:g}) is above the 0-10 pain scale")
 
 
 def load_program(path: str | Path | None = None) -> Program:

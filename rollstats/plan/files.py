@@ -17,7 +17,8 @@ import pandas as pd
 
 from ..metrics import nights
 from ..output import write_csv
-from .core import REGION_WORDS, Plan, PlanError, plan_enrolment, plan_segments, project
+from .core import REGION_WORDS, Plan, PlanError
+from .projection import plan_enrolment, plan_segments, project
 from ..program import Program
 
 PLAN_FORMAT = "rollstats-plan"  #: the ``format`` field of a saved plan (JSON)

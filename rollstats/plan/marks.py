@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..program import Program
-from .core import Plan, Projection, project
+from .core import Plan
+from .projection import Projection, project
 
 #: What :func:`comparison_grid` calls a night, and when.
 NIGHT_STATES: dict[str, str] = {

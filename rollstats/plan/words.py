@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .core import REGION_WORDS, WEEKDAYS, Plan, Projection, project
+from .core import REGION_WORDS, WEEKDAYS, Plan
+from .projection import Projection, project
 from ..program import Program
 from ..program_words import mistake_words
 from ..words import weekday_text as _day
