@@ -103,10 +103,12 @@ def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, 
     for name, aliases, categories in (("side", SIDE_ALIASES, SIDES), ("activity", ACTIVITY_ALIASES, ACTIVITIES),
                                       ("trigger", TRIGGER_ALIASES, TRIGGERS)):
         per_key[name] = cells.lookup(np.arange(len(keys[name][1])), keys[name][1], aliases, categories)
-        wrong = labelled[name].valid_values & (per_key[name] < 0) if name == "side" else per_key[name] < 0
-        why = "side must be left, right or both" if name == "side" else f"not one of {', '.join(sorted(set(aliases.values())))}"
+        if name == "side":  # an empty side is no side; an empty activity or trigger has its default
+            wrong, why = labelled[name].valid_values & (per_key[name] < 0), "side must be left, right or both"
+        else:
+            wrong, why = per_key[name] < 0, f"not one of {', '.join(sorted(set(aliases.values())))}"
         problems.add(labelled[name].where(wrong), name, labelled[name].strings, why)
-    side, activity, trigger = (labelled[name].rows(per_key[name].astype(np.int8)) for name in ("side", "activity", "trigger"))
+    side, activity, trigger = (labelled[name].rows(per_key[name].astype(np.int8)) for name in per_key)
 
     numbers = {}
     with np.errstate(invalid="ignore"):
