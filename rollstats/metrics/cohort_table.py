@@ -19,7 +19,7 @@ import pandas as pd
 from ..program import Program
 from .cohort import time_to_progression
 from .maintenance import maintenance_adherence, maintenance_windows
-from .nights import REGION_COLUMNS, progression_nights
+from .nights import progression_nights, rolled_any
 
 #: The phases a selection may keep: every night, the daily phase only, the maintenance phase only.
 PHASES: tuple[str, ...] = ("all", "daily", "maintenance")
@@ -42,9 +42,7 @@ def counted_subjects(nights_table: pd.DataFrame, enrolled: bool = False) -> pd.I
     """
     subject = nights_table["subject_id"].astype("str")
     if not enrolled:
-        regions = [c for c in REGION_COLUMNS if c in nights_table]
-        seconds = nights_table[regions].to_numpy(dtype="float64").sum(axis=1)
-        subject = subject.loc[seconds > 0]
+        subject = subject.loc[rolled_any(nights_table)]
     return pd.Index(np.sort(subject.unique()), dtype="str", name="subject_id")
 
 

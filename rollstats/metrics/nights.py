@@ -17,6 +17,18 @@ from .observation import observed
 REGION_COLUMNS: tuple[str, ...] = tuple(f"seconds_{r}" for r in REGIONS)
 
 
+def rolled_any(table: pd.DataFrame) -> np.ndarray:
+    """Per row of a table of ``seconds_*`` region columns (a nights table, or summed seconds per
+    subject): whether it holds any rolling on a region. A summary counts the subjects who have
+    such a row (unless an enrolment names them all).
+
+    >>> rolled_any(pd.DataFrame({"seconds_calf": [0.0, 30.0], "seconds_hip": [0.0, 0.0]})).tolist()
+    [False, True]
+    """
+    regions = [c for c in REGION_COLUMNS if c in table]
+    return table[regions].to_numpy(dtype="float64").sum(axis=1) > 0
+
+
 def _lengths(first: pd.Series, end: pd.Timestamp | pd.Series) -> np.ndarray:
     """Nights from each subject's first night to ``end`` (one night or one per subject), both
     counted; 0 when ``end`` is before the first night (int64, numpy: no pandas overhead)."""

@@ -9,7 +9,7 @@ from ..program import Program
 from .enrolment import group_columns, observation_windows, within_windows
 from .flags import any_flag, check_windows, sessions
 from .maintenance import maintenance_adherence, maintenance_windows, streaks
-from .nights import REGION_COLUMNS, nights, progression_nights
+from .nights import REGION_COLUMNS, nights, progression_nights, rolled_any
 from .observation import exercises_logged as table_logs_exercises
 from .observation import observed
 from .research import research_summary
@@ -116,7 +116,7 @@ def summarize(segments: pd.DataFrame, program: Program | None = None,
 
     out = out.join(research_summary(table, inside, program, sessions_table=with_pain))
     if enrolment is None:
-        out = out.loc[any_rolling > 0]
+        out = out.loc[rolled_any(out)]
     else:
         out = out.join(observation[group_columns(observation)])
     if ids is not None:
