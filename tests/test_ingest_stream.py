@@ -124,6 +124,20 @@ def test_numbers_read_by_the_parser_or_as_text_give_the_same_rows(tmp_path, cell
         assert (last["pain_before"] is pd.NA) if cell == "" else (last["pain_before"] == float(cell))
 
 
+def test_a_number_column_holding_text_is_read_again_as_text(tmp_path, monkeypatch):
+    # the parser reads number columns as numbers; one cell that is not a number makes it read
+    # the file a second time with them as text, on the same road (not the general one)
+    path = tmp_path / "export.csv"
+    path.write_text("subject_id,start,duration_s,pain_before\n"
+                    "s1,2026-03-03T21:00:00+01:00,60,n/a\ns1,2026-03-04T21:00:00+01:00,90,3\n", encoding="utf-8")
+    reads, real = [], csvstream._read
+    monkeypatch.setattr(csvstream, "_read", lambda *a: reads.append(a[3]) or real(*a))
+    part = csvstream.canonical(path, PROGRAM)
+    assert [str(types["duration_s"]) for types in reads] == ["double", "dictionary<values=string, indices=int32, ordered=0>"]
+    assert part.rejects[["source_row", "value", "reason"]].values.tolist() == [[1, "n/a", "pain_before: not a number"]]
+    assert part.segments["duration_s"].tolist() == [90.0] and part.segments["pain_before"].tolist() == [3.0]
+
+
 FOUR = ("subject_id,start,duration_s,notes\n"
         "s1,2026-03-03T21:00:00+01:00,60,a\n"
         "s2,2026-03-04T21:00:00+01:00,60,b\n")

@@ -22,7 +22,7 @@ from ..schema import (ACTIVITIES, ACTIVITY_ALIASES, ACTIVITY_DTYPE, REGION_DTYPE
                       END_TOLERANCE_S, TRIGGER_ALIASES, TRIGGER_DTYPE, TRIGGERS, empty_rejects)
 from . import arrowcells as cells
 from .checktimes import read_times
-from .coded import Coded, Typed, coded, labels, number_cells
+from .coded import NOWHERE, Coded, Typed, coded, labels, number_cells
 from .problems import Problems
 from .regioncells import regions
 from .stack import pandas_column, repeated_text
@@ -68,7 +68,7 @@ def check(raw, source: str, program: Program, tz: str | None, rows: np.ndarray, 
     n = len(raw)
     problems = Problems(n)
     subject = cells.text(raw, "subject_id")
-    problems.add(subject.is_null().to_numpy(zero_copy_only=False) if subject.null_count else _NOWHERE, "subject_id",
+    problems.add(subject.is_null().to_numpy(zero_copy_only=False) if subject.null_count else NOWHERE, "subject_id",
                  _of(subject), "missing subject")
 
     start = read_times(raw, "start", tz)
@@ -216,10 +216,10 @@ def _number_rules(column: str, value: np.ndarray):
 def _outside(instant: np.ndarray) -> np.ndarray:
     """Rows whose start is read but outside the years pandas holds (an empty mask when none is)."""
     if len(instant) and instant.min() >= _EARLIEST_US and instant.max() < _LATEST_US:
-        return _NOWHERE  # every time read, all within the years
+        return NOWHERE  # every time read, all within the years
     read = instant != _NAT
     if not read.any() or (instant[read].min() >= _EARLIEST_US and instant[read].max() < _LATEST_US):
-        return _NOWHERE
+        return NOWHERE
     return read & ((instant < _EARLIEST_US) | (instant >= _LATEST_US))
 
 
@@ -249,7 +249,6 @@ def _checkin_seconds(raw, program: Program) -> np.ndarray:
     return marked.rows(np.where(yes, seconds, np.nan))
 
 
-_NOWHERE = np.zeros(0, dtype=bool)
 _NO_UNKNOWN = {name: pd.Series([], dtype="string", name=name).value_counts() for name in ("region", None)}
 
 

@@ -57,7 +57,7 @@ class Coded:
 
     def where(self, per_value: np.ndarray) -> np.ndarray:
         """Rows whose value is true in ``per_value`` (an empty mask when no value is)."""
-        return per_value[self.codes] if self._used(per_value).any() else _NOWHERE
+        return per_value[self.codes] if self._used(per_value).any() else NOWHERE
 
     def decoded(self) -> pa.Array:
         """The stripped text of every row (null where empty)."""
@@ -97,7 +97,7 @@ class Typed(Coded):
         return per_value
 
     def where(self, per_value: np.ndarray) -> np.ndarray:
-        return per_value if per_value.any() else _NOWHERE
+        return per_value if per_value.any() else NOWHERE
 
     def at(self, per_value: np.ndarray, rows: np.ndarray) -> np.ndarray:
         return per_value[rows]
@@ -115,7 +115,8 @@ def number_cells(raw, column: str) -> Coded:
     return coded(raw, column)
 
 
-_NOWHERE = np.zeros(0, dtype=bool)
+#: A mask of no row: what a check that finds nothing gives (``Problems.add`` skips it).
+NOWHERE = np.zeros(0, dtype=bool)
 
 
 def coded(raw, column: str) -> Coded:

@@ -9,11 +9,10 @@ import pandas as pd
 
 from ..regions import ALIASES, REGIONS, RIGHT_THIGH_CLOCK, SIDE_ALIASES, SIDES
 from . import arrowcells as cells
-from .coded import Coded
+from .coded import NOWHERE, Coded
 from .problems import Problems
 
 _CLOCK = np.array([-1] + [REGIONS.index(RIGHT_THIGH_CLOCK[h]) for h in range(1, 13)], dtype=np.int64)
-_NOWHERE = np.zeros(0, dtype=bool)
 
 
 def regions(region_keys, side_keys, clock: Coded, problems: Problems) -> tuple[np.ndarray, np.ndarray | None]:
@@ -37,7 +36,7 @@ def regions(region_keys, side_keys, clock: Coded, problems: Problems) -> tuple[n
         label, side, hour = np.unravel_index(np.arange(sizes[0] * sizes[1] * sizes[2]), sizes)
         triple = (codes.astype(np.int64) * sizes[1] + side_codes) * sizes[2] + clock.codes
         spread = lambda per_triple: per_triple[triple]  # noqa: E731
-        where = lambda per_triple: per_triple[triple] if per_triple.any() else _NOWHERE  # noqa: E731
+        where = lambda per_triple: per_triple[triple] if per_triple.any() else NOWHERE  # noqa: E731
     else:
         label, side, hour = codes, side_codes, clock.codes
         spread = where = lambda per_row: per_row  # noqa: E731
