@@ -66,12 +66,18 @@ def export(size: int) -> Path:
     return csv
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def arguments(description: str) -> argparse.ArgumentParser:
+    """The options of the ingest benchmarks that compare this tree with a baseline one."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--sizes", nargs="+", type=float, default=[1e6, 1e7])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--baseline", help="a folder holding another copy of the rollstats package")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
+    return parser
+
+
+def main() -> None:
+    parser = arguments(__doc__.split("\n")[0])
     parser.add_argument("--csv", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:

@@ -15,7 +15,6 @@ writes them when missing).
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -25,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest_load import export  # noqa: E402 (this folder, on the path just above)
+from ingest_load import arguments, export  # noqa: E402 (this folder, on the path just above)
 
 
 def measure(csv: str, repeat: int) -> dict:
@@ -58,12 +57,7 @@ def run(tree: str | None, csv: Path, repeat: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", nargs="+", type=float, default=[1e6, 1e7])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--baseline", help="a folder holding another copy of the rollstats package")
-    parser.add_argument("--measure", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments(__doc__.split("\n")[0]).parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.repeat)))
         return
